@@ -1,0 +1,600 @@
+package dev.comfykit.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.client.comfyui.ComfyUiApi;
+import dev.comfykit.client.dsl.BoundWorkflow;
+import dev.comfykit.client.dsl.ParamBinder;
+import dev.comfykit.client.dsl.SeedRandomizer;
+import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.execution.ExecutionEngine;
+import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.execution.PreparedPrompt;
+import dev.comfykit.client.http.ComfyUiTransport;
+import dev.comfykit.client.http.ServerCredentials;
+import dev.comfykit.client.http.UrlFetcher;
+import dev.comfykit.client.media.MediaUploader;
+import dev.comfykit.client.output.OutputSaver;
+import dev.comfykit.client.workflow.LoadedWorkflow;
+import dev.comfykit.client.workflow.WorkflowLoader;
+import dev.comfykit.client.workflow.WorkflowSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * ComfyKit for Java: runs ComfyUI workflows whose node titles declare params and outputs (the title DSL), on a
+ * local ComfyUI server over HTTP or WebSocket.
+ *
+ * <pre>{@code
+ * try (ComfyKit kit = ComfyKit.builder().comfyuiUrl("http://127.0.0.1:8188").build()) {
+ *     ExecuteResult result = kit.execute("workflows/t2i.json", Map.of("prompt", "a cute cat")).join();
+ *     System.out.println(result.getImages());
+ * }
+ * }</pre>
+ * <p>
+ * Every method is asynchronous and thread-safe; no thread is held while a prompt runs, so one client serves
+ * thousands of executions in flight. A failed execution (rejected workflow, node error, timeout, lost prompt,
+ * unreachable server) completes the future normally with a result whose status is {@code failed}; only invalid
+ * input (workflow not found or malformed, params that do not fit) completes it exceptionally, with an
+ * {@link InvalidWorkflowException} or {@link InvalidParameterException}, before anything is submitted.
+ */
+public final class ComfyKit implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComfyKit.class);
+    private static final long MAX_WORKFLOW_BYTES = 32L * 1024 * 1024;
+    private static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+
+    private final ComfyKitConfig config;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService ownExecutor;
+    private final Executor executor;
+    private final HttpClient httpClient;
+    private final UrlFetcher fetcher;
+    private final ComfyUiApi api;
+    private final WorkflowLoader loader;
+    private final MediaUploader uploader;
+    private final ExecutionEngine engine;
+    private final OutputFile.Reader serverOutputs = this::openOutput;
+
+    /** A client configured from the environment variables and defaults (see {@link ComfyKitConfig}). */
+    public ComfyKit() {
+        this(builder().resolve());
+    }
+
+    private ComfyKit(ComfyKitConfig config) {
+        this.config = config;
+        String name = "comfykit-" + Integer.toHexString(System.identityHashCode(this));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
+        this.scheduler.setRemoveOnCancelPolicy(true);
+        if (config.getExecutor() != null) {
+            this.ownExecutor = null;
+            this.executor = config.getExecutor();
+        } else {
+            int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+            this.ownExecutor = Executors.newFixedThreadPool(threads, daemon(name + "-worker"));
+            this.executor = ownExecutor;
+        }
+        this.httpClient = config.getHttpClient() != null ? config.getHttpClient() : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.getConnectTimeout())
+                // credentials go with every request to the server, so never follow a redirect elsewhere
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+        // downloads of other hosts use a client of their own: no credentials, no cookie handler
+        HttpClient plainClient = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.getConnectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .executor(executor)
+                .build();
+        this.fetcher = new UrlFetcher(plainClient, config.getRequestTimeout());
+        ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
+        this.api = new ComfyUiApi(new ComfyUiTransport(httpClient, config.getComfyuiUrl(), config.getRequestTimeout(),
+                credentials, MAX_RESPONSE_BYTES));
+        this.loader = new WorkflowLoader(fetcher, executor, MAX_WORKFLOW_BYTES, config.getClassLoader());
+        this.uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
+                .thenApply(uploaded -> uploaded.reference()), fetcher, executor, config.getMaxUploadBytes());
+        this.engine = new ExecutionEngine(api, config.getExecutorType() == ExecutorType.WEBSOCKET,
+                UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
+                config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
+                serverOutputs, System::nanoTime);
+        LOG.debug("ComfyKit created: {}", config);
+    }
+
+    /** Starts a builder; unset options come from the environment, then the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The resolved configuration. */
+    public ComfyKitConfig config() {
+        return config;
+    }
+
+    /** Runs a workflow without params. See {@link #execute(String, Map)}. */
+    public CompletableFuture<ExecuteResult> execute(String workflow) {
+        return execute(workflow, Map.of());
+    }
+
+    /**
+     * Runs a workflow.
+     *
+     * @param workflow a file path, {@code classpath:} resource, http(s) URL, RunningHub workflow id
+     *                 ({@code 1987654321098765432} or {@code runninghub:<id>}) or AI app
+     *                 ({@code runninghub:app:<id>})
+     * @param params   values for the params the workflow's titles declare; text is converted to the param's type;
+     *                 media params take files, bytes, streams, URLs or names of uploaded files
+     * @return the result; completes exceptionally only for invalid input
+     */
+    public CompletableFuture<ExecuteResult> execute(String workflow, Map<String, ?> params) {
+        Objects.requireNonNull(workflow, "workflow");
+        WorkflowSource source;
+        try {
+            source = WorkflowSource.detect(workflow);
+        } catch (ComfyKitException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(() -> loader.load(source), params);
+    }
+
+    /** Runs a workflow file. See {@link #execute(String, Map)}. */
+    public CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params) {
+        Objects.requireNonNull(workflow, "workflow");
+        return run(() -> loader.load(WorkflowSource.file(workflow)), params);
+    }
+
+    /** Runs an in-memory workflow given as maps (e.g. parsed by any JSON library). */
+    public CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params) {
+        Objects.requireNonNull(workflow, "workflow");
+        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), params);
+    }
+
+    /** Runs an in-memory workflow given as a Jackson tree. */
+    public CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params) {
+        Objects.requireNonNull(workflow, "workflow");
+        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), params);
+    }
+
+    /** Runs an in-memory workflow given as JSON text. */
+    public CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params) {
+        Objects.requireNonNull(workflowJson, "workflowJson");
+        return run(() -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), params);
+    }
+
+    /**
+     * Prepares and submits a workflow without waiting; wait later with {@link #await(String)}. Fails with
+     * {@link SubmissionException} when the server rejects the prompt or cannot be reached.
+     */
+    public CompletableFuture<SubmittedPrompt> submit(String workflow, Map<String, ?> params) {
+        Objects.requireNonNull(workflow, "workflow");
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> {
+            requireLocal(loaded);
+            return engine.submitOnly(() -> prepare(loaded, params));
+        }));
+    }
+
+    /** Waits for a submitted prompt, for at most the configured timeout. */
+    public CompletableFuture<ExecuteResult> await(String promptId) {
+        return await(promptId, config.getTimeout());
+    }
+
+    /**
+     * Waits for a prompt submitted earlier, by this client or any other (e.g. before a restart). Output variables are
+     * read from the workflow stored in the server's history. The timeout ends the wait, not the prompt.
+     */
+    public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
+        Objects.requireNonNull(promptId, "promptId");
+        Objects.requireNonNull(timeout, "timeout");
+        return engine.await(promptId, timeout);
+    }
+
+    /** Cancels a prompt on the server: removed from the queue when pending, interrupted when running. */
+    public CompletableFuture<CancelOutcome> cancel(String promptId) {
+        Objects.requireNonNull(promptId, "promptId");
+        return engine.cancel(promptId);
+    }
+
+    /**
+     * The params and output variables a workflow declares (loads the workflow; blocks for a URL).
+     *
+     * @throws InvalidWorkflowException when the workflow cannot be loaded or its markers cannot work
+     */
+    public WorkflowSchema describe(String workflow) {
+        LoadedWorkflow loaded = join(loader.load(WorkflowSource.detect(workflow)));
+        requireLocal(loaded);
+        return loaded.schema();
+    }
+
+    /** The params and output variables of an in-memory workflow. */
+    public WorkflowSchema describeJson(Map<String, ?> workflow) {
+        return loader.wrapInline(workflow).schema();
+    }
+
+    /** The params and output variables of an in-memory workflow given as JSON text. */
+    public WorkflowSchema describeJson(String workflowJson) {
+        LoadedWorkflow loaded = loader.parseInline(workflowJson);
+        requireLocal(loaded);
+        return loaded.schema();
+    }
+
+    /** Downloads an output file's content. */
+    public CompletableFuture<byte[]> download(OutputFile file) {
+        return openStream(file).thenApplyAsync(in -> {
+            try (in) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, executor);
+    }
+
+    /** Opens an output file's content (a local copy when it was saved, otherwise from the server). */
+    public CompletableFuture<InputStream> openStream(OutputFile file) {
+        Objects.requireNonNull(file, "file");
+        if (file.getPath() != null || file.reader() != serverOutputs) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return file.openStream();
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor);
+        }
+        return api.view(file.getFilename(), file.getSubfolder(), file.getType());
+    }
+
+    /**
+     * Downloads every output file of a result into a directory under safe names (a file name from the server can
+     * never write outside it; existing files are not replaced) and returns the result with the local paths.
+     */
+    public CompletableFuture<ExecuteResult> saveOutputs(ExecuteResult result, Path directory) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(directory, "directory");
+        List<CompletableFuture<OutputFile>> saved = new ArrayList<>();
+        for (OutputFile file : result.getFiles()) {
+            saved.add(openStream(file).thenApplyAsync(in -> {
+                try (in) {
+                    return file.withPath(OutputSaver.save(in, directory, file.getFilename()));
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor));
+        }
+        return CompletableFuture.allOf(saved.toArray(new CompletableFuture[0])).thenApply(v -> {
+            Map<OutputFile, OutputFile> byOriginal = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < saved.size(); i++) {
+                byOriginal.put(result.getFiles().get(i), saved.get(i).join());
+            }
+            return result.withFiles(byOriginal::get);
+        });
+    }
+
+    private CompletableFuture<ExecuteResult> run(Supplier<CompletableFuture<LoadedWorkflow>> load,
+                                                 Map<String, ?> params) {
+        Map<String, ?> given = params == null ? Map.of() : params;
+        long start = System.nanoTime();
+        CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
+        CompletableFuture<LoadedWorkflow> loading = guard(load);
+        if (!loading.isDone()) {
+            // the timeout covers loading too: a slow workflow URL cannot stretch it
+            ScheduledFuture<?> limit = scheduler.schedule(() -> loading.completeExceptionally(new TimeoutException()),
+                    config.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            loading.whenComplete((l, e) -> limit.cancel(false));
+        }
+        loading.whenComplete((loaded, error) -> {
+            if (error != null) {
+                Throwable cause = Failures.unwrap(error);
+                if (cause instanceof TimeoutException) {
+                    result.complete(ExecuteResult.failure(null, (System.nanoTime() - start) / 1e9,
+                            ExecutionError.of(ErrorKind.TIMEOUT, "Timed out after " + config.getTimeout()
+                                    + " while loading the workflow.")));
+                } else {
+                    result.completeExceptionally(cause);
+                }
+                return;
+            }
+            CompletableFuture<ExecuteResult> execution;
+            if (loaded.isRunningHub()) {
+                execution = CompletableFuture.failedFuture(runningHubUnavailable(loaded));
+            } else {
+                Duration left = config.getTimeout().minusNanos(System.nanoTime() - start);
+                execution = engine.execute(left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left,
+                        () -> prepare(loaded, given));
+            }
+            result.whenComplete((r, e) -> {
+                if (e instanceof CancellationException) {
+                    execution.cancel(true);
+                }
+            });
+            execution.whenComplete((r, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(Failures.unwrap(e));
+                } else {
+                    result.complete(r);
+                }
+            });
+        });
+        return result;
+    }
+
+    private CompletableFuture<PreparedPrompt> prepare(LoadedWorkflow loaded, Map<String, ?> params) {
+        BoundWorkflow bound = ParamBinder.bind(loaded.workflow(), loaded.schema(), params,
+                MediaUploader::needsUpload);
+        return uploader.uploadAll(bound).thenApply(ready -> {
+            SeedRandomizer.randomize(ready.graph(), () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+            return new PreparedPrompt(ready.graph(), loaded.schema());
+        });
+    }
+
+    private static void requireLocal(LoadedWorkflow loaded) {
+        if (loaded.isRunningHub()) {
+            throw runningHubUnavailable(loaded);
+        }
+    }
+
+    private static ComfyKitException runningHubUnavailable(LoadedWorkflow loaded) {
+        return new ComfyKitException(loaded.runningHubTarget().describe() + " would run on RunningHub, which this"
+                + " version of comfykit-client does not support yet. Run an API-format workflow file on a local"
+                + " ComfyUI instead.");
+    }
+
+    private InputStream openOutput(OutputFile file) throws IOException {
+        try {
+            return api.view(file.getFilename(), file.getSubfolder(), file.getType())
+                    .get(config.getRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while downloading " + file.getFilename(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = Failures.unwrap(e);
+            throw cause instanceof IOException ? (IOException) cause
+                    : new IOException("Cannot download " + file.getFilename() + ": " + Failures.describe(cause), cause);
+        }
+    }
+
+    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = Failures.unwrap(e);
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw e;
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Stops the client: executions in flight complete with a failed ({@code CANCELLED}) result, but their prompts
+     * keep running on the server and can be awaited later by id. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+        scheduler.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ComfyKit[" + config + "]";
+    }
+
+    /**
+     * Builds a {@link ComfyKit}. Unset options come from the environment variables of the Python SDK, then from the
+     * defaults (see {@link ComfyKitConfig}).
+     */
+    public static final class Builder {
+        String comfyuiUrl;
+        ExecutorType executorType;
+        String apiKey;
+        String cookies;
+        String runninghubUrl;
+        String runninghubApiKey;
+        Duration runninghubTimeout;
+        Integer runninghubRetryCount;
+        String runninghubInstanceType;
+        Duration timeout;
+        Duration connectTimeout;
+        Duration requestTimeout;
+        Long maxUploadBytes;
+        Duration lostPromptGrace;
+        Duration reconcileInterval;
+        Executor executor;
+        HttpClient httpClient;
+        ClassLoader classLoader;
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /** The local ComfyUI server, e.g. {@code http://127.0.0.1:8188} (may include a path prefix). */
+        public Builder comfyuiUrl(String url) {
+            this.comfyuiUrl = url;
+            return this;
+        }
+
+        /** How completion is detected: {@code HTTP} polling or one shared {@code WEBSOCKET}. */
+        public Builder executorType(ExecutorType type) {
+            this.executorType = type;
+            return this;
+        }
+
+        /** The executor type by name: {@code http} or {@code websocket}. */
+        public Builder executorType(String type) {
+            this.executorType = type == null ? null : ExecutorType.parse(type);
+            return this;
+        }
+
+        /**
+         * The ComfyUI api key: sent as {@code Authorization: Bearer} to the ComfyUI server only, and as
+         * {@code extra_data.api_key_comfy_org} for paid API nodes.
+         */
+        public Builder apiKey(String key) {
+            this.apiKey = key;
+            return this;
+        }
+
+        /**
+         * Cookies for the ComfyUI server: a JSON object, {@code k1=v1; k2=v2}, or an http(s) URL whose body is one of
+         * these.
+         */
+        public Builder cookies(String value) {
+            this.cookies = value;
+            return this;
+        }
+
+        /** The RunningHub site: {@code https://www.runninghub.ai} or {@code https://www.runninghub.cn}. */
+        public Builder runninghubUrl(String url) {
+            this.runninghubUrl = url;
+            return this;
+        }
+
+        /** The RunningHub api key (defaults to the ComfyUI api key). */
+        public Builder runninghubApiKey(String key) {
+            this.runninghubApiKey = key;
+            return this;
+        }
+
+        /** The time limit of a whole RunningHub task; on expiry the task is cancelled on RunningHub. */
+        public Builder runninghubTimeout(Duration limit) {
+            this.runninghubTimeout = limit;
+            return this;
+        }
+
+        /** How many times a RunningHub request that can succeed later is retried. */
+        public Builder runninghubRetryCount(int count) {
+            this.runninghubRetryCount = count;
+            return this;
+        }
+
+        /** The RunningHub machine class: {@code plus} for 48 GB GPUs; unset for the default 24 GB. */
+        public Builder runninghubInstanceType(String type) {
+            this.runninghubInstanceType = type;
+            return this;
+        }
+
+        /** The time limit of a whole execution; on expiry the prompt is cancelled on the server. */
+        public Builder timeout(Duration limit) {
+            this.timeout = limit;
+            return this;
+        }
+
+        /** The time limit for opening a connection. */
+        public Builder connectTimeout(Duration limit) {
+            this.connectTimeout = limit;
+            return this;
+        }
+
+        /** The time limit of each HTTP request. */
+        public Builder requestTimeout(Duration limit) {
+            this.requestTimeout = limit;
+            return this;
+        }
+
+        /** The largest media value that is uploaded (files, streams, downloaded URLs); default 100 MiB. */
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        /** Advanced: how long a prompt may be unknown to the server before it is reported lost (default 3 s). */
+        public Builder lostPromptGrace(Duration grace) {
+            this.lostPromptGrace = grace;
+            return this;
+        }
+
+        /** Advanced: how often the WebSocket executor double-checks the queue and history (default 5 s). */
+        public Builder reconcileInterval(Duration interval) {
+            this.reconcileInterval = interval;
+            return this;
+        }
+
+        /** The executor for callbacks and file I/O (default: a small pool of daemon threads owned by the client). */
+        public Builder executor(Executor callbackExecutor) {
+            this.executor = callbackExecutor;
+            return this;
+        }
+
+        /**
+         * The HTTP client for requests to ComfyUI (default: HTTP/1.1, no redirects, the connect timeout). Its
+         * authenticator and cookie handler, if any, are the application's responsibility.
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = client;
+            return this;
+        }
+
+        /** The class loader for {@code classpath:} workflows (default: the thread's context class loader). */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = loader;
+            return this;
+        }
+
+        /** Where environment variables are read from (default {@link System#getenv(String)}). */
+        public Builder environment(Function<String, String> lookup) {
+            this.environment = Objects.requireNonNull(lookup, "environment");
+            return this;
+        }
+
+        /** Resolves the configuration without creating a client. */
+        public ComfyKitConfig resolve() {
+            return new ComfyKitConfig(this, environment);
+        }
+
+        /**
+         * Creates the client. No connection is opened here.
+         *
+         * @throws IllegalArgumentException naming the option (and environment variable) that is invalid
+         */
+        public ComfyKit build() {
+            return new ComfyKit(resolve());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.comfykit.client;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The media lists of an {@link ExecuteResult} that an output file belongs to.
+ */
+public enum MediaKind {
+    IMAGE, VIDEO, AUDIO;
+
+    private static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "webm", "mov", "avi", "mkv", "m4v", "gif");
+    private static final Set<String> AUDIO_EXTENSIONS = Set.of("wav", "mp3", "flac", "ogg", "m4a", "aac", "opus");
+
+    /**
+     * Classifies an output file by the key it was listed under in ComfyUI's output dictionary and its extension.
+     * {@code gifs} is the key video nodes such as {@code VHS_VideoCombine} use for every format, so it always means
+     * video; {@code audio} always means audio; anything else is decided by the extension, an animated GIF counting
+     * as video only under a video key.
+     */
+    public static MediaKind classify(String outputKey, String filename) {
+        String key = outputKey == null ? "" : outputKey.toLowerCase(Locale.ROOT);
+        if (key.equals("gifs") || key.equals("video") || key.equals("videos")) {
+            return VIDEO;
+        }
+        if (key.equals("audio") || key.equals("audios")) {
+            return AUDIO;
+        }
+        String extension = extensionOf(filename);
+        if (AUDIO_EXTENSIONS.contains(extension)) {
+            return AUDIO;
+        }
+        if (VIDEO_EXTENSIONS.contains(extension) && !extension.equals("gif")) {
+            return VIDEO;
+        }
+        return IMAGE;
+    }
+
+    static String extensionOf(String filename) {
+        if (filename == null) {
+            return "";
+        }
+        int dot = filename.lastIndexOf('.');
+        return dot < 0 ? "" : filename.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

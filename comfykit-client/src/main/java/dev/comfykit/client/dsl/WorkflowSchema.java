@@ -1,0 +1,110 @@
+package dev.comfykit.client.dsl;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.comfykit.client.json.Json;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a workflow's title DSL declares: its params and its output variables. Returned by
+ * {@code ComfyKit.describe(...)} for validation and tooling; serialises to JSON.
+ */
+@JsonPropertyOrder({"workflow", "params", "outputs"})
+public final class WorkflowSchema {
+
+    private final String origin;
+    private final Map<String, ParamSpec> params;
+    private final Map<String, OutputSpec> outputs;
+    private final Map<String, String> variableByNode;
+
+    WorkflowSchema(String origin, Map<String, ParamSpec> params, Map<String, OutputSpec> outputs) {
+        this.origin = origin;
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        Map<String, String> byNode = new LinkedHashMap<>();
+        for (OutputSpec output : outputs.values()) {
+            for (String nodeId : output.getNodeIds()) {
+                byNode.putIfAbsent(nodeId, output.getVariable());
+            }
+        }
+        this.variableByNode = Collections.unmodifiableMap(byNode);
+    }
+
+    /** Where the workflow came from. */
+    @JsonProperty("workflow")
+    public String getOrigin() {
+        return origin;
+    }
+
+    /** The declared params, in the order they first appear. */
+    @JsonProperty("params")
+    public Collection<ParamSpec> getParams() {
+        return params.values();
+    }
+
+    /** One param, or {@code null}. */
+    public ParamSpec param(String name) {
+        return params.get(name);
+    }
+
+    /** The declared param names. */
+    @JsonIgnore
+    public List<String> paramNames() {
+        return new ArrayList<>(params.keySet());
+    }
+
+    /** The output variables: {@code $output.name} markers and output nodes without a marker (by node id). */
+    @JsonProperty("outputs")
+    public Collection<OutputSpec> getOutputs() {
+        return outputs.values();
+    }
+
+    /** The variable a node's outputs are grouped under: its marker's variable, or the node id. */
+    public String variableOf(String nodeId) {
+        return variableByNode.getOrDefault(nodeId, nodeId);
+    }
+
+    /** The params whose value is uploaded. */
+    @JsonIgnore
+    public List<ParamSpec> mediaParams() {
+        List<ParamSpec> media = new ArrayList<>();
+        for (ParamSpec spec : params.values()) {
+            if (spec.isUpload()) {
+                media.add(spec);
+            }
+        }
+        return media;
+    }
+
+    /** The params, one per line, for error messages. */
+    public String describeParams() {
+        if (params.isEmpty()) {
+            return "none (the workflow has no $param title markers)";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (ParamSpec spec : params.values()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(spec.summary());
+        }
+        return sb.toString();
+    }
+
+    /** This schema as JSON. */
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    @Override
+    public String toString() {
+        return "WorkflowSchema[" + origin + ", params=" + params.keySet() + ", outputs=" + outputs.keySet() + "]";
+    }
+}

@@ -1,0 +1,82 @@
+package dev.comfykit.client.http;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The credentials sent to the ComfyUI server, and only to it: {@code Authorization: Bearer <api key>} and the
+ * {@code Cookie} header. A cookies option given as a URL is fetched once, on first use, with a plain request.
+ * {@link #toString()} never shows a secret.
+ */
+public final class ServerCredentials {
+
+    private static final int MAX_COOKIE_FILE_BYTES = 1 << 20;
+
+    private final String apiKey;
+    private final String cookies;
+    private final UrlFetcher fetcher;
+    private volatile CompletableFuture<List<String>> headers;
+
+    public ServerCredentials(String apiKey, String cookies, UrlFetcher fetcher) {
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+        this.cookies = cookies == null || cookies.isBlank() ? null : cookies.trim();
+        this.fetcher = fetcher;
+        if (this.cookies != null && !Cookies.isUrl(this.cookies)) {
+            // parse now so that a malformed option fails at start-up, not at the first request
+            this.headers = CompletableFuture.completedFuture(build(Cookies.header(Cookies.parse(this.cookies))));
+        } else if (this.cookies == null) {
+            this.headers = CompletableFuture.completedFuture(build(null));
+        }
+    }
+
+    /** The api key, or {@code null}. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /** Header names and values, alternating, once the cookies are known. */
+    public CompletableFuture<List<String>> headers() {
+        CompletableFuture<List<String>> current = headers;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (headers == null) {
+                headers = fetcher.fetch(URI.create(cookies), MAX_COOKIE_FILE_BYTES)
+                        .thenApply(f -> build(Cookies.header(Cookies.parse(new String(f.body(),
+                                StandardCharsets.UTF_8)))));
+                // a failed fetch is retried on the next request instead of being remembered forever
+                headers.whenComplete((h, e) -> {
+                    if (e != null) {
+                        synchronized (this) {
+                            headers = null;
+                        }
+                    }
+                });
+            }
+            return headers;
+        }
+    }
+
+    private List<String> build(String cookieHeader) {
+        List<String> list = new ArrayList<>(4);
+        if (apiKey != null) {
+            list.add("Authorization");
+            list.add("Bearer " + apiKey);
+        }
+        if (cookieHeader != null && !cookieHeader.isEmpty()) {
+            list.add("Cookie");
+            list.add(cookieHeader);
+        }
+        return List.copyOf(list);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerCredentials[apiKey=" + (apiKey == null ? "none" : "****") + ", cookies="
+                + (cookies == null ? "none" : Cookies.isUrl(cookies) ? "from URL" : "****") + "]";
+    }
+}

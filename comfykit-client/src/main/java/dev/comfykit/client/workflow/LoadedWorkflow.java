@@ -1,0 +1,55 @@
+package dev.comfykit.client.workflow;
+
+import dev.comfykit.client.dsl.WorkflowSchema;
+
+/**
+ * A loaded workflow: an API-format workflow with its parsed schema, or a reference to a RunningHub workflow or AI
+ * app (from a RunningHub id or a {@code "_source": "runninghub"} file).
+ */
+public final class LoadedWorkflow {
+
+    private final WorkflowSource source;
+    private final Workflow workflow;
+    private final WorkflowSchema schema;
+    private final WorkflowSource runningHub;
+
+    private LoadedWorkflow(WorkflowSource source, Workflow workflow, WorkflowSchema schema, WorkflowSource runningHub) {
+        this.source = source;
+        this.workflow = workflow;
+        this.schema = schema;
+        this.runningHub = runningHub;
+    }
+
+    static LoadedWorkflow local(WorkflowSource source, Workflow workflow, WorkflowSchema schema) {
+        return new LoadedWorkflow(source, workflow, schema, null);
+    }
+
+    static LoadedWorkflow runningHub(WorkflowSource source, WorkflowSource target) {
+        return new LoadedWorkflow(source, null, null, target);
+    }
+
+    /** Where it was loaded from. */
+    public WorkflowSource source() {
+        return source;
+    }
+
+    /** Whether it runs on RunningHub; then {@link #runningHubTarget()} names the workflow or app. */
+    public boolean isRunningHub() {
+        return runningHub != null;
+    }
+
+    /** The RunningHub workflow id or AI app the source points at, or {@code null}. */
+    public WorkflowSource runningHubTarget() {
+        return runningHub;
+    }
+
+    /** The API-format workflow, or {@code null} for RunningHub. */
+    public Workflow workflow() {
+        return workflow;
+    }
+
+    /** The parsed title DSL, or {@code null} for RunningHub. */
+    public WorkflowSchema schema() {
+        return schema;
+    }
+}
