@@ -324,9 +324,7 @@ public final class ComfyKit implements AutoCloseable {
             if (loaded.isRunningHub()) {
                 execution = CompletableFuture.failedFuture(runningHubUnavailable(loaded));
             } else {
-                Duration left = config.getTimeout().minusNanos(System.nanoTime() - start);
-                execution = engine.execute(left.isNegative() || left.isZero() ? Duration.ofNanos(1) : left,
-                        () -> prepare(loaded, given));
+                execution = engine.execute(start, config.getTimeout(), () -> prepare(loaded, given));
             }
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {

@@ -12,6 +12,7 @@ import dev.comfykit.client.comfyui.ComfyUiApi;
 import dev.comfykit.client.comfyui.ComfyUiEvent;
 import dev.comfykit.client.comfyui.SubmitResponse;
 import dev.comfykit.client.comfyui.ValidationErrors;
+import dev.comfykit.client.http.UnexpectedResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,17 +96,20 @@ public final class ExecutionEngine implements AutoCloseable {
     /**
      * Prepares, submits and awaits one prompt.
      *
-     * @param timeout the whole execution's time limit, preparation included
-     * @param prepare loads the workflow, binds params and uploads media; an {@link ComfyKitException} from it
-     *                (invalid input) fails the returned future, any other failure becomes a failed result
+     * @param startNanos when the execution started (by {@code clock}), before the workflow was loaded
+     * @param timeout    the whole execution's time limit, counted from {@code startNanos}
+     * @param prepare    binds params and uploads media; an {@link ComfyKitException} from it (invalid input) fails
+     *                   the returned future, any other failure becomes a failed result
      */
-    public CompletableFuture<ExecuteResult> execute(Duration timeout, Supplier<CompletableFuture<PreparedPrompt>> prepare) {
-        LocalExecution execution = new LocalExecution(clock.getAsLong(), timeout.toNanos());
+    public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
+                                                    Supplier<CompletableFuture<PreparedPrompt>> prepare) {
+        LocalExecution execution = new LocalExecution(startNanos, timeout.toNanos());
         if (closed) {
             execution.fail(null, clock.getAsLong(), closedError());
             return execution.result();
         }
-        execution.timer(scheduler.schedule(() -> timeOut(execution), timeout.toNanos(), TimeUnit.NANOSECONDS));
+        long remaining = Math.max(0, startNanos + timeout.toNanos() - clock.getAsLong());
+        execution.timer(scheduler.schedule(() -> timeOut(execution), remaining, TimeUnit.NANOSECONDS));
         execution.result().whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
                 abandon(execution, "cancelled by the caller");
@@ -236,8 +240,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private void submitFailed(LocalExecution execution, PendingPrompt pending, Throwable error) {
         Throwable cause = Failures.unwrap(error);
         if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                || (cause.getCause() instanceof ConnectException)) {
-            // the request never reached the server: nothing to wait for
+                || cause.getCause() instanceof ConnectException || cause instanceof UnexpectedResponseException) {
+            // the request never reached the server, or the server answered that it did not queue it
             registry.remove(pending);
             execution.fail(null, clock.getAsLong(), Failures.toError(error, api.transport().baseUrl(),
                     "submitting the prompt"));
