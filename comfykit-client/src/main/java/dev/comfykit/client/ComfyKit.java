@@ -154,7 +154,16 @@ public final class ComfyKit implements AutoCloseable {
      * @return the result; completes exceptionally only for invalid input
      */
     public CompletableFuture<ExecuteResult> execute(String workflow, Map<String, ?> params) {
+        Map<String, ?> given = params == null ? Map.of() : params;
+        return executeWith(workflow, schema -> given);
+    }
+
+    /**
+     * Runs a workflow with params chosen once its declared params are known (see {@link ParamSource}).
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
         Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(params, "params");
         WorkflowSource source;
         try {
             source = WorkflowSource.detect(workflow);
@@ -167,25 +176,25 @@ public final class ComfyKit implements AutoCloseable {
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
     public CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(() -> loader.load(WorkflowSource.file(workflow)), params);
+        return run(() -> loader.load(WorkflowSource.file(workflow)), fixed(params));
     }
 
     /** Runs an in-memory workflow given as maps (e.g. parsed by any JSON library). */
     public CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), params);
+        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params));
     }
 
     /** Runs an in-memory workflow given as a Jackson tree. */
     public CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), params);
+        return run(() -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params));
     }
 
     /** Runs an in-memory workflow given as JSON text. */
     public CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params) {
         Objects.requireNonNull(workflowJson, "workflowJson");
-        return run(() -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), params);
+        return run(() -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), fixed(params));
     }
 
     /**
@@ -193,7 +202,13 @@ public final class ComfyKit implements AutoCloseable {
      * {@link SubmissionException} when the server rejects the prompt or cannot be reached.
      */
     public CompletableFuture<SubmittedPrompt> submit(String workflow, Map<String, ?> params) {
+        return submitWith(workflow, fixed(params));
+    }
+
+    /** Submits without waiting, with params chosen once the declared params are known. */
+    public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
         Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(params, "params");
         return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> {
             requireLocal(loaded);
             return engine.submitOnly(() -> prepare(loaded, params));
@@ -230,6 +245,24 @@ public final class ComfyKit implements AutoCloseable {
         LoadedWorkflow loaded = join(loader.load(WorkflowSource.detect(workflow)));
         requireLocal(loaded);
         return loaded.schema();
+    }
+
+    /** The params and output variables a workflow declares, without blocking. */
+    public CompletableFuture<WorkflowSchema> describeAsync(String workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenApply(loaded -> {
+            requireLocal(loaded);
+            return loaded.schema();
+        }));
+    }
+
+    /**
+     * Asks the server for its {@code /system_stats} (a cheap liveness probe, e.g. for health checks).
+     *
+     * @return the server's answer as plain data; fails when the server cannot be reached
+     */
+    public CompletableFuture<Map<String, Object>> systemStats() {
+        return api.systemStats();
     }
 
     /** The params and output variables of an in-memory workflow. */
@@ -297,8 +330,7 @@ public final class ComfyKit implements AutoCloseable {
     }
 
     private CompletableFuture<ExecuteResult> run(Supplier<CompletableFuture<LoadedWorkflow>> load,
-                                                 Map<String, ?> params) {
-        Map<String, ?> given = params == null ? Map.of() : params;
+                                                 ParamSource params) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         CompletableFuture<LoadedWorkflow> loading = guard(load);
@@ -324,7 +356,7 @@ public final class ComfyKit implements AutoCloseable {
             if (loaded.isRunningHub()) {
                 execution = CompletableFuture.failedFuture(runningHubUnavailable(loaded));
             } else {
-                execution = engine.execute(start, config.getTimeout(), () -> prepare(loaded, given));
+                execution = engine.execute(start, config.getTimeout(), () -> prepare(loaded, params));
             }
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
@@ -342,13 +374,18 @@ public final class ComfyKit implements AutoCloseable {
         return result;
     }
 
-    private CompletableFuture<PreparedPrompt> prepare(LoadedWorkflow loaded, Map<String, ?> params) {
-        BoundWorkflow bound = ParamBinder.bind(loaded.workflow(), loaded.schema(), params,
+    private CompletableFuture<PreparedPrompt> prepare(LoadedWorkflow loaded, ParamSource params) {
+        BoundWorkflow bound = ParamBinder.bind(loaded.workflow(), loaded.schema(), params.params(loaded.schema()),
                 MediaUploader::needsUpload);
         return uploader.uploadAll(bound).thenApply(ready -> {
             SeedRandomizer.randomize(ready.graph(), () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
             return new PreparedPrompt(ready.graph(), loaded.schema());
         });
+    }
+
+    private static ParamSource fixed(Map<String, ?> params) {
+        Map<String, ?> given = params == null ? Map.of() : params;
+        return schema -> given;
     }
 
     private static void requireLocal(LoadedWorkflow loaded) {

@@ -90,6 +90,12 @@ public final class OutputFile {
         return type;
     }
 
+    /** The content type its extension implies, e.g. {@code image/png}; {@code application/octet-stream} if unknown. */
+    @JsonIgnore
+    public String getContentType() {
+        return dev.comfykit.client.media.ContentTypes.ofName(filename);
+    }
+
     /** The URL the file can be fetched from, properly encoded. */
     @JsonProperty("url")
     public String getUrl() {

@@ -116,6 +116,17 @@ public final class ComfyUiApi {
         });
     }
 
+    /** {@code GET /system_stats}: the server's version, devices and memory, as plain data. */
+    public CompletableFuture<Map<String, Object>> systemStats() {
+        return transport.get("/system_stats").thenApply(response -> {
+            try {
+                return Json.toMap(readJson("GET /system_stats", response));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
     /** {@code GET /queue}: the running and pending prompt ids. */
     public CompletableFuture<QueueSnapshot> queue() {
         return transport.get("/queue").thenApply(response -> {

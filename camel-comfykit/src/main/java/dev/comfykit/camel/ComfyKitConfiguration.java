@@ -1,0 +1,313 @@
+package dev.comfykit.camel;
+
+import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The options of the {@code comfykit:} component, set on the component (defaults for all endpoints) and on each
+ * endpoint; each endpoint works on its own copy.
+ */
+@UriParams
+@Configurer
+public class ComfyKitConfiguration implements Cloneable {
+
+    @UriParam(label = "common", defaultValue = "http://127.0.0.1:8188")
+    private String comfyuiUrl = "http://127.0.0.1:8188";
+    @UriParam(label = "common", defaultValue = "HTTP", enums = "HTTP,WEBSOCKET")
+    private ExecutorType executorType = ExecutorType.HTTP;
+    @UriParam(label = "common", defaultValue = "10m", javaType = "java.time.Duration")
+    private long timeout = 600_000;
+    @UriParam(label = "producer", defaultValue = "execute")
+    private ComfyKitOperation operation = ComfyKitOperation.execute;
+    @UriParam(label = "producer", prefix = "param.", multiValue = true)
+    private Map<String, Object> params = new LinkedHashMap<>();
+    @UriParam(label = "producer")
+    private String textParam;
+    @UriParam(label = "producer")
+    private String mediaParam;
+    @UriParam(label = "producer")
+    private String outputDirectory;
+    @UriParam(label = "producer", defaultValue = "true")
+    private boolean throwExceptionOnFailure = true;
+    @UriParam(label = "security", secret = true)
+    private String apiKey;
+    @UriParam(label = "security", secret = true)
+    private String cookieSecret;
+    @UriParam(label = "runninghub", defaultValue = "https://www.runninghub.ai")
+    private String runninghubUrl = "https://www.runninghub.ai";
+    @UriParam(label = "runninghub,security", secret = true)
+    private String runninghubApiKey;
+    @UriParam(label = "runninghub", defaultValue = "30m", javaType = "java.time.Duration")
+    private long runninghubTimeout = 1_800_000;
+    @UriParam(label = "runninghub", defaultValue = "3")
+    private int runninghubRetryCount = 3;
+    @UriParam(label = "runninghub", enums = "default,plus")
+    private String runninghubInstanceType;
+    @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration")
+    private long connectTimeout = 10_000;
+    @UriParam(label = "advanced", defaultValue = "60s", javaType = "java.time.Duration")
+    private long requestTimeout = 60_000;
+    @UriParam(label = "advanced", defaultValue = "104857600")
+    private long maxUploadBytes = 104_857_600;
+    @UriParam(label = "advanced")
+    @Metadata(autowired = false)
+    private ComfyKit comfyKit;
+
+    public String getComfyuiUrl() {
+        return comfyuiUrl;
+    }
+
+    /**
+     * The base URL of the local ComfyUI server, e.g. http://127.0.0.1:8188 (a path prefix behind a reverse proxy
+     * is allowed). Write {{env:COMFYUI_BASE_URL}} to take it from the environment.
+     */
+    public void setComfyuiUrl(String comfyuiUrl) {
+        this.comfyuiUrl = comfyuiUrl;
+    }
+
+    public ExecutorType getExecutorType() {
+        return executorType;
+    }
+
+    /**
+     * How completion is detected on a local ComfyUI: HTTP polls (one shared poll for all executions in flight,
+     * fast at first and backing off); WEBSOCKET listens on one WebSocket shared by all executions of the client.
+     */
+    public void setExecutorType(ExecutorType executorType) {
+        this.executorType = executorType;
+    }
+
+    public long getTimeout() {
+        return timeout;
+    }
+
+    /**
+     * The time limit of a whole execution on ComfyUI (loading, uploads, queueing and running). When it expires the
+     * prompt is cancelled on the server and the exchange fails with a ComfyKitTimeoutException.
+     */
+    public void setTimeout(long timeout) {
+        this.timeout = timeout;
+    }
+
+    public ComfyKitOperation getOperation() {
+        return operation;
+    }
+
+    /**
+     * What to do: execute (run and wait), submit (return at once with the prompt id), await (wait for the prompt id
+     * in the CamelComfyKitPromptId header), cancel (cancel that prompt) or describe (the workflow's params and
+     * outputs). The CamelComfyKitOperation header overrides it per message.
+     */
+    public void setOperation(ComfyKitOperation operation) {
+        this.operation = operation;
+    }
+
+    public Map<String, Object> getParams() {
+        return params;
+    }
+
+    /**
+     * Fixed params of this endpoint, written param.NAME=value (e.g. param.steps=30). They have the lowest
+     * precedence: the body, headers named like a param and the CamelComfyKitParams header override them.
+     */
+    public void setParams(Map<String, Object> params) {
+        this.params = params;
+    }
+
+    public String getTextParam() {
+        return textParam;
+    }
+
+    /**
+     * The param that a plain text body goes to. Unset: the workflow's param named prompt, or its only required
+     * text param.
+     */
+    public void setTextParam(String textParam) {
+        this.textParam = textParam;
+    }
+
+    public String getMediaParam() {
+        return mediaParam;
+    }
+
+    /**
+     * The param that a binary body (byte[], InputStream, File, Path, a file message) goes to; it is uploaded under
+     * the message's file name. Unset: the workflow's only media param.
+     */
+    public void setMediaParam(String mediaParam) {
+        this.mediaParam = mediaParam;
+    }
+
+    public String getOutputDirectory() {
+        return outputDirectory;
+    }
+
+    /**
+     * A directory to download every output file into (under safe names; existing files are not replaced). The
+     * result's files then carry their local paths. Unset: outputs stay on the server as URLs.
+     */
+    public void setOutputDirectory(String outputDirectory) {
+        this.outputDirectory = outputDirectory;
+    }
+
+    public boolean isThrowExceptionOnFailure() {
+        return throwExceptionOnFailure;
+    }
+
+    /**
+     * Whether a failed execution fails the exchange with an exception (carrying the result and the structured
+     * error; distinct types for validation, execution, timeout and connection failures). When false the failed
+     * ExecuteResult is the body and CamelComfyKitErrorKind says why.
+     */
+    public void setThrowExceptionOnFailure(boolean throwExceptionOnFailure) {
+        this.throwExceptionOnFailure = throwExceptionOnFailure;
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    /**
+     * The ComfyUI api key: sent as Authorization: Bearer to the ComfyUI server only, and as
+     * extra_data.api_key_comfy_org for paid API nodes. Use a placeholder such as {{env:COMFYUI_API_KEY}}.
+     */
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getCookieSecret() {
+        return cookieSecret;
+    }
+
+    /**
+     * Cookies for the ComfyUI server (ComfyKit's cookies option): a JSON object, k1=v1; k2=v2, or an http(s) URL
+     * whose body is one of these. Named with 'secret' so that Camel masks it in logged URIs.
+     */
+    public void setCookieSecret(String cookieSecret) {
+        this.cookieSecret = cookieSecret;
+    }
+
+    public String getRunninghubUrl() {
+        return runninghubUrl;
+    }
+
+    /**
+     * The RunningHub site: https://www.runninghub.ai (global) or https://www.runninghub.cn (China); keys work on
+     * the site they were issued by only.
+     */
+    public void setRunninghubUrl(String runninghubUrl) {
+        this.runninghubUrl = runninghubUrl;
+    }
+
+    public String getRunninghubApiKey() {
+        return runninghubApiKey;
+    }
+
+    /**
+     * The RunningHub api key (falls back to apiKey). Use a placeholder such as {{env:RUNNINGHUB_API_KEY}}.
+     */
+    public void setRunninghubApiKey(String runninghubApiKey) {
+        this.runninghubApiKey = runninghubApiKey;
+    }
+
+    public long getRunninghubTimeout() {
+        return runninghubTimeout;
+    }
+
+    /**
+     * The time limit of a whole RunningHub task; on expiry the task is cancelled on RunningHub (so it stops
+     * billing) and the exchange fails with a ComfyKitTimeoutException naming the task id.
+     */
+    public void setRunninghubTimeout(long runninghubTimeout) {
+        this.runninghubTimeout = runninghubTimeout;
+    }
+
+    public int getRunninghubRetryCount() {
+        return runninghubRetryCount;
+    }
+
+    /**
+     * How many times a RunningHub request that can succeed later (queue full, rate limit, network, 5xx) is retried
+     * with back-off. Authentication, validation and content errors are never retried.
+     */
+    public void setRunninghubRetryCount(int runninghubRetryCount) {
+        this.runninghubRetryCount = runninghubRetryCount;
+    }
+
+    public String getRunninghubInstanceType() {
+        return runninghubInstanceType;
+    }
+
+    /**
+     * The RunningHub machine class: plus for 48 GB GPUs; unset for the default 24 GB.
+     */
+    public void setRunninghubInstanceType(String runninghubInstanceType) {
+        this.runninghubInstanceType = runninghubInstanceType;
+    }
+
+    public long getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * The time limit for opening a connection (HTTP or WebSocket).
+     */
+    public void setConnectTimeout(long connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * The time limit of each HTTP request (submissions, uploads, downloads).
+     */
+    public void setRequestTimeout(long requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public long getMaxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    /**
+     * The largest media value uploaded, in bytes (files, streams and downloaded URLs); larger ones are rejected
+     * before anything is submitted.
+     */
+    public void setMaxUploadBytes(long maxUploadBytes) {
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public ComfyKit getComfyKit() {
+        return comfyKit;
+    }
+
+    /**
+     * A ComfyKit client to use instead of one built from this configuration; the connection options (comfyuiUrl,
+     * executorType, apiKey, cookieSecret, the RunningHub options, the timeouts) are then those of that client.
+     * Endpoints with equal connection options otherwise share one client (and one WebSocket).
+     */
+    public void setComfyKit(ComfyKit comfyKit) {
+        this.comfyKit = comfyKit;
+    }
+
+    /** A copy for one endpoint. */
+    public ComfyKitConfiguration copy() {
+        try {
+            ComfyKitConfiguration copy = (ComfyKitConfiguration) clone();
+            copy.params = new LinkedHashMap<>(params);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.comfykit.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * The message headers of the {@code comfykit:} component.
+ */
+public final class ComfyKitConstants {
+
+    @Metadata(label = "producer", description = "The workflow to run for this message instead of the endpoint's"
+            + " (a file path, classpath: resource, http(s) URL or RunningHub id).", javaType = "String")
+    public static final String WORKFLOW = "CamelComfyKitWorkflow";
+
+    @Metadata(label = "producer", description = "Params for this message; they win over every other source of"
+            + " params (endpoint param.* options, the body, headers named like a param).",
+            javaType = "java.util.Map<String, Object>")
+    public static final String PARAMS = "CamelComfyKitParams";
+
+    @Metadata(label = "producer", description = "The operation for this message instead of the endpoint's.",
+            javaType = "dev.comfykit.camel.ComfyKitOperation",
+            enums = "execute,submit,await,cancel,describe")
+    public static final String OPERATION = "CamelComfyKitOperation";
+
+    @Metadata(description = "The prompt id (RunningHub: task id). Set on results; read by the await and cancel"
+            + " operations.", javaType = "String")
+    public static final String PROMPT_ID = "CamelComfyKitPromptId";
+
+    @Metadata(label = "producer", description = "The status of the execution: completed or failed.",
+            javaType = "String")
+    public static final String STATUS = "CamelComfyKitStatus";
+
+    @Metadata(label = "producer", description = "The seconds the execution took.", javaType = "Double")
+    public static final String DURATION = "CamelComfyKitDuration";
+
+    @Metadata(label = "producer", description = "Why a failed execution failed (when failures are returned as the"
+            + " body): VALIDATION, EXECUTION, INTERRUPTED, TIMEOUT, LOST, CONNECTION, SERVER or CANCELLED.",
+            javaType = "dev.comfykit.client.ErrorKind")
+    public static final String ERROR_KIND = "CamelComfyKitErrorKind";
+
+    @Metadata(label = "producer", description = "What the cancel operation did: INTERRUPTED, REMOVED_FROM_QUEUE or"
+            + " NOT_FOUND.", javaType = "dev.comfykit.client.CancelOutcome")
+    public static final String CANCEL_OUTCOME = "CamelComfyKitCancelOutcome";
+
+    @Metadata(label = "producer", description = "On messages split from a result's outputs: the output variable"
+            + " (or node id) of the file.", javaType = "String")
+    public static final String OUTPUT_VARIABLE = "CamelComfyKitOutputVariable";
+
+    @Metadata(label = "producer", description = "On messages split from a result's outputs: IMAGE, VIDEO or AUDIO.",
+            javaType = "dev.comfykit.client.MediaKind")
+    public static final String OUTPUT_KIND = "CamelComfyKitOutputKind";
+
+    private ComfyKitConstants() {
+    }
+}

@@ -1,0 +1,149 @@
+package dev.comfykit.camel;
+
+import dev.comfykit.client.ComfyKit;
+import org.apache.camel.AsyncEndpoint;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.EndpointServiceLocation;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Run ComfyUI workflows (image, video, audio generation) on a local ComfyUI server or on RunningHub.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "comfykit", title = "ComfyKit", syntax = "comfykit:workflow",
+        producerOnly = true, category = {Category.AI}, headersClass = ComfyKitConstants.class)
+public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, EndpointServiceLocation {
+
+    private static final Set<ComfyKitOperation> NEED_WORKFLOW = EnumSet.of(ComfyKitOperation.execute,
+            ComfyKitOperation.submit, ComfyKitOperation.describe);
+
+    @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
+            + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:<webappId>. Not needed"
+            + " by the await and cancel operations; the CamelComfyKitWorkflow header overrides it per message.")
+    @Metadata(required = false)
+    private String workflow;
+
+    @UriParam
+    private ComfyKitConfiguration configuration;
+
+    private ComfyKit client;
+    private boolean sharedClient;
+
+    public ComfyKitEndpoint(String uri, ComfyKitComponent component, String workflow,
+                            ComfyKitConfiguration configuration) {
+        super(uri, component);
+        this.workflow = workflow;
+        this.configuration = configuration;
+    }
+
+    @Override
+    public ComfyKitComponent getComponent() {
+        return (ComfyKitComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new ComfyKitProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("The comfykit component has no consumer: use it in to(...)");
+    }
+
+    public String getWorkflow() {
+        return workflow;
+    }
+
+    /** The workflow to run. */
+    public void setWorkflow(String workflow) {
+        this.workflow = workflow;
+    }
+
+    public ComfyKitConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /** The endpoint's options. */
+    public void setConfiguration(ComfyKitConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** The client, once the endpoint is started. */
+    public ComfyKit getClient() {
+        if (client == null) {
+            throw new IllegalStateException("Endpoint " + getEndpointUri() + " is not started");
+        }
+        return client;
+    }
+
+    @Override
+    public String getServiceUrl() {
+        return client != null ? client.config().getComfyuiUrl().toString() : configuration.getComfyuiUrl();
+    }
+
+    @Override
+    public String getServiceProtocol() {
+        return "http";
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        validate();
+        if (configuration.getComfyKit() != null) {
+            client = configuration.getComfyKit();
+            sharedClient = false;
+        } else {
+            try {
+                client = getComponent().getClients().acquire(configuration,
+                        getCamelContext().getApplicationContextClassLoader());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("comfykit endpoint " + getEndpointBaseUri() + ": " + e.getMessage(),
+                        e);
+            }
+            sharedClient = true;
+        }
+    }
+
+    private void validate() {
+        if (NEED_WORKFLOW.contains(configuration.getOperation()) && (workflow == null || workflow.isBlank())) {
+            throw new IllegalArgumentException("comfykit endpoint: operation " + configuration.getOperation()
+                    + " needs a workflow: write comfykit:<workflow> (a file path, classpath:resource, http(s) URL or"
+                    + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"
+                    + " message.");
+        }
+        require(configuration.getTimeout() > 0, "timeout", "must be positive (e.g. 10m)");
+        require(configuration.getConnectTimeout() > 0, "connectTimeout", "must be positive (e.g. 10s)");
+        require(configuration.getRequestTimeout() > 0, "requestTimeout", "must be positive (e.g. 60s)");
+        require(configuration.getRunninghubTimeout() > 0, "runninghubTimeout", "must be positive (e.g. 30m)");
+        require(configuration.getRunninghubRetryCount() >= 0, "runninghubRetryCount", "must not be negative");
+        require(configuration.getMaxUploadBytes() > 0, "maxUploadBytes", "must be positive");
+        require(configuration.getExecutorType() != null, "executorType", "must be HTTP or WEBSOCKET");
+    }
+
+    private void require(boolean valid, String option, String rule) {
+        if (!valid) {
+            throw new IllegalArgumentException("comfykit endpoint " + getEndpointBaseUri() + ": option " + option + " "
+                    + rule);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (client != null && sharedClient) {
+            getComponent().getClients().release(client);
+        }
+        client = null;
+        super.doStop();
+    }
+}

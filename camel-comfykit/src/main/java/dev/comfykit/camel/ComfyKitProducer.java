@@ -1,0 +1,170 @@
+package dev.comfykit.camel;
+
+import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
+import dev.comfykit.camel.support.FailureExceptions;
+import dev.comfykit.camel.support.MessageParams;
+import dev.comfykit.client.CancelOutcome;
+import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.SubmittedPrompt;
+import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.execution.Failures;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
+import org.apache.camel.support.DefaultAsyncProducer;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The asynchronous producer of {@code comfykit:} endpoints: no Camel thread waits while a workflow runs; the
+ * exchange continues when the client's future completes. Thread-safe: one instance serves concurrent exchanges.
+ */
+public class ComfyKitProducer extends DefaultAsyncProducer {
+
+    private ComfyKitProducerHealthCheck healthCheck;
+    private WritableHealthCheckRepository healthCheckRepository;
+
+    public ComfyKitProducer(ComfyKitEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public ComfyKitEndpoint getEndpoint() {
+        return (ComfyKitEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<?> work;
+        try {
+            work = start(exchange);
+        } catch (Exception e) {
+            exchange.setException(FailureExceptions.of(exchange, e));
+            callback.done(true);
+            return true;
+        }
+        work.whenComplete((value, error) -> {
+            try {
+                if (error != null) {
+                    exchange.setException(FailureExceptions.of(exchange, Failures.unwrap(error)));
+                }
+            } finally {
+                callback.done(false);
+            }
+        });
+        return false;
+    }
+
+    private CompletableFuture<?> start(Exchange exchange) throws InvalidPayloadException {
+        Message message = exchange.getMessage();
+        ComfyKitConfiguration configuration = getEndpoint().getConfiguration();
+        ComfyKit client = getEndpoint().getClient();
+        ComfyKitOperation operation = message.getHeader(ComfyKitConstants.OPERATION, configuration.getOperation(),
+                ComfyKitOperation.class);
+        switch (operation) {
+            case submit:
+                return client.submitWith(workflow(message), schema -> MessageParams.resolve(exchange, configuration,
+                        schema)).thenAccept(submitted -> submitted(exchange, submitted));
+            case await:
+                return client.await(promptId(exchange)).thenCompose(result -> completed(exchange, result));
+            case cancel:
+                return client.cancel(promptId(exchange)).thenAccept(outcome -> cancelled(exchange, outcome));
+            case describe:
+                return client.describeAsync(workflow(message)).thenAccept(schema -> described(exchange, schema));
+            default:
+                return client.executeWith(workflow(message), schema -> MessageParams.resolve(exchange, configuration,
+                        schema)).thenCompose(result -> completed(exchange, result));
+        }
+    }
+
+    private String workflow(Message message) {
+        String workflow = message.getHeader(ComfyKitConstants.WORKFLOW, getEndpoint().getWorkflow(), String.class);
+        if (workflow == null || workflow.isBlank()) {
+            throw new IllegalArgumentException("No workflow: give it in the endpoint URI (comfykit:<workflow>) or in"
+                    + " the " + ComfyKitConstants.WORKFLOW + " header.");
+        }
+        return workflow;
+    }
+
+    private static String promptId(Exchange exchange) throws InvalidPayloadException {
+        Message message = exchange.getMessage();
+        String promptId = message.getHeader(ComfyKitConstants.PROMPT_ID, String.class);
+        if (promptId == null) {
+            Object body = message.getBody();
+            if (body instanceof SubmittedPrompt) {
+                return ((SubmittedPrompt) body).getPromptId();
+            }
+            promptId = message.getMandatoryBody(String.class).trim();
+        }
+        if (promptId.isEmpty()) {
+            throw new IllegalArgumentException("No prompt id: set the " + ComfyKitConstants.PROMPT_ID
+                    + " header (or put the id in the body).");
+        }
+        return promptId;
+    }
+
+    private CompletableFuture<Void> completed(Exchange exchange, ExecuteResult result) {
+        String directory = getEndpoint().getConfiguration().getOutputDirectory();
+        if (directory == null || result.getFiles().isEmpty()) {
+            setResult(exchange, result);
+            return CompletableFuture.completedFuture(null);
+        }
+        return getEndpoint().getClient().saveOutputs(result, Path.of(directory))
+                .thenAccept(saved -> setResult(exchange, saved));
+    }
+
+    private void setResult(Exchange exchange, ExecuteResult result) {
+        Message message = exchange.getMessage();
+        message.setHeader(ComfyKitConstants.PROMPT_ID, result.getPromptId());
+        message.setHeader(ComfyKitConstants.STATUS, result.getStatus());
+        message.setHeader(ComfyKitConstants.DURATION, result.getDuration());
+        if (result.isFailed()) {
+            if (getEndpoint().getConfiguration().isThrowExceptionOnFailure()) {
+                exchange.setException(FailureExceptions.of(exchange, result));
+                return;
+            }
+            message.setHeader(ComfyKitConstants.ERROR_KIND, result.getError().getKind());
+        }
+        message.setBody(result);
+    }
+
+    private static void submitted(Exchange exchange, SubmittedPrompt submitted) {
+        exchange.getMessage().setHeader(ComfyKitConstants.PROMPT_ID, submitted.getPromptId());
+        exchange.getMessage().setBody(submitted);
+    }
+
+    private static void cancelled(Exchange exchange, CancelOutcome outcome) {
+        exchange.getMessage().setHeader(ComfyKitConstants.CANCEL_OUTCOME, outcome);
+        exchange.getMessage().setBody(outcome);
+    }
+
+    private static void described(Exchange exchange, WorkflowSchema schema) {
+        exchange.getMessage().setBody(schema);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
+                "producers", WritableHealthCheckRepository.class);
+        if (healthCheckRepository != null) {
+            healthCheck = new ComfyKitProducerHealthCheck(getEndpoint());
+            healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
+            healthCheckRepository.addHealthCheck(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthCheckRepository != null && healthCheck != null) {
+            healthCheckRepository.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
+        super.doStop();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.comfykit.camel.health;
+
+import dev.comfykit.camel.ComfyKitEndpoint;
+import dev.comfykit.client.execution.Failures;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.camel.util.URISupport;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Readiness of a {@code comfykit:} producer: the ComfyUI server answers {@code /system_stats}. The check id is
+ * built from the sanitized endpoint URI, so credentials never appear in health output.
+ */
+public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
+
+    private final ComfyKitEndpoint endpoint;
+
+    public ComfyKitProducerHealthCheck(ComfyKitEndpoint endpoint) {
+        super("camel", "producer:comfykit-" + URISupport.sanitizeUri(endpoint.getEndpointUri()));
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        String url = endpoint.getServiceUrl();
+        builder.detail("comfyui.url", url);
+        try {
+            Map<String, Object> stats = endpoint.getClient().systemStats()
+                    .get(endpoint.getConfiguration().getRequestTimeout(), TimeUnit.MILLISECONDS);
+            Object system = stats.get("system");
+            if (system instanceof Map && ((Map<?, ?>) system).get("comfyui_version") != null) {
+                builder.detail("comfyui.version", ((Map<?, ?>) system).get("comfyui_version"));
+            }
+            builder.up();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            builder.down().message("interrupted");
+        } catch (Exception e) {
+            builder.down().message("ComfyUI at " + url + " does not answer: " + Failures.describe(e));
+        }
+    }
+}

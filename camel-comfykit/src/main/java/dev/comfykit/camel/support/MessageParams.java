@@ -1,0 +1,195 @@
+package dev.comfykit.camel.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.camel.ComfyKitConstants;
+import dev.comfykit.client.InvalidParameterException;
+import dev.comfykit.client.MediaInput;
+import dev.comfykit.client.dsl.ParamSpec;
+import dev.comfykit.client.dsl.ParamType;
+import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.json.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.WrappedFile;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a Camel message into workflow params, the most specific source winning:
+ * <ol>
+ * <li>the endpoint's {@code param.NAME=value} options;</li>
+ * <li>the body: a {@code Map} or JSON object is params; plain text goes to the text param; {@code byte[]},
+ * {@code InputStream}, {@code File}, {@code Path} and file messages go to the media param (uploaded under the
+ * message's file name); a file message whose workflow has no media param is read as text;</li>
+ * <li>headers named like a declared param (only declared names are read, so HTTP query parameters of
+ * {@code platform-http} map directly, and unrelated headers are ignored);</li>
+ * <li>the {@code CamelComfyKitParams} header, a map.</li>
+ * </ol>
+ * Values are coerced to each param's type by the client ({@code "42"} becomes an int).
+ */
+public final class MessageParams {
+
+    private MessageParams() {
+    }
+
+    /**
+     * The params for a message and a workflow.
+     *
+     * @throws InvalidParameterException when the body does not fit the workflow (e.g. text for a workflow with no
+     *                                   text param), naming the option that fixes it
+     */
+    public static Map<String, Object> resolve(Exchange exchange, ComfyKitConfiguration configuration,
+                                              WorkflowSchema schema) {
+        Message message = exchange.getMessage();
+        Map<String, Object> params = new LinkedHashMap<>(configuration.getParams());
+        fromBody(exchange, message.getBody(), configuration, schema, params);
+        for (ParamSpec spec : schema.getParams()) {
+            Object header = message.getHeader(spec.getName());
+            if (header != null) {
+                params.put(spec.getName(), header);
+            }
+        }
+        Object explicit = message.getHeader(ComfyKitConstants.PARAMS);
+        if (explicit instanceof Map) {
+            ((Map<?, ?>) explicit).forEach((k, v) -> params.put(String.valueOf(k), v));
+        } else if (explicit != null) {
+            throw new InvalidParameterException(null, "The " + ComfyKitConstants.PARAMS + " header must be a Map of"
+                    + " param name to value, but it is a " + explicit.getClass().getName());
+        }
+        return params;
+    }
+
+    private static void fromBody(Exchange exchange, Object body, ComfyKitConfiguration configuration,
+                                 WorkflowSchema schema, Map<String, Object> params) {
+        if (body == null) {
+            return;
+        }
+        if (body instanceof Map) {
+            ((Map<?, ?>) body).forEach((k, v) -> params.put(String.valueOf(k), v));
+        } else if (body instanceof JsonNode && ((JsonNode) body).isObject()) {
+            params.putAll(Json.toMap((JsonNode) body));
+        } else if (body instanceof CharSequence) {
+            fromText(body.toString(), configuration, schema, params);
+        } else if (body instanceof WrappedFile) {
+            fromFileMessage(exchange, (WrappedFile<?>) body, configuration, schema, params);
+        } else if (body instanceof byte[] || body instanceof InputStream || body instanceof File
+                || body instanceof Path || body instanceof MediaInput) {
+            params.put(mediaParam(configuration, schema, body), media(exchange, body));
+        } else {
+            throw new InvalidParameterException(null, "A message body of type " + body.getClass().getName()
+                    + " cannot become workflow params: send a Map or JSON object of params, plain text (for the"
+                    + " text param), a file or bytes (for the media param), or set the params in headers.");
+        }
+    }
+
+    private static void fromText(String text, ComfyKitConfiguration configuration, WorkflowSchema schema,
+                                 Map<String, Object> params) {
+        String trimmed = text.trim();
+        if (trimmed.isEmpty()) {
+            return;
+        }
+        if (trimmed.startsWith("{")) {
+            try {
+                JsonNode json = Json.mapper().readTree(trimmed);
+                if (json != null && json.isObject()) {
+                    params.putAll(Json.toMap(json));
+                    return;
+                }
+            } catch (IOException e) {
+                // not JSON: plain text that happens to start with a brace
+            }
+        }
+        params.put(textParam(configuration, schema), text);
+    }
+
+    private static void fromFileMessage(Exchange exchange, WrappedFile<?> file, ComfyKitConfiguration configuration,
+                                        WorkflowSchema schema, Map<String, Object> params) {
+        if (configuration.getMediaParam() == null && schema.mediaParams().isEmpty()) {
+            String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, file);
+            fromText(text == null ? "" : text, configuration, schema, params);
+            return;
+        }
+        params.put(mediaParam(configuration, schema, file), media(exchange, file));
+    }
+
+    private static Object media(Exchange exchange, Object body) {
+        if (body instanceof MediaInput || body instanceof Path) {
+            return body;
+        }
+        if (body instanceof File) {
+            return ((File) body).toPath();
+        }
+        String name = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (name == null) {
+            name = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+        }
+        if (body instanceof WrappedFile) {
+            Object file = ((WrappedFile<?>) body).getFile();
+            if (file instanceof File) {
+                return MediaInput.of(((File) file).toPath());
+            }
+        }
+        byte[] bytes = body instanceof byte[] ? (byte[]) body
+                : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+        if (bytes == null) {
+            throw new InvalidParameterException(null, "The message body cannot be read as bytes for upload.");
+        }
+        return name == null ? bytes : MediaInput.of(bytes, name);
+    }
+
+    static String textParam(ComfyKitConfiguration configuration, WorkflowSchema schema) {
+        String chosen = configuration.getTextParam();
+        if (chosen != null) {
+            if (schema.param(chosen) == null) {
+                throw new InvalidParameterException(chosen, "textParam=" + chosen + " names no param of workflow "
+                        + schema.getOrigin() + ". Declared params: " + schema.describeParams());
+            }
+            return chosen;
+        }
+        if (schema.param("prompt") != null) {
+            return "prompt";
+        }
+        List<String> requiredText = new ArrayList<>();
+        for (ParamSpec spec : schema.getParams()) {
+            if (spec.isRequired() && (spec.getType() == ParamType.STRING || spec.getType() == ParamType.ANY)) {
+                requiredText.add(spec.getName());
+            }
+        }
+        if (requiredText.size() == 1) {
+            return requiredText.get(0);
+        }
+        throw new InvalidParameterException(null, "The message body is plain text, but workflow "
+                + schema.getOrigin() + " has no param named 'prompt' and " + (requiredText.isEmpty() ? "no"
+                : "several (" + requiredText + ")") + " required text params to put it in. Set the endpoint option"
+                + " textParam to the param that should receive it. Declared params: " + schema.describeParams());
+    }
+
+    static String mediaParam(ComfyKitConfiguration configuration, WorkflowSchema schema, Object body) {
+        String chosen = configuration.getMediaParam();
+        if (chosen != null) {
+            if (schema.param(chosen) == null) {
+                throw new InvalidParameterException(chosen, "mediaParam=" + chosen + " names no param of workflow "
+                        + schema.getOrigin() + ". Declared params: " + schema.describeParams());
+            }
+            return chosen;
+        }
+        List<ParamSpec> media = schema.mediaParams();
+        if (media.size() == 1) {
+            return media.get(0).getName();
+        }
+        String kind = body.getClass().getSimpleName();
+        throw new InvalidParameterException(null, "The message body is a file (" + kind + "), but workflow "
+                + schema.getOrigin() + " has " + (media.isEmpty() ? "no media param ($~name title marker or a loader"
+                + " node) to upload it to" : "several media params " + media.stream().map(ParamSpec::getName)
+                .toList() + "; set the endpoint option mediaParam to choose one")
+                + ". Declared params: " + schema.describeParams());
+    }
+}

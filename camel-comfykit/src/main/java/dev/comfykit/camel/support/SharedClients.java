@@ -1,0 +1,117 @@
+package dev.comfykit.camel.support;
+
+import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The ComfyKit clients of one component: endpoints whose connection options are equal share one client (one
+ * HTTP connection pool, one WebSocket, one poll for all their executions in flight). A client is closed when the
+ * last endpoint using it stops.
+ */
+public final class SharedClients {
+
+    private final Map<Key, Shared> byKey = new HashMap<>();
+    private final Map<ComfyKit, Shared> byClient = new IdentityHashMap<>();
+
+    private static final class Shared {
+        final Key key;
+        final ComfyKit client;
+        int users;
+
+        Shared(Key key, ComfyKit client) {
+            this.key = key;
+            this.client = client;
+        }
+    }
+
+    /**
+     * The client for a configuration, created on first use.
+     *
+     * @param classLoader where classpath: workflows are looked up
+     * @throws IllegalArgumentException naming the option that is invalid
+     */
+    public synchronized ComfyKit acquire(ComfyKitConfiguration configuration, ClassLoader classLoader) {
+        Key key = new Key(configuration, classLoader);
+        Shared shared = byKey.get(key);
+        if (shared == null) {
+            shared = new Shared(key, build(configuration, classLoader));
+            byKey.put(key, shared);
+            byClient.put(shared.client, shared);
+        }
+        shared.users++;
+        return shared.client;
+    }
+
+    /** Gives a client back; the last user closes it. */
+    public synchronized void release(ComfyKit client) {
+        Shared shared = byClient.get(client);
+        if (shared != null && --shared.users == 0) {
+            byClient.remove(client);
+            byKey.remove(shared.key);
+            client.close();
+        }
+    }
+
+    /** How many clients are open (for tests and the dev console). */
+    public synchronized int size() {
+        return byKey.size();
+    }
+
+    /** Closes every client. */
+    public synchronized void closeAll() {
+        byClient.keySet().forEach(ComfyKit::close);
+        byClient.clear();
+        byKey.clear();
+    }
+
+    private static ComfyKit build(ComfyKitConfiguration c, ClassLoader classLoader) {
+        // the component's configuration is explicit: environment variables are for {{env:...}} placeholders
+        return ComfyKit.builder()
+                .environment(name -> null)
+                .comfyuiUrl(c.getComfyuiUrl())
+                .executorType(c.getExecutorType())
+                .apiKey(c.getApiKey())
+                .cookies(c.getCookieSecret())
+                .runninghubUrl(c.getRunninghubUrl())
+                .runninghubApiKey(c.getRunninghubApiKey())
+                .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
+                .runninghubRetryCount(c.getRunninghubRetryCount())
+                .runninghubInstanceType(c.getRunninghubInstanceType())
+                .timeout(Duration.ofMillis(c.getTimeout()))
+                .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
+                .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
+                .maxUploadBytes(c.getMaxUploadBytes())
+                .classLoader(classLoader)
+                .build();
+    }
+
+    /** The options that make a client. */
+    private static final class Key {
+        private final Object[] values;
+
+        Key(ComfyKitConfiguration c, ClassLoader classLoader) {
+            ExecutorType type = c.getExecutorType();
+            this.values = new Object[]{c.getComfyuiUrl(), type, c.getApiKey(), c.getCookieSecret(),
+                    c.getRunninghubUrl(), c.getRunninghubApiKey(), c.getRunninghubTimeout(),
+                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getTimeout(),
+                    c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxUploadBytes(), classLoader};
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && java.util.Arrays.equals(values, ((Key) o).values);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(values);
+        }
+
+    }
+}
