@@ -1,0 +1,30 @@
+package dev.comfykit.emulator.execution;
+
+/**
+ * Holds running prompts at their next checkpoint (between nodes, at a sampler step) while closed: the "stall"
+ * fault. Interrupts still end a held prompt.
+ */
+public final class StallGate {
+
+    private final Object signals;
+    private volatile boolean stalled;
+
+    StallGate(Object signals) {
+        this.signals = signals;
+    }
+
+    public boolean stalled() {
+        return stalled;
+    }
+
+    public void stall() {
+        stalled = true;
+    }
+
+    public void release() {
+        stalled = false;
+        synchronized (signals) {
+            signals.notifyAll();
+        }
+    }
+}
