@@ -84,7 +84,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
                         .setMaxWebSocketFrameSize(1 << 20)
                         .setMaxWebSocketMessageSize(16 << 20)
                         .setTcpNoDelay(true))
-                .requestHandler(HttpApi.router(vertx, parts, uploadTemp));
+                .requestHandler(HttpApi.handler(vertx, parts, uploadTemp));
         engine.start();
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -10,6 +10,7 @@ import dev.comfykit.emulator.ws.WebSocketEndpoint;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -34,7 +35,36 @@ public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, Parts parts, Path uploadTemp) {
+    /**
+     * The server's request handler: WebSocket upgrades of {@code /ws} are taken before the router (an upgrade must
+     * happen before the request is read), everything else goes through the router.
+     */
+    public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp) {
+        Router router = router(vertx, parts, uploadTemp);
+        return request -> {
+            String path = request.path();
+            String upgrade = request.getHeader("Upgrade");
+            if ((path.equals("/ws") || path.equals("/api/ws")) && upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+                if (originRefused(request)) {
+                    request.response().setStatusCode(403).putHeader("Content-Type", "application/octet-stream").end();
+                    return;
+                }
+                FaultRegistry.Decision decision = parts.faults().decide("GET", path);
+                if (decision.fails()) {
+                    request.response().setStatusCode(decision.status()).end(decision.body() == null ? "" : decision.body());
+                } else if (decision.delayMillis() > 0) {
+                    request.pause();
+                    vertx.setTimer(decision.delayMillis(), t -> parts.webSocket().upgrade(request));
+                } else {
+                    parts.webSocket().upgrade(request);
+                }
+                return;
+            }
+            router.handle(request);
+        };
+    }
+
+    static Router router(Vertx vertx, Parts parts, Path uploadTemp) {
         Router router = Router.router(vertx);
         router.route().handler(HttpApi::originCheck);
         BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(MAX_BODY).setDeleteUploadedFilesOnEnd(true)
@@ -50,7 +80,7 @@ public final class HttpApi {
         FileRoutes files = new FileRoutes(parts.dirs());
         InfoRoutes info = new InfoRoutes(parts.registry(), parts.checkpoints(), parts.argv());
 
-        on(router, HttpMethod.GET, "/ws", parts.webSocket());
+        on(router, HttpMethod.GET, "/ws", WebSocketEndpoint::notAnUpgrade);
         on(router, HttpMethod.GET, "/prompt", prompt::get);
         on(router, HttpMethod.POST, "/prompt", prompt::post);
         on(router, HttpMethod.GET, "/queue", queue::get);
@@ -117,22 +147,27 @@ public final class HttpApi {
      * with an empty 403.
      */
     private static void originCheck(RoutingContext ctx) {
-        String host = ctx.request().getHeader("Host");
-        String origin = ctx.request().getHeader("Origin");
-        if (host != null && origin != null && isLoopback(host)) {
-            String originHost;
-            try {
-                URI uri = URI.create(origin);
-                originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            } catch (IllegalArgumentException e) {
-                originHost = origin;
-            }
-            if (!host.equals(originHost)) {
-                Responses.empty(ctx, 403);
-                return;
-            }
+        if (originRefused(ctx.request())) {
+            Responses.empty(ctx, 403);
+            return;
         }
         ctx.next();
+    }
+
+    private static boolean originRefused(HttpServerRequest request) {
+        String host = request.getHeader("Host");
+        String origin = request.getHeader("Origin");
+        if (host == null || origin == null || !isLoopback(host)) {
+            return false;
+        }
+        String originHost;
+        try {
+            URI uri = URI.create(origin);
+            originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        } catch (IllegalArgumentException e) {
+            originHost = origin;
+        }
+        return !host.equals(originHost);
     }
 
     private static boolean isLoopback(String hostHeader) {

@@ -3,7 +3,6 @@ package dev.comfykit.emulator.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.emulator.json.Json;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
@@ -14,7 +13,7 @@ import java.util.function.IntSupplier;
  * {@code GET /ws?clientId=...}: the upgrade, the greeting {@code status} with {@code sid}, the reconnect-time
  * {@code executing} for a client whose prompt is running, and first-message feature-flag negotiation.
  */
-public final class WebSocketEndpoint implements Handler<RoutingContext> {
+public final class WebSocketEndpoint {
 
     private final SocketRegistry registry;
     private final IntSupplier queueRemaining;
@@ -31,15 +30,15 @@ public final class WebSocketEndpoint implements Handler<RoutingContext> {
         this.executingNode = executingNode;
     }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        String upgrade = request.getHeader("Upgrade");
-        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
-            ctx.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end("400: Bad Request\n\nNo WebSocket UPGRADE hdr: " + upgrade + "\n Can \"Upgrade\" only to \"WebSocket\".");
-            return;
-        }
+    /** A plain GET of {@code /ws} without an upgrade: aiohttp's 400. */
+    public static void notAnUpgrade(RoutingContext ctx) {
+        String upgrade = ctx.request().getHeader("Upgrade");
+        ctx.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("400: Bad Request\n\nNo WebSocket UPGRADE hdr: " + upgrade + "\n Can \"Upgrade\" only to \"WebSocket\".");
+    }
+
+    /** Accepts the upgrade of a request that has not been read yet. */
+    public void upgrade(HttpServerRequest request) {
         String requested = request.getParam("clientId");
         String sid = requested == null || requested.isEmpty() ? UUID.randomUUID().toString().replace("-", "") : requested;
         request.toWebSocket().onSuccess(ws -> {
