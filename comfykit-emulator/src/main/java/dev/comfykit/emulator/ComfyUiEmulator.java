@@ -177,6 +177,11 @@ public final class ComfyUiEmulator implements AutoCloseable {
         return bodies.isEmpty() ? null : bodies.get(bodies.size() - 1);
     }
 
+    /** How many client ids have a WebSocket registered (ComfyUI keeps one socket per id). */
+    public int webSocketClients() {
+        return sockets.registeredCount();
+    }
+
     public void resetObservations() {
         promptLog.reset();
     }
