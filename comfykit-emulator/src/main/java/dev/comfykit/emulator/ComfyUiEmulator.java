@@ -83,7 +83,9 @@ public final class ComfyUiEmulator implements AutoCloseable {
                         .setPort(options.port())
                         .setMaxWebSocketFrameSize(1 << 20)
                         .setMaxWebSocketMessageSize(16 << 20)
-                        .setTcpNoDelay(true))
+                        .setTcpNoDelay(true)
+                        // aiohttp speaks HTTP/1.1 only: no h2c upgrade, so clients see the same protocol here
+                        .setHttp2ClearTextEnabled(false))
                 .requestHandler(HttpApi.handler(vertx, parts, uploadTemp));
         engine.start();
         try {

@@ -74,7 +74,8 @@ final class FileRoutes {
         String preview = query.get("preview");
         String channel = query.get("channel") == null ? "rgba" : query.get("channel");
         String disposition = "filename=\"" + name + "\"";
-        if (preview != null && preview.startsWith("jpeg") && !channel.contains("a")) {
+        String rawChannel = query.get("channel") == null ? "" : query.get("channel");
+        if (preview != null && preview.split(";")[0].equals("jpeg") && !rawChannel.contains("a")) {
             String[] parts = preview.split(";");
             int quality = parseQuality(parts[parts.length - 1]);
             transcode(ctx, file, disposition, "image/jpeg", image -> jpeg(PngCodec.toRgb(image), quality));

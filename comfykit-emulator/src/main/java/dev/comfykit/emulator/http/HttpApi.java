@@ -155,7 +155,7 @@ public final class HttpApi {
     }
 
     private static boolean originRefused(HttpServerRequest request) {
-        String host = request.getHeader("Host");
+        String host = request.host();
         String origin = request.getHeader("Origin");
         if (host == null || origin == null || !isLoopback(host)) {
             return false;
