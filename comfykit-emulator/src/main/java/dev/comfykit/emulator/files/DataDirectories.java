@@ -30,6 +30,7 @@ public final class DataDirectories {
             this.input = Files.createDirectories(this.root.resolve("input"));
             this.output = Files.createDirectories(this.root.resolve("output"));
             this.temp = Files.createDirectories(this.root.resolve("temp"));
+            ExampleImage.provide(this.input);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the emulator's data directory " + root, e);
         }
