@@ -49,6 +49,7 @@ final class PromptRun {
     private final Map<String, Object[]> results = new HashMap<>();
     private final LinkedHashMap<String, JsonNode> uiOutputs = new LinkedHashMap<>();
     private volatile String currentNode;
+    private Map<String, String> signatures = Map.of();
 
     PromptRun(QueueItem item, Services services, RunControl control) {
         this.item = item;
@@ -81,7 +82,7 @@ final class PromptRun {
     HistoryEntry run() {
         OutputCache cache = services.cache();
         boolean useCache = services.settings().outputCache();
-        Map<String, String> signatures = cache.signatures(prompt, services.registry());
+        signatures = cache.signatures(prompt, services.registry());
         try {
             addMessage("execution_start", Json.object().put("prompt_id", promptId), false);
             List<String> cachedNodes = List.of();
@@ -210,7 +211,7 @@ final class PromptRun {
                 continue;
             }
             if (v.isArray() && v.size() == 2 && v.get(0).isTextual() && v.get(1).isIntegralNumber()) {
-                Object[] upstream = results.get(v.get(0).textValue());
+                Object[] upstream = outputsOf(v.get(0).textValue());
                 int slot = v.get(1).intValue();
                 if (upstream != null && slot < 0) {
                     slot += upstream.length;
@@ -221,6 +222,17 @@ final class PromptRun {
             }
         }
         return values;
+    }
+
+    /** A node's outputs from this run, or from the cache when it was not run because its result was cached. */
+    private Object[] outputsOf(String nodeId) {
+        Object[] own = results.get(nodeId);
+        if (own != null || !services.settings().outputCache()) {
+            return own;
+        }
+        String signature = signatures.get(nodeId);
+        OutputCache.Entry entry = signature == null ? null : services.cache().get(signature);
+        return entry == null ? null : entry.outputs();
     }
 
     private static Object literal(JsonNode v) {
