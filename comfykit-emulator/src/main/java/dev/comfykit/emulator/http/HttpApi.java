@@ -155,9 +155,12 @@ public final class HttpApi {
     }
 
     private static boolean originRefused(HttpServerRequest request) {
-        String host = request.host();
         String origin = request.getHeader("Origin");
-        if (host == null || origin == null || !isLoopback(host)) {
+        if (origin == null) {
+            return false;
+        }
+        String host = request.host();
+        if (host == null || !isLoopback(host)) {
             return false;
         }
         String originHost;

@@ -2,9 +2,9 @@ package dev.comfykit.emulator.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.JsonGeneratorDecorator;
 import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,6 +94,11 @@ public final class Json {
         public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
             g.writeRaw(", ");
         }
+    }
+
+    /** A float node. */
+    public static JsonNode number(double value) {
+        return NODES.numberNode(value);
     }
 
     /** Floats as Python prints them, so an explicit priority echoes as {@code 1000.0}. */

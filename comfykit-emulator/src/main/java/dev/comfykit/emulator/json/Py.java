@@ -27,6 +27,9 @@ public final class Py {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
+        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
+            return Long.toString((long) d) + ".0";
+        }
         BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
         int exponent = bd.precision() - bd.scale() - 1;
         if (exponent >= -4 && exponent < 16) {

@@ -2,9 +2,9 @@ package dev.comfykit.emulator.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.json.Py;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -54,10 +54,10 @@ public final class Coercion {
 
     public static JsonNode toFloat(JsonNode v) throws PyException {
         if (v.isBoolean()) {
-            return DoubleNode.valueOf(v.booleanValue() ? 1.0 : 0.0);
+            return Json.number(v.booleanValue() ? 1.0 : 0.0);
         }
         if (v.isNumber()) {
-            return DoubleNode.valueOf(v.doubleValue());
+            return Json.number(v.doubleValue());
         }
         if (v.isTextual()) {
             String s = v.textValue().strip();
@@ -65,13 +65,13 @@ public final class Coercion {
             String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
             boolean negative = lower.startsWith("-");
             if (unsigned.equals("inf") || unsigned.equals("infinity")) {
-                return DoubleNode.valueOf(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+                return Json.number(negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
             }
             if (unsigned.equals("nan")) {
-                return DoubleNode.valueOf(Double.NaN);
+                return Json.number(Double.NaN);
             }
             if (FLOAT.matcher(s).matches()) {
-                return DoubleNode.valueOf(Double.parseDouble(s.replace("_", "")));
+                return Json.number(Double.parseDouble(s.replace("_", "")));
             }
             throw new PyException("ValueError", "could not convert string to float: " + Py.repr(v.textValue()));
         }
@@ -110,6 +110,15 @@ public final class Coercion {
 
     /** Compares two numeric JSON values as Python does; NaN compares false both ways (result 0 and unordered). */
     static Integer compare(JsonNode a, JsonNode b) {
+        if (a.canConvertToExactIntegral() && b.canConvertToExactIntegral() && a.canConvertToLong() && b.canConvertToLong()
+                && a.isIntegralNumber() && b.isIntegralNumber()) {
+            return Long.compare(a.longValue(), b.longValue());
+        }
+        if (a.isDouble() && b.isDouble()) {
+            double x = a.doubleValue();
+            double y = b.doubleValue();
+            return Double.isNaN(x) || Double.isNaN(y) ? null : Double.compare(x, y);
+        }
         BigDecimal x = decimal(a);
         BigDecimal y = decimal(b);
         if (x == null || y == null) {

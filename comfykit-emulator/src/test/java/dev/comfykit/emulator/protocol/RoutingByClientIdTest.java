@@ -151,25 +151,18 @@ class RoutingByClientIdTest {
     @Test
     void socketReconnectingDuringItsPromptGetsTheCurrentNode() {
         comfy.faults().stallExecution();
-        String id = client.submit(Workflows.emptyToSave(506, "reconnect"), "clientR");
-        awaitRunning(id);
+        String id;
+        try (Socket first = client.socket("clientR")) {
+            id = client.submit(Workflows.emptyToSave(506, "reconnect"), "clientR");
+            first.await(f -> ofType("executing").test(f) && "1".equals(f.get("data").get("node").asText()), Duration.ofSeconds(5));
+        }
+        awaitRegistered(0);
         try (Socket r = client.socket("clientR")) {
-            List<JsonNode> frames = r.all();
-            assertThat(frames.get(1)).isEqualTo(Client.json("{\"type\": \"executing\", \"data\": {\"node\": \"1\"}}"));
+            JsonNode executing = r.await(ofType("executing"), Duration.ofSeconds(5));
+            assertThat(executing).isEqualTo(Client.json("{\"type\": \"executing\", \"data\": {\"node\": \"1\"}}"));
+            assertThat(r.all().get(1)).isEqualTo(executing);
             comfy.faults().releaseStall();
             r.run(id);
         }
-    }
-
-    private void awaitRunning(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode running = client.get("/queue").json().get("queue_running");
-            if (running.size() == 1 && running.get(0).get(1).asText().equals(id)) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("prompt did not start");
     }
 }
