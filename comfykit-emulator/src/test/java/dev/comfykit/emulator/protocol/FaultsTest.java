@@ -9,8 +9,6 @@ import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import dev.comfykit.emulator.support.Client;
 import dev.comfykit.emulator.support.Socket;
 import dev.comfykit.emulator.support.Workflows;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +95,7 @@ class FaultsTest {
     @Test
     void dropWebSocketsAfterTheKthEvent() {
         try (Socket s = client.socket("dropK")) {
+            awaitOnlySocket();
             int greeting = s.all().size();
             comfy.faults().dropWebSocketsAfterEvents(3);
             client.submit(Workflows.emptyToSave(901, "dropk"), "dropK");
@@ -185,7 +184,12 @@ class FaultsTest {
         throw new AssertionError("prompt did not start");
     }
 
-    static boolean exists(Path p) {
-        return Files.exists(p);
+    /** Events are counted over all sockets: wait until sockets of earlier tests are gone. */
+    private static void awaitOnlySocket() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (comfy.emulator().webSocketClients() != 1) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 }
