@@ -24,12 +24,22 @@ public final class SaveNaming {
 
         /** {@code filename_00001_.ext}: ComfyUI core's pattern. */
         public String comfyName(int index, String extension) {
-            return String.format("%s_%05d_.%s", filename, counter + index, extension);
+            return comfyName(filename, counter + index, extension);
+        }
+
+        /** {@code base_00001_.ext} (String.format is measurably slow at thousands of saves per second). */
+        public static String comfyName(String base, int counter, String extension) {
+            return base + "_" + pad5(counter) + "_." + extension;
         }
 
         /** {@code filename_00001.ext}: VideoHelperSuite's pattern. */
         public String vhsName(String extension) {
-            return String.format("%s_%05d.%s", filename, counter, extension);
+            return filename + "_" + pad5(counter) + "." + extension;
+        }
+
+        private static String pad5(int n) {
+            String digits = Integer.toString(n);
+            return digits.length() >= 5 ? digits : "00000".substring(digits.length()) + digits;
         }
     }
 
@@ -84,8 +94,8 @@ public final class SaveNaming {
     }
 
     private static boolean taken(Path folder, String filename, int counter, boolean vhs) {
-        String name = vhs ? String.format("%s_%05d.png", filename, counter)
-                : String.format("%s_%05d_.png", filename, counter);
+        Target probe = new Target(folder, filename, counter, "");
+        String name = vhs ? probe.vhsName("png") : probe.comfyName(0, "png");
         return Files.exists(folder.resolve(name));
     }
 

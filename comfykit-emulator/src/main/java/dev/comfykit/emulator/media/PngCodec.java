@@ -32,9 +32,13 @@ public final class PngCodec {
     private PngCodec() {
     }
 
+    // Looking a writer up in the ImageIO registry costs more than encoding a small PNG; each thread keeps one.
+    private static final ThreadLocal<ImageWriter> WRITERS =
+            ThreadLocal.withInitial(() -> ImageIO.getImageWritersByFormatName("png").next());
+
     /** Encodes an image; each entry of {@code text} becomes a tEXt chunk, as ComfyUI's SaveImage writes them. */
     public static byte[] encode(BufferedImage image, Map<String, String> text) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ImageWriter writer = WRITERS.get();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata metadata = null;
@@ -57,8 +61,11 @@ public final class PngCodec {
                 writer.write(null, new IIOImage(image, null, metadata), param);
             }
             return bytes.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            WRITERS.remove();
+            throw e;
         } finally {
-            writer.dispose();
+            writer.reset();
         }
     }
 

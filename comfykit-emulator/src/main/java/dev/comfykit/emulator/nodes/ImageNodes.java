@@ -301,8 +301,8 @@ final class ImageNodes {
         Map<String, String> text = pngText(ctx);
         ArrayNode results = Json.array();
         for (int i = 0; i < images.frames().size(); i++) {
-            String file = String.format("%s_%05d_.png", target.filename().replace("%batch_num%", Integer.toString(i)),
-                    target.counter() + i);
+            String file = SaveNaming.Target.comfyName(target.filename().replace("%batch_num%", Integer.toString(i)),
+                    target.counter() + i, "png");
             PngCodec.write(images.frames().get(i), text, target.folder().resolve(file));
             results.add(fileEntry(file, target.subfolder(), type));
         }

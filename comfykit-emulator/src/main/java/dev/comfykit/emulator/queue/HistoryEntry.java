@@ -7,22 +7,16 @@ import dev.comfykit.emulator.json.Json;
 public final class HistoryEntry {
 
     private final String promptId;
-    private final ObjectNode json;
     private final byte[] bytes;
 
+    /** Keeps only the serialized form: up to 10,000 entries stay in memory. */
     public HistoryEntry(String promptId, ObjectNode json) {
         this.promptId = promptId;
-        this.json = json;
         this.bytes = Json.bytes(json);
     }
 
     public String promptId() {
         return promptId;
-    }
-
-    /** The entry: {@code prompt}, {@code outputs}, {@code status}, {@code meta}. */
-    public ObjectNode json() {
-        return json;
     }
 
     byte[] bytes() {
