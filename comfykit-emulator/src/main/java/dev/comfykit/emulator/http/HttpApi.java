@@ -71,7 +71,7 @@ public final class HttpApi {
                 .setMergeFormAttributes(false);
         router.route("/upload/*").handler(uploads);
         router.route("/api/upload/*").handler(uploads);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route().handler(HttpApi::rawBody);
         router.route().handler(ctx -> faultGate(ctx, parts.faults()));
 
         PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());
@@ -107,6 +107,33 @@ public final class HttpApi {
         router.errorHandler(500, Responses::serverError);
         return router;
     }
+
+    /**
+     * Reads the whole body as bytes whatever its content type: aiohttp's {@code request.json()} parses the raw body,
+     * so {@code curl -d '{...}'} (sent as a form) must work too, which a form-decoding body handler would refuse.
+     */
+    private static void rawBody(RoutingContext ctx) {
+        if (ctx.get(RAW_BODY) != null || ctx.request().method() == HttpMethod.GET || ctx.request().isEnded()) {
+            ctx.next();
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > MAX_BODY) {
+            Responses.text(ctx, 413, "413: Request Entity Too Large");
+            return;
+        }
+        ctx.request().body().onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.serverError(ctx);
+                return;
+            }
+            ctx.put(RAW_BODY, ar.result());
+            ctx.next();
+        });
+    }
+
+    /** Where {@link #rawBody} leaves the body. */
+    static final String RAW_BODY = "comfyui.rawBody";
 
     private static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         Handler<RoutingContext> safe = ctx -> {

@@ -35,7 +35,7 @@ final class PromptRoutes {
     }
 
     void post(RoutingContext ctx) {
-        byte[] raw = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+        byte[] raw = Responses.raw(ctx);
         log.record(new String(raw, StandardCharsets.UTF_8));
         JsonNode json;
         try {

@@ -38,9 +38,15 @@ final class Responses {
         }
     }
 
+    /** The raw request body; empty if there was none. */
+    static byte[] raw(RoutingContext ctx) {
+        Buffer body = ctx.get(HttpApi.RAW_BODY);
+        return body == null ? new byte[0] : body.getBytes();
+    }
+
     /** The request body as JSON, or null if it is not JSON (the caller decides: 500, or an empty object). */
     static JsonNode body(RoutingContext ctx) {
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        Buffer body = ctx.get(HttpApi.RAW_BODY);
         if (body == null || body.length() == 0) {
             return null;
         }

@@ -126,6 +126,15 @@ class PromptSubmissionTest {
     }
 
     @Test
+    void bodyIsReadAsJsonWhateverTheContentType() {
+        Client.Response r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(comfy.baseUrl() + "/prompt"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body(Workflows.emptyToSave(14, "form"), ""))));
+
+        assertThat(r.status()).isEqualTo(200);
+    }
+
+    @Test
     void missingPromptGives400NoPrompt() {
         Client.Response r = client.post("/prompt", "{\"client_id\": \"clientA\"}");
 
