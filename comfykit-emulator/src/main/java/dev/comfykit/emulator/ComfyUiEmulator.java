@@ -2,6 +2,7 @@ package dev.comfykit.emulator;
 
 import dev.comfykit.emulator.execution.EngineSettings;
 import dev.comfykit.emulator.execution.ExecutionEngine;
+import dev.comfykit.emulator.execution.StallGate;
 import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.files.SaveNaming;
@@ -67,11 +68,9 @@ public final class ComfyUiEmulator implements AutoCloseable {
         this.queue = new PromptQueue(sockets);
         EngineSettings settings = new EngineSettings(options.parallelism(), options.stepTime(), options.promptDelay(),
                 options.outputCache());
-        FaultRegistry[] faultsRef = new FaultRegistry[1];
-        this.engine = new ExecutionEngine(queue, registry, sockets, settings, dirs, naming,
-                classType -> faultsRef[0] == null ? null : faultsRef[0].failureFor(classType));
-        this.faults = new FaultRegistry(sockets, engine.stallGate(), this::restart);
-        faultsRef[0] = faults;
+        StallGate stallGate = new StallGate();
+        this.faults = new FaultRegistry(sockets, stallGate, this::restart);
+        this.engine = new ExecutionEngine(queue, registry, sockets, settings, dirs, naming, faults, stallGate);
 
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));

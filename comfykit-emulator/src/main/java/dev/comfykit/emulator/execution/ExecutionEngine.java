@@ -28,15 +28,17 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private final PromptQueue queue;
     private final PromptRun.Services services;
-    private final Object signals = new Object();
-    private final StallGate stallGate = new StallGate(signals);
+    private final StallGate stallGate;
+    private final Object signals;
     private final Set<PromptRun> running = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
     public ExecutionEngine(PromptQueue queue, NodeRegistry registry, EventSink sink, EngineSettings settings,
-                           DataDirectories files, SaveNaming naming, FailureInjector failures) {
+                           DataDirectories files, SaveNaming naming, FailureInjector failures, StallGate stallGate) {
         this.queue = queue;
+        this.stallGate = stallGate;
+        this.signals = stallGate.signals();
         this.services = new PromptRun.Services(registry, new OutputCache(), sink, settings, files, naming, failures);
     }
 
@@ -100,10 +102,6 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    public StallGate stallGate() {
-        return stallGate;
     }
 
     /** A restart: running prompts are dropped without a word, the output cache is gone. */

@@ -6,11 +6,12 @@ package dev.comfykit.emulator.execution;
  */
 public final class StallGate {
 
-    private final Object signals;
+    private final Object signals = new Object();
     private volatile boolean stalled;
 
-    StallGate(Object signals) {
-        this.signals = signals;
+    /** The monitor that waiting runs sleep on; interrupts and a release wake it. */
+    Object signals() {
+        return signals;
     }
 
     public boolean stalled() {
