@@ -402,14 +402,48 @@ final class PromptRun {
 
         @Override
         public void progress(long value, long max) {
+            progress(value, max, null);
+        }
+
+        @Override
+        public void progress(long value, long max, java.awt.image.BufferedImage preview) {
             send("progress_state", progress.update(nodeId, value, max), true);
+            byte[] png = null;
+            ObjectNode metadata = null;
+            if (preview != null && !control.aborted()) {
+                try {
+                    png = dev.comfykit.emulator.media.PngCodec.encode(preview, Map.of());
+                } catch (java.io.IOException e) {
+                    png = null;
+                }
+                metadata = Json.object();
+                metadata.put("node_id", nodeId);
+                metadata.put("prompt_id", promptId);
+                metadata.put("display_node_id", nodeId);
+                metadata.set("parent_node_id", NullNode.getInstance());
+                metadata.put("real_node_id", nodeId);
+                metadata.put("image_type", "image/png");
+                if (png != null && clientId != null) {
+                    services.sink().sendPreview(clientId, png, metadata, true);
+                }
+            }
             ObjectNode data = Json.object();
             data.put("value", value);
             data.put("max", max);
             data.put("prompt_id", promptId);
             data.put("node", nodeId);
             send("progress", data, true);
+            if (png != null && !control.aborted()) {
+                services.sink().sendPreview(clientId, png, metadata, false);
+            }
             control.checkpoint();
+        }
+
+        @Override
+        public void progressText(String text) {
+            if (!control.aborted()) {
+                services.sink().sendProgressText(nodeId, text);
+            }
         }
 
         @Override

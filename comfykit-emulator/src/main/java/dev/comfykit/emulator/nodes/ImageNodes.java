@@ -47,6 +47,8 @@ final class ImageNodes {
         b.put("ImageBlur", NodeLibrary.Binding.of(ImageNodes::imageBlur));
         b.put("SaveImage", NodeLibrary.Binding.of((in, ctx) -> NodeResult.ui(save(in.as("images", Images.class),
                 in.string("filename_prefix"), ctx.files().output(), "output", ctx))));
+        b.put("SaveImageWebsocket", NodeLibrary.Binding.of(ImageNodes::saveImageWebsocket));
+        b.put("GetImageSize", NodeLibrary.Binding.of(ImageNodes::getImageSize));
         b.put("PreviewImage", NodeLibrary.Binding.of((in, ctx) -> NodeResult.ui(save(in.as("images", Images.class),
                 "ComfyUI_temp_" + randomSuffix(), ctx.files().temp(), "temp", ctx))));
     }
@@ -67,6 +69,23 @@ final class ImageNodes {
             frames.add(img);
         }
         return NodeResult.of(new Images(frames));
+    }
+
+    /** The bundled custom node: every image goes out as a binary preview frame, nothing is saved. */
+    private static NodeResult saveImageWebsocket(NodeInputs in, NodeContext ctx) {
+        Images images = in.as("images", Images.class);
+        int n = images.frames().size();
+        for (int step = 0; step < n; step++) {
+            ctx.progress(step, n, images.frames().get(step));
+        }
+        return new NodeResult(new Object[0], null);
+    }
+
+    /** Width, height and batch size; also shown as a binary TEXT frame, as ComfyUI does. */
+    private static NodeResult getImageSize(NodeInputs in, NodeContext ctx) {
+        Images images = in.as("image", Images.class);
+        ctx.progressText("width: " + images.width() + ", height: " + images.height() + "\n batch size: " + images.frames().size());
+        return NodeResult.of((long) images.width(), (long) images.height(), (long) images.frames().size());
     }
 
     private static NodeDefinition.CustomValidation loadImageValidation(DataDirectories dirs) {

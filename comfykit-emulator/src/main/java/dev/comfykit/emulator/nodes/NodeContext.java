@@ -31,6 +31,12 @@ public interface NodeContext {
      */
     void progress(long value, long max);
 
+    /** Progress with a preview image, sent as binary WebSocket frames (as SaveImageWebsocket does). */
+    void progress(long value, long max, java.awt.image.BufferedImage preview);
+
+    /** A text shown under the node in the UI, sent as a binary TEXT frame to every socket (GetImageSize does it). */
+    void progressText(String text);
+
     /** Waits for the given time; interrupts and stalls are honoured while waiting. */
     void sleep(Duration duration);
 }

@@ -30,6 +30,12 @@ public final class ClientSocket {
         }
     }
 
+    void sendBinary(io.vertx.core.buffer.Buffer bytes) {
+        if (!closed) {
+            socket.writeBinaryMessage(bytes);
+        }
+    }
+
     /** Closes the TCP connection without a WebSocket close frame, like a network failure. */
     void drop() {
         closed = true;

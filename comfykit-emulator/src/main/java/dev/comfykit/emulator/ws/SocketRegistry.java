@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.emulator.execution.EventSink;
 import dev.comfykit.emulator.faults.SocketControl;
 import dev.comfykit.emulator.queue.QueueListener;
+import io.vertx.core.buffer.Buffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,12 +59,47 @@ public final class SocketRegistry implements EventSink, QueueListener, SocketCon
     }
 
     @Override
+    public void sendPreview(String clientId, byte[] png, ObjectNode metadata, boolean withMetadata) {
+        if (withMetadata) {
+            ClientSocket s = clientId == null ? null : byId.get(clientId);
+            if (s != null && s.previewMetadata()) {
+                deliver(s, BinaryFrames.previewWithMetadata(metadata, png));
+            }
+            return;
+        }
+        if (clientId == null) {
+            Buffer frame = BinaryFrames.preview(png);
+            byId.values().forEach(s -> deliver(s, frame));
+            return;
+        }
+        ClientSocket s = byId.get(clientId);
+        if (s != null && !s.previewMetadata()) {
+            deliver(s, BinaryFrames.preview(png));
+        }
+    }
+
+    @Override
+    public void sendProgressText(String nodeId, String text) {
+        Buffer frame = BinaryFrames.text(nodeId, text);
+        byId.values().forEach(s -> deliver(s, frame));
+    }
+
+    private void deliver(ClientSocket socket, Buffer frame) {
+        socket.sendBinary(frame);
+        countDown();
+    }
+
+    @Override
     public void queueUpdated(int queueRemaining) {
         send("status", Messages.status(queueRemaining), null);
     }
 
     private void deliver(ClientSocket socket, String text) {
         socket.send(text);
+        countDown();
+    }
+
+    private void countDown() {
         if (dropCountdown.get() > 0 && dropCountdown.getAndUpdate(n -> n > 0 ? n - 1 : 0) == 1) {
             dropAll();
         }

@@ -49,10 +49,55 @@ public final class Socket implements WebSocket.Listener, AutoCloseable {
         return null;
     }
 
+    private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+    /** Binary frames are recorded as {@code {"type": "BINARY", "event_type", "binary_len", ...}} like the capture. */
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        binary.writeBytes(chunk);
+        if (last) {
+            byte[] frame = binary.toByteArray();
+            binary.reset();
+            synchronized (frames) {
+                frames.add(describe(frame));
+                frames.notifyAll();
+            }
+        }
         webSocket.request(1);
         return null;
+    }
+
+    static JsonNode describe(byte[] frame) {
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        com.fasterxml.jackson.databind.node.ObjectNode d = Client.MAPPER.createObjectNode();
+        d.put("type", "BINARY");
+        int type = b.getInt();
+        d.put("event_type", type);
+        d.put("binary_len", frame.length);
+        if (type == 1) {
+            d.put("image_format_code", b.getInt());
+            d.put("image_magic_hex", hex(frame, 8, 8));
+        } else if (type == 3) {
+            int len = b.getInt();
+            d.put("node_id", new String(frame, 8, len, java.nio.charset.StandardCharsets.UTF_8));
+            d.put("text", new String(frame, 8 + len, frame.length - 8 - len, java.nio.charset.StandardCharsets.UTF_8));
+        } else if (type == 4) {
+            int len = b.getInt();
+            d.put("metadata_len", len);
+            d.set("metadata", Client.json(new String(frame, 8, len, java.nio.charset.StandardCharsets.UTF_8)));
+            d.put("image_magic_hex", hex(frame, 8 + len, 8));
+        }
+        return d;
+    }
+
+    private static String hex(byte[] bytes, int from, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = from; i < Math.min(bytes.length, from + n); i++) {
+            sb.append(String.format("%02x", bytes[i]));
+        }
+        return sb.toString();
     }
 
     @Override
