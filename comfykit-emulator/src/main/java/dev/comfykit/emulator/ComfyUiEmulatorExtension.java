@@ -30,6 +30,7 @@ public final class ComfyUiEmulatorExtension
     private final Consumer<ComfyUiEmulator.Builder> configuration;
     private ComfyUiEmulator emulator;
     private boolean perClass;
+    private String owner;
 
     /** For {@code @ExtendWith}: an emulator with default options. */
     public ComfyUiEmulatorExtension() {
@@ -53,6 +54,10 @@ public final class ComfyUiEmulatorExtension
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
+        if (owner == null) {
+            // @Nested classes run beforeAll/afterAll again; only the outermost class owns the emulator
+            owner = context.getUniqueId();
+        }
         startIfNeeded();
     }
 
@@ -82,7 +87,10 @@ public final class ComfyUiEmulatorExtension
 
     @Override
     public void afterAll(ExtensionContext context) {
-        stop();
+        if (context.getUniqueId().equals(owner)) {
+            owner = null;
+            stop();
+        }
     }
 
     private synchronized void stop() {

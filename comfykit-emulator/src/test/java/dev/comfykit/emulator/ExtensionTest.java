@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JUnit 5 extension: one emulator per class, injected parameters, faults scoped to the test that sets them. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.TestClassOrder(org.junit.jupiter.api.ClassOrderer.OrderAnnotation.class)
 class ExtensionTest {
 
     @RegisterExtension
@@ -36,6 +37,26 @@ class ExtensionTest {
     void faultsOfThePreviousTestAreCleared() {
         assertThat(comfy.baseUrl()).isEqualTo(firstBaseUrl);
         assertThat(new Client(comfy.baseUrl()).get("/system_stats").status()).isEqualTo(200);
+    }
+
+    @org.junit.jupiter.api.Nested
+    @org.junit.jupiter.api.Order(1)
+    class FirstNested {
+        @Test
+        void sharesTheOuterEmulator() {
+            assertThat(comfy.baseUrl()).isEqualTo(firstBaseUrl);
+        }
+    }
+
+    /** Runs after FirstNested's afterAll: the emulator must still be the same one. */
+    @org.junit.jupiter.api.Nested
+    @org.junit.jupiter.api.Order(2)
+    class SecondNested {
+        @Test
+        void stillSharesTheOuterEmulator() {
+            assertThat(comfy.baseUrl()).isEqualTo(firstBaseUrl);
+            assertThat(new Client(comfy.baseUrl()).get("/system_stats").status()).isEqualTo(200);
+        }
     }
 
     @Test
