@@ -20,17 +20,24 @@ class EmulatorOptionsTest {
 
     @Test
     void parallelismRunsSeveralPromptsAtOnce() {
-        try (ComfyUiEmulator comfy = ComfyUiEmulator.builder().parallelism(4).promptDelay(Duration.ofMillis(400)).start()) {
+        try (ComfyUiEmulator comfy = ComfyUiEmulator.builder().parallelism(4).stepTime(Duration.ZERO).start()) {
             Client client = new Client(comfy.baseUrl());
-            long start = System.nanoTime();
+            comfy.faults().stallExecution();
             List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 ids.add(client.submit(Workflows.emptyToSave(i, "par"), null));
             }
-            ids.forEach(client::awaitHistory);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (client.get("/queue").json().get("queue_running").size() < 4) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.onSpinWait();
+            }
 
-            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofMillis(1500));
+            JsonNode queue = client.get("/queue").json();
+            assertThat(queue.get("queue_running")).hasSize(4);
+            assertThat(queue.get("queue_pending")).hasSize(1);
+            comfy.faults().releaseStall();
+            ids.forEach(client::awaitHistory);
         }
     }
 
