@@ -1,0 +1,128 @@
+package dev.comfykit.emulator;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command line entry point: {@code java -jar comfykit-emulator-all.jar --port 8188 --data-dir DIR}. Any ComfyUI
+ * client, including the Python SDK, can then be pointed at the printed base URL. Stops cleanly on Ctrl-C.
+ */
+public final class Main {
+
+    static final String USAGE = String.join("\n",
+            "Usage: java -jar comfykit-emulator-all.jar [options]",
+            "",
+            "An embedded, protocol-faithful ComfyUI server (HTTP + WebSocket) that runs a small set of nodes.",
+            "",
+            "Options:",
+            "  --port N            port to listen on (default 8188; 0 = a free port)",
+            "  --host ADDRESS      address to listen on (default 127.0.0.1)",
+            "  --data-dir DIR      folder for input/, output/ and temp/ (default: a temporary folder deleted on exit)",
+            "  --step-time MS      simulated time of one KSampler step in milliseconds (default 20)",
+            "  --parallelism N     prompts executed at once (default 1, like ComfyUI)",
+            "  --prompt-delay MS   extra time every prompt takes, in milliseconds (default 0)",
+            "  --no-cache          do not reuse node results across prompts",
+            "  --help              show this help");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        ComfyUiEmulator.Builder builder;
+        try {
+            builder = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println();
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (builder == null) {
+            System.out.println(USAGE);
+            return;
+        }
+        ComfyUiEmulator emulator = builder.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "comfyui-emulator-shutdown"));
+        printStarted(emulator, System.out);
+        stopped.await();
+    }
+
+    static void printStarted(ComfyUiEmulator emulator, PrintStream out) {
+        out.println("ComfyUI emulator listening on " + emulator.baseUrl()
+                + " (WebSocket " + emulator.webSocketUrl() + "?clientId=...)");
+        out.println("data directory: " + emulator.dataDirectory());
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    /** Parses the flags into a builder; null for {@code --help}. */
+    static ComfyUiEmulator.Builder parse(String[] args) {
+        ComfyUiEmulator.Builder builder = ComfyUiEmulator.builder().port(8188);
+        List<String> argv = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            switch (name) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--no-cache" -> builder.outputCache(false);
+                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay" -> {
+                    if (value == null) {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException(name + " needs a value");
+                        }
+                        value = args[++i];
+                    }
+                    apply(builder, name, value);
+                    argv.add(name);
+                    argv.add(value);
+                    continue;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+            argv.add(arg);
+        }
+        builder.argv(argv);
+        return builder;
+    }
+
+    private static void apply(ComfyUiEmulator.Builder builder, String name, String value) {
+        switch (name) {
+            case "--port" -> builder.port(number(name, value, 0, 65535));
+            case "--host" -> builder.host(value);
+            case "--data-dir" -> builder.dataDirectory(Path.of(value));
+            case "--step-time" -> builder.stepTime(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
+            case "--parallelism" -> builder.parallelism(number(name, value, 1, 4096));
+            case "--prompt-delay" -> builder.promptDelay(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
+            default -> throw new IllegalArgumentException("unknown option " + name);
+        }
+    }
+
+    private static int number(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a whole number: " + value);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.comfykit.emulator.http;
+
+import dev.comfykit.emulator.execution.ExecutionEngine;
+import dev.comfykit.emulator.faults.FaultRegistry;
+import dev.comfykit.emulator.files.DataDirectories;
+import dev.comfykit.emulator.nodes.NodeRegistry;
+import dev.comfykit.emulator.queue.PromptQueue;
+import dev.comfykit.emulator.validation.PromptValidator;
+import dev.comfykit.emulator.ws.WebSocketEndpoint;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The route table. Every route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI; unknown routes give
+ * aiohttp's 404, a known path with another method its 405, an unhandled failure the 500 text body.
+ */
+public final class HttpApi {
+
+    /** Everything the routes need. */
+    public record Parts(PromptQueue queue, ExecutionEngine engine, NodeRegistry registry, DataDirectories dirs,
+                        FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, List<String> checkpoints,
+                        List<String> argv) {
+    }
+
+    private static final long MAX_BODY = 100L * 1024 * 1024;
+
+    private HttpApi() {
+    }
+
+    /**
+     * The server's request handler: WebSocket upgrades of {@code /ws} are taken before the router (an upgrade must
+     * happen before the request is read), everything else goes through the router.
+     */
+    public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp) {
+        Router router = router(vertx, parts, uploadTemp);
+        return request -> {
+            String path = request.path();
+            String upgrade = request.getHeader("Upgrade");
+            if ((path.equals("/ws") || path.equals("/api/ws")) && upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+                if (originRefused(request)) {
+                    request.response().setStatusCode(403).putHeader("Content-Type", "application/octet-stream").end();
+                    return;
+                }
+                FaultRegistry.Decision decision = parts.faults().decide("GET", path);
+                if (decision.fails()) {
+                    request.response().setStatusCode(decision.status()).end(decision.body() == null ? "" : decision.body());
+                } else if (decision.delayMillis() > 0) {
+                    request.pause();
+                    vertx.setTimer(decision.delayMillis(), t -> parts.webSocket().upgrade(request));
+                } else {
+                    parts.webSocket().upgrade(request);
+                }
+                return;
+            }
+            router.handle(request);
+        };
+    }
+
+    static Router router(Vertx vertx, Parts parts, Path uploadTemp) {
+        Router router = Router.router(vertx);
+        router.route().handler(HttpApi::originCheck);
+        BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(MAX_BODY).setDeleteUploadedFilesOnEnd(true)
+                .setMergeFormAttributes(false);
+        router.route("/upload/*").handler(uploads);
+        router.route("/api/upload/*").handler(uploads);
+        router.route().handler(HttpApi::rawBody);
+        router.route().handler(ctx -> faultGate(ctx, parts.faults()));
+
+        PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());
+        QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine());
+        HistoryRoutes history = new HistoryRoutes(parts.queue().history());
+        FileRoutes files = new FileRoutes(parts.dirs());
+        InfoRoutes info = new InfoRoutes(parts.registry(), parts.checkpoints(), parts.argv());
+
+        on(router, HttpMethod.GET, "/ws", WebSocketEndpoint::notAnUpgrade);
+        on(router, HttpMethod.GET, "/prompt", prompt::get);
+        on(router, HttpMethod.POST, "/prompt", prompt::post);
+        on(router, HttpMethod.GET, "/queue", queue::get);
+        on(router, HttpMethod.POST, "/queue", queue::post);
+        on(router, HttpMethod.POST, "/interrupt", queue::interrupt);
+        on(router, HttpMethod.POST, "/free", queue::free);
+        on(router, HttpMethod.GET, "/history", history::list);
+        on(router, HttpMethod.GET, "/history/:prompt_id", history::one);
+        on(router, HttpMethod.POST, "/history", history::post);
+        on(router, HttpMethod.GET, "/view", files::view);
+        on(router, HttpMethod.POST, "/upload/image", files::upload);
+        on(router, HttpMethod.GET, "/object_info", info::objectInfo);
+        on(router, HttpMethod.GET, "/object_info/:node_class", info::objectInfoOne);
+        on(router, HttpMethod.GET, "/system_stats", info::systemStats);
+        on(router, HttpMethod.GET, "/features", info::features);
+        on(router, HttpMethod.GET, "/embeddings", info::emptyList);
+        on(router, HttpMethod.GET, "/extensions", info::emptyList);
+        on(router, HttpMethod.GET, "/models", info::models);
+        on(router, HttpMethod.GET, "/models/:folder", info::modelsIn);
+
+        router.errorHandler(404, ctx -> Responses.text(ctx, 404, "404: Not Found"));
+        router.errorHandler(405, ctx -> Responses.text(ctx, 405, "405: Method Not Allowed"));
+        router.errorHandler(413, ctx -> Responses.text(ctx, 413, "413: Request Entity Too Large"));
+        router.errorHandler(500, Responses::serverError);
+        return router;
+    }
+
+    /**
+     * Reads the whole body as bytes whatever its content type: aiohttp's {@code request.json()} parses the raw body,
+     * so {@code curl -d '{...}'} (sent as a form) must work too, which a form-decoding body handler would refuse.
+     */
+    private static void rawBody(RoutingContext ctx) {
+        if (ctx.get(RAW_BODY) != null || ctx.request().method() == HttpMethod.GET || ctx.request().isEnded()) {
+            ctx.next();
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > MAX_BODY) {
+            Responses.text(ctx, 413, "413: Request Entity Too Large");
+            return;
+        }
+        ctx.request().body().onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.serverError(ctx);
+                return;
+            }
+            ctx.put(RAW_BODY, ar.result());
+            ctx.next();
+        });
+    }
+
+    /** Where {@link #rawBody} leaves the body. */
+    static final String RAW_BODY = "comfyui.rawBody";
+
+    private static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
+        Handler<RoutingContext> safe = ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (RuntimeException e) {
+                Responses.serverError(ctx);
+            }
+        };
+        router.route(method, path).handler(safe);
+        router.route(method, "/api" + path).handler(safe);
+    }
+
+    /** Applies a configured fault: a delay, a failure status, or nothing. */
+    private static void faultGate(RoutingContext ctx, FaultRegistry faults) {
+        FaultRegistry.Decision decision = faults.decide(ctx.request().method().name(), ctx.request().path());
+        if (decision.delayMillis() > 0) {
+            ctx.vertx().setTimer(decision.delayMillis(), t -> apply(ctx, decision));
+        } else {
+            apply(ctx, decision);
+        }
+    }
+
+    private static void apply(RoutingContext ctx, FaultRegistry.Decision decision) {
+        if (!decision.fails()) {
+            ctx.next();
+            return;
+        }
+        if (decision.body() == null) {
+            Responses.empty(ctx, decision.status());
+        } else {
+            Responses.text(ctx, decision.status(), decision.body());
+        }
+    }
+
+    /**
+     * ComfyUI's CSRF guard: a request whose Host is a loopback name and whose Origin names another host is refused
+     * with an empty 403.
+     */
+    private static void originCheck(RoutingContext ctx) {
+        if (originRefused(ctx.request())) {
+            Responses.empty(ctx, 403);
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean originRefused(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return false;
+        }
+        String host = request.host();
+        if (host == null || !isLoopback(host)) {
+            return false;
+        }
+        String originHost;
+        try {
+            URI uri = URI.create(origin);
+            originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+        } catch (IllegalArgumentException e) {
+            originHost = origin;
+        }
+        return !host.equals(originHost);
+    }
+
+    private static boolean isLoopback(String hostHeader) {
+        String host = hostHeader;
+        if (host.startsWith("[")) {
+            host = host.substring(1, Math.max(1, host.indexOf(']')));
+        } else if (host.indexOf(':') >= 0) {
+            host = host.substring(0, host.indexOf(':'));
+        }
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+    }
+}
