@@ -166,7 +166,7 @@ public final class ExecuteResult {
     }
 
     /** The output files of one variable (or node id). */
-    public List<OutputFile> getFiles(String variable) {
+    public List<OutputFile> filesOf(String variable) {
         List<OutputFile> selected = new ArrayList<>();
         for (OutputFile file : files) {
             if (file.getVariable().equals(variable)) {

@@ -28,7 +28,9 @@ import java.util.Map;
  * <li>the endpoint's {@code param.NAME=value} options;</li>
  * <li>the body: a {@code Map} or JSON object is params; plain text goes to the text param; {@code byte[]},
  * {@code InputStream}, {@code File}, {@code Path} and file messages go to the media param (uploaded under the
- * message's file name); a file message whose workflow has no media param is read as text;</li>
+ * message's file name); bytes and streams with a textual {@code Content-Type} (text/*, JSON) are read as text; an
+ * empty body or an HTML form body adds nothing; a file message whose workflow has no media param is read as
+ * text;</li>
  * <li>headers named like a declared param (only declared names are read, so HTTP query parameters of
  * {@code platform-http} map directly, and unrelated headers are ignored);</li>
  * <li>the {@code CamelComfyKitParams} header, a map.</li>
@@ -80,8 +82,9 @@ public final class MessageParams {
             fromText(body.toString(), configuration, schema, params);
         } else if (body instanceof WrappedFile) {
             fromFileMessage(exchange, (WrappedFile<?>) body, configuration, schema, params);
-        } else if (body instanceof byte[] || body instanceof InputStream || body instanceof File
-                || body instanceof Path || body instanceof MediaInput) {
+        } else if (body instanceof byte[] || body instanceof InputStream) {
+            fromBytes(exchange, body, configuration, schema, params);
+        } else if (body instanceof File || body instanceof Path || body instanceof MediaInput) {
             params.put(mediaParam(configuration, schema, body), media(exchange, body));
         } else {
             throw new InvalidParameterException(null, "A message body of type " + body.getClass().getName()
@@ -108,6 +111,44 @@ public final class MessageParams {
             }
         }
         params.put(textParam(configuration, schema), text);
+    }
+
+    /**
+     * Bytes and streams: empty means no body (an HTTP GET), a textual content type means text or JSON (an HTTP
+     * POST of a prompt or of params), anything else is a file for the media param.
+     */
+    private static void fromBytes(Exchange exchange, Object body, ComfyKitConfiguration configuration,
+                                  WorkflowSchema schema, Map<String, Object> params) {
+        byte[] bytes = body instanceof byte[] ? (byte[]) body
+                : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (bytes == null || bytes.length == 0 || (contentType != null
+                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
+            // no body, or an HTML form whose fields the HTTP components already turned into headers
+            return;
+        }
+        if (isText(contentType)) {
+            fromText(new String(bytes, charset(exchange)), configuration, schema, params);
+            return;
+        }
+        params.put(mediaParam(configuration, schema, body), media(exchange, bytes));
+    }
+
+    private static boolean isText(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(java.util.Locale.ROOT);
+        return type.startsWith("text/") || type.startsWith("application/json") || type.contains("+json");
+    }
+
+    private static java.nio.charset.Charset charset(Exchange exchange) {
+        String name = exchange.getProperty(Exchange.CHARSET_NAME, String.class);
+        try {
+            return name == null ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
     }
 
     private static void fromFileMessage(Exchange exchange, WrappedFile<?> file, ComfyKitConfiguration configuration,

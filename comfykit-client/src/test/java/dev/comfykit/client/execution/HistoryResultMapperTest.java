@@ -90,7 +90,7 @@ class HistoryResultMapperTest {
         assertThat(result.getTexts()).containsExactly("Hello, World");
         assertThat(result.getFiles()).extracting(OutputFile::getKind).containsExactly(MediaKind.IMAGE,
                 MediaKind.IMAGE, MediaKind.VIDEO, MediaKind.AUDIO, MediaKind.VIDEO);
-        assertThat(result.getFiles("cover")).hasSize(2);
+        assertThat(result.filesOf("cover")).hasSize(2);
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.comfykit.camel;
+
+import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.emulator.ComfyUiEmulatorExtension;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * 200 exchanges in flight through one endpoint, driven by a pool of 4 threads: the asynchronous producer holds no
+ * thread while a prompt runs, so all complete, each with its own result.
+ */
+class ConcurrencyTest extends CamelTestSupport {
+
+    @RegisterExtension
+    static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO)
+            .promptDelay(Duration.ofMillis(20)).parallelism(8));
+
+    @Override
+    protected CamelContext createCamelContext() throws Exception {
+        CamelContext context = super.createCamelContext();
+        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
+        return context;
+    }
+
+    @Override
+    protected RouteBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:http").to("comfykit:classpath:workflows/text.json");
+                from("direct:websocket").to("comfykit:classpath:workflows/text.json?executorType=WEBSOCKET");
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"direct:http", "direct:websocket"})
+    void twoHundredExchangesThroughOneEndpointWithFourThreads(String route) {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<ExecuteResult>> results = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                String text = "message " + i;
+                results.add(CompletableFuture.supplyAsync(() -> template.asyncRequestBody(route, text,
+                        ExecuteResult.class), pool).thenCompose(f -> f));
+            }
+            Set<String> texts = new HashSet<>();
+            Set<String> promptIds = new HashSet<>();
+            for (CompletableFuture<ExecuteResult> result : results) {
+                ExecuteResult r = result.join();
+                texts.add(r.getTexts().get(0));
+                promptIds.add(r.getPromptId());
+            }
+            assertThat(texts).hasSize(200).contains("message 0, from ComfyKit", "message 199, from ComfyKit");
+            assertThat(promptIds).hasSize(200);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.comfykit.examples.yaml;
+
+import dev.comfykit.emulator.ComfyUiEmulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The YAML route example generates its image and stops.
+ */
+class YamlRouteExampleTest {
+
+    @Test
+    void theYamlRouteWritesTheGeneratedImage(@TempDir Path outbox) throws Exception {
+        try (ComfyUiEmulator emulator = ComfyUiEmulator.builder().stepTime(Duration.ZERO).start()) {
+            YamlRouteExample.run(emulator.baseUrl(), outbox.toString());
+
+            List<Path> files;
+            try (var list = Files.list(outbox)) {
+                files = list.toList();
+            }
+            assertThat(files).singleElement().satisfies(file -> {
+                BufferedImage png = ImageIO.read(file.toFile());
+                assertThat(png.getWidth()).isEqualTo(384);
+                assertThat(png.getHeight()).isEqualTo(256);
+            });
+            assertThat(emulator.lastPromptBody()).contains("a watercolor of a mountain lake");
+        }
+    }
+}
