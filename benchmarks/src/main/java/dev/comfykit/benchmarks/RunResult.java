@@ -1,0 +1,53 @@
+package dev.comfykit.benchmarks;
+
+import dev.comfykit.benchmarks.Options.Executor;
+import dev.comfykit.benchmarks.Options.Scenario;
+import dev.comfykit.benchmarks.Options.Via;
+
+import java.util.List;
+
+/**
+ * The figures of one measured run, in report units (milliseconds, MB, executions per second).
+ *
+ * @param jobMs             the job length the latency scenario subtracts (0 elsewhere)
+ * @param baselineThreads   live threads of this JVM before any client existed (harness, JMX and JVM threads)
+ */
+record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, int repeat, String server,
+                 int executions, int failures, List<String> failureSamples,
+                 double p50, double p90, double p99, double min, double max, double mean,
+                 double throughput, double wallSeconds, double cpuMsPerExecution, double cpuCores,
+                 double peakHeapMb, double peakLiveAfterGcMb, double maxHeapMb, long gcCount, long gcMs,
+                 int threadsAtStart, int peakThreads, int baselineThreads, int jobMs) {
+
+    static RunResult of(Scenario scenario, Via via, Executor executor, int repeat, String server, int jobMs,
+                        int baselineThreads, ScenarioRunner.Measured m) {
+        LatencyRecorder.Snapshot l = m.latencies();
+        ResourceSampler.Usage u = m.usage();
+        int completed = Math.max(1, l.count());
+        double mb = 1024.0 * 1024.0;
+        return new RunResult(scenario, via, executor, m.inFlight(), repeat, server, m.executions(), m.failures(),
+                m.failureSamples(), l.percentileMillis(50), l.percentileMillis(90), l.percentileMillis(99),
+                l.minMillis(), l.maxMillis(), l.meanMillis(), m.throughput(), m.wallNanos() / 1e9,
+                u.cpuNanos() / 1e6 / completed, m.wallNanos() == 0 ? 0 : (double) u.cpuNanos() / m.wallNanos(),
+                u.peakHeapBytes() / mb, u.peakLiveAfterGcBytes() / mb, u.maxHeapBytes() / mb, u.gcCount(),
+                u.gcMillis(), u.threadsAtStart(), u.peakThreads(), baselineThreads, jobMs);
+    }
+
+    /** Latency added to the job (latency scenario): the percentile minus the job length. */
+    double addedP50() {
+        return p50 - jobMs;
+    }
+
+    double addedP90() {
+        return p90 - jobMs;
+    }
+
+    double addedP99() {
+        return p99 - jobMs;
+    }
+
+    /** Runs with the same settings (repeats of one measurement). */
+    String key() {
+        return scenario + "/" + via + "/" + executor + "/" + inFlight;
+    }
+}
