@@ -5,7 +5,6 @@ import dev.comfykit.benchmarks.Options.Scenario;
 import dev.comfykit.benchmarks.Options.Via;
 import dev.comfykit.client.ExecutorType;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +42,16 @@ public final class Main {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        if (System.getProperty("jdk.internal.httpclient.selectorTimeout") == null) {
+            // an idle JDK HTTP client checks every 3 s (by default) whether it was collected; check every second so
+            // that closed clients' selector threads end between runs
+            System.setProperty("jdk.internal.httpclient.selectorTimeout", "1000");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+            // the client's and Camel's warnings go to a file, not between the table's rows
+            java.nio.file.Files.createDirectories(Path.of("target"));
+            System.setProperty("org.slf4j.simpleLogger.logFile", "target/bench-client.log");
+        }
         Options options;
         try {
             options = Options.parse(args);
@@ -71,7 +80,7 @@ public final class Main {
         Duration patience = options.timeout.plus(Duration.ofMinutes(1));
         runner = new ScenarioRunner(sampler, patience);
         try {
-            settle();
+            settle(0);
             baselineThreads = sampler.liveThreads();
             out.println("live threads before any client: " + baselineThreads);
             warmUp();
@@ -86,7 +95,9 @@ public final class Main {
                 }
             }
             if (options.scenarios.contains(Scenario.LATENCY)) {
-                measure(Scenario.LATENCY, server(1, options.promptDelayMs), 1, options.promptDelayMs);
+                // the measured executions run one at a time; the server's parallelism only speeds up its warm-up
+                measure(Scenario.LATENCY, server(options.url != null ? 1 : options.parallelism, options.promptDelayMs),
+                        1, options.promptDelayMs);
             }
             report.print(out);
             if (options.json != null) {
@@ -103,7 +114,7 @@ public final class Main {
         }
     }
 
-    /** The JIT warm-up: executions through every selected path and executor, not recorded. */
+    /** The JIT warm-up of this JVM: executions through every selected path and executor, not recorded. */
     private void warmUp() throws Exception {
         if (options.warmup <= 0) {
             return;
@@ -112,6 +123,7 @@ public final class Main {
                 : options.scenarios.contains(Scenario.THROUGHPUT) ? server(options.parallelism, 0) : server(1, 0);
         for (Via via : options.vias) {
             for (Executor executor : options.executors) {
+                int before = sampler.liveThreads();
                 long t0 = System.nanoTime();
                 int failures;
                 try (Driver driver = driver(via, executor, server.url())) {
@@ -120,9 +132,30 @@ public final class Main {
                 out.printf("warm-up %s/%s: %d executions in %.1f s%s%n", Report.lower(via), Report.lower(executor),
                         options.warmup, (System.nanoTime() - t0) / 1e9,
                         failures == 0 ? "" : ", " + failures + " FAILED");
-                settle();
+                settle(before);
             }
         }
+    }
+
+    /**
+     * The JIT warm-up of a new emulator process (its own JVM starts cold too): executions that are not recorded. A
+     * server with a per-prompt delay is warmed with many prompts at once (it runs them in parallel).
+     */
+    private void warmServer(ServerProcess server, int parallelism, int promptDelayMs) throws Exception {
+        int executions = promptDelayMs == 0 ? options.warmup : Math.min(options.warmup, 1000);
+        if (executions <= 0) {
+            return;
+        }
+        int inFlight = promptDelayMs == 0 ? 16 : Math.min(500, Math.max(1, parallelism * 4));
+        int before = sampler.liveThreads();
+        long t0 = System.nanoTime();
+        int failures;
+        try (Driver driver = driver(Via.CLIENT, Executor.WEBSOCKET, server.url())) {
+            failures = runner.warm(driver, executions, inFlight);
+        }
+        out.printf("server warm-up: %d executions in %.1f s%s%n", executions, (System.nanoTime() - t0) / 1e9,
+                failures == 0 ? "" : ", " + failures + " FAILED");
+        settle(before);
     }
 
     private void measure(Scenario scenario, ServerProcess server, int inFlight, int jobMs) throws Exception {
@@ -131,6 +164,7 @@ public final class Main {
             for (Executor executor : options.executors) {
                 for (int repeat = 1; repeat <= options.repeat; repeat++) {
                     RunResult result;
+                    int before = sampler.liveThreads();
                     try (Driver driver = driver(via, executor, server.url())) {
                         if (scenario == Scenario.LATENCY) {
                             runner.warm(driver, LATENCY_RUN_WARMUP, 1);
@@ -139,14 +173,17 @@ public final class Main {
                         }
                         ScenarioRunner.Measured m = runner.measure(driver, executions, inFlight);
                         result = RunResult.of(scenario, via, executor, repeat, server.describe(), jobMs,
-                                baselineThreads, m);
+                                baselineThreads, before, m);
                     }
                     report.add(result);
                     out.println(Report.row(result));
+                    if (result.peakThreads() > 32) {
+                        out.println("    threads at the peak: " + result.peakThreadNames());
+                    }
                     for (String sample : result.failureSamples()) {
                         out.println("    failure: " + sample);
                     }
-                    settle();
+                    settle(before);
                 }
             }
         }
@@ -158,7 +195,7 @@ public final class Main {
                 : new CamelDriver(url, type, options.timeout, options.workflow);
     }
 
-    private ServerProcess server(int parallelism, int promptDelayMs) throws IOException, InterruptedException {
+    private ServerProcess server(int parallelism, int promptDelayMs) throws Exception {
         if (options.url != null) {
             return servers.computeIfAbsent("url", k -> ServerProcess.external(options.url));
         }
@@ -169,28 +206,27 @@ public final class Main {
                     : ServerProcess.child(parallelism, promptDelayMs, options.emulatorJvmArgs, Path.of("target"));
             servers.put(key, server);
             out.println("server: " + server.describe() + " at " + server.url());
+            if (!options.inProcessEmulator) {
+                warmServer(server, parallelism, promptDelayMs);
+            }
         }
         return server;
     }
 
     /**
-     * Lets the threads of closed clients end (an HTTP client's selector thread ends once the client is collected),
-     * so that one run's threads do not count in the next run's peak.
+     * Lets the threads of a closed client end (an idle HTTP client's selector thread ends once the client is
+     * collected, checking about once a second), so that one run's threads do not count in the next run's peak.
+     *
+     * @param target the live thread count to get back to
      */
-    private void settle() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        int previous = Integer.MAX_VALUE;
+    private void settle(int target) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(options.settleSeconds).toNanos();
         while (System.nanoTime() < deadline) {
             System.gc();
+            if (sampler.liveThreads() <= target) {
+                return;
+            }
             Thread.sleep(100);
-            int live = sampler.liveThreads();
-            if (baselineThreads > 0 && live <= baselineThreads) {
-                return;
-            }
-            if (baselineThreads == 0 && live == previous) {
-                return;
-            }
-            previous = live;
         }
     }
 }

@@ -37,6 +37,7 @@ final class Options {
             "  --workflow W          the workflow (default classpath:bench/text.json; params text, suffix)",
             "  --json FILE           also write the results as JSON",
             "  --emulator-jvm-args A extra JVM arguments of the emulator process (space-separated)",
+            "  --settle S            seconds to wait after a run for its client's threads to end (default 5)",
             "  --help                this text");
 
     enum Scenario { SEQUENTIAL, THROUGHPUT, LATENCY }
@@ -60,6 +61,7 @@ final class Options {
     String workflow = "classpath:bench/text.json";
     Path json;
     List<String> emulatorJvmArgs = List.of();
+    int settleSeconds = 5;
     boolean help;
 
     static Options parse(String... args) {
@@ -106,6 +108,7 @@ final class Options {
                 case "--url" -> o.url = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
                 case "--timeout" -> o.timeout = duration(name, value);
                 case "--workflow" -> o.workflow = value;
+                case "--settle" -> o.settleSeconds = number(name, value, 0);
                 case "--json" -> o.json = Path.of(value);
                 case "--emulator-jvm-args" -> o.emulatorJvmArgs = value.isBlank() ? List.of()
                         : List.of(value.trim().split("\\s+"));

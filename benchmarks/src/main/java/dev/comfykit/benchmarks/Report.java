@@ -333,8 +333,10 @@ final class Report {
             n.put("maxHeapMb", r.maxHeapMb());
             n.put("gcCount", r.gcCount());
             n.put("gcMs", r.gcMs());
+            n.put("threadsBeforeClient", r.threadsBeforeClient());
             n.put("threadsAtStart", r.threadsAtStart());
             n.put("peakThreads", r.peakThreads());
+            n.put("peakThreadNames", r.peakThreadNames());
             n.put("baselineThreads", r.baselineThreads());
         }
         ArrayNode summary = root.putArray("summary");

@@ -37,6 +37,8 @@ final class ResourceSampler implements AutoCloseable {
     private final List<Runnable> unsubscribe = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile int peakSeen;
+    private volatile String peakNames = "";
 
     ResourceSampler() {
         NotificationListener listener = (notification, handback) -> {
@@ -82,12 +84,32 @@ final class ResourceSampler implements AutoCloseable {
     private void sample() {
         while (running) {
             peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+            int live = threads.getThreadCount();
+            if (live > peakSeen) {
+                peakSeen = live;
+                peakNames = threadNames();
+            }
             try {
                 Thread.sleep(PERIOD_MS);
             } catch (InterruptedException e) {
                 return;
             }
         }
+    }
+
+    /** The live threads by name pattern (digits collapsed), e.g. {@code 12 x Thread-#}: what the peak was made of. */
+    private String threadNames() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+            if (info != null) {
+                counts.merge(info.getThreadName().replaceAll("[0-9a-f]{6,}", "*").replaceAll("\\d+", "#"), 1,
+                        Integer::sum);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(e -> text
+                .append(text.length() == 0 ? "" : ", ").append(e.getValue()).append(" x ").append(e.getKey()));
+        return text.toString();
     }
 
     /** Live threads right now. */
@@ -98,6 +120,7 @@ final class ResourceSampler implements AutoCloseable {
     /** Starts a measurement window. */
     Window start() {
         threads.resetPeakThreadCount();
+        peakSeen = 0;
         long used = memory.getHeapMemoryUsage().getUsed();
         peakUsed.set(used);
         peakLiveAfterGc.set(0);
@@ -122,7 +145,7 @@ final class ResourceSampler implements AutoCloseable {
 
     /** The figures of one window. */
     record Usage(long cpuNanos, long peakHeapBytes, long peakLiveAfterGcBytes, long gcCount, long gcMillis,
-                 int threadsAtStart, int peakThreads, long maxHeapBytes) {
+                 int threadsAtStart, int peakThreads, String peakThreadNames, long maxHeapBytes) {
     }
 
     final class Window {
@@ -142,7 +165,7 @@ final class ResourceSampler implements AutoCloseable {
             long cpu = os.getProcessCpuTime() - cpu0;
             peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
             return new Usage(cpu, peakUsed.get(), peakLiveAfterGc.get(), gcCount() - gc0, gcMillis() - gcMs0,
-                    threads0, threads.getPeakThreadCount(), memory.getHeapMemoryUsage().getMax());
+                    threads0, threads.getPeakThreadCount(), peakNames, memory.getHeapMemoryUsage().getMax());
         }
     }
 

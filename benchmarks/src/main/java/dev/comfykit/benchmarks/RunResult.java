@@ -10,17 +10,21 @@ import java.util.List;
  * The figures of one measured run, in report units (milliseconds, MB, executions per second).
  *
  * @param jobMs             the job length the latency scenario subtracts (0 elsewhere)
- * @param baselineThreads   live threads of this JVM before any client existed (harness, JMX and JVM threads)
+ * @param baselineThreads       live threads of this JVM before any client or server existed (JVM, JMX, harness)
+ * @param threadsBeforeClient  live threads just before this run's client was created (baseline plus e.g. the
+ *                             JDK's process reaper of each emulator process)
+ * @param peakThreadNames      what the live threads were when their number last rose to its peak
  */
 record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, int repeat, String server,
                  int executions, int failures, List<String> failureSamples,
                  double p50, double p90, double p99, double min, double max, double mean,
                  double throughput, double wallSeconds, double cpuMsPerExecution, double cpuCores,
                  double peakHeapMb, double peakLiveAfterGcMb, double maxHeapMb, long gcCount, long gcMs,
-                 int threadsAtStart, int peakThreads, int baselineThreads, int jobMs) {
+                 int threadsBeforeClient, int threadsAtStart, int peakThreads, String peakThreadNames,
+                 int baselineThreads, int jobMs) {
 
     static RunResult of(Scenario scenario, Via via, Executor executor, int repeat, String server, int jobMs,
-                        int baselineThreads, ScenarioRunner.Measured m) {
+                        int baselineThreads, int threadsBeforeClient, ScenarioRunner.Measured m) {
         LatencyRecorder.Snapshot l = m.latencies();
         ResourceSampler.Usage u = m.usage();
         int completed = Math.max(1, l.count());
@@ -30,7 +34,8 @@ record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, in
                 l.minMillis(), l.maxMillis(), l.meanMillis(), m.throughput(), m.wallNanos() / 1e9,
                 u.cpuNanos() / 1e6 / completed, m.wallNanos() == 0 ? 0 : (double) u.cpuNanos() / m.wallNanos(),
                 u.peakHeapBytes() / mb, u.peakLiveAfterGcBytes() / mb, u.maxHeapBytes() / mb, u.gcCount(),
-                u.gcMillis(), u.threadsAtStart(), u.peakThreads(), baselineThreads, jobMs);
+                u.gcMillis(), threadsBeforeClient, u.threadsAtStart(), u.peakThreads(), u.peakThreadNames(),
+                baselineThreads, jobMs);
     }
 
     /** Latency added to the job (latency scenario): the percentile minus the job length. */
