@@ -27,8 +27,9 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             ComfyKitOperation.submit, ComfyKitOperation.describe);
 
     @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
-            + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:<webappId>. Not needed"
-            + " by the await and cancel operations; the CamelComfyKitWorkflow header overrides it per message.")
+            + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
+            + " AI app. Not needed by the await and cancel operations; the CamelComfyKitWorkflow header overrides it"
+            + " per message.")
     @Metadata(required = false)
     private String workflow;
 
