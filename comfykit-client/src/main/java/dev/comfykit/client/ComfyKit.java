@@ -14,6 +14,8 @@ import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.media.MediaUploader;
 import dev.comfykit.client.output.OutputSaver;
+import dev.comfykit.client.runninghub.RunningHubEngine;
+import dev.comfykit.client.runninghub.RunningHubSettings;
 import dev.comfykit.client.workflow.LoadedWorkflow;
 import dev.comfykit.client.workflow.WorkflowLoader;
 import dev.comfykit.client.workflow.WorkflowSource;
@@ -80,6 +82,7 @@ public final class ComfyKit implements AutoCloseable {
     private final WorkflowLoader loader;
     private final MediaUploader uploader;
     private final ExecutionEngine engine;
+    private final RunningHubEngine runningHub;
     private final OutputFile.Reader serverOutputs = this::openOutput;
 
     /** A client configured from the environment variables and defaults (see {@link ComfyKitConfig}). */
@@ -125,6 +128,11 @@ public final class ComfyKit implements AutoCloseable {
                 UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
                 config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
                 serverOutputs, System::nanoTime);
+        this.runningHub = new RunningHubEngine(httpClient, fetcher, executor, scheduler, new RunningHubSettings(
+                config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
+                config.getRunninghubRetryCount(), config.getRunninghubInstanceType(), config.getRunninghubPollInterval(),
+                config.getRunninghubMaxConcurrency(), config.getRequestTimeout(), config.getMaxUploadBytes()),
+                System::nanoTime);
         LOG.debug("ComfyKit created: {}", config);
     }
 
@@ -209,10 +217,9 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
-        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> {
-            requireLocal(loaded);
-            return engine.submitOnly(() -> prepare(loaded, params));
-        }));
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> loaded.isRunningHub()
+                ? runningHub.submit(loaded.runningHubTarget(), params)
+                : engine.submitOnly(() -> prepare(loaded, params))));
     }
 
     /** Waits for a submitted prompt, for at most the configured timeout. */
@@ -227,13 +234,29 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
         Objects.requireNonNull(promptId, "promptId");
         Objects.requireNonNull(timeout, "timeout");
-        return engine.await(promptId, timeout);
+        return isRunningHubTask(promptId) ? runningHub.await(promptId, timeout) : engine.await(promptId, timeout);
     }
 
-    /** Cancels a prompt on the server: removed from the queue when pending, interrupted when running. */
+    /**
+     * Cancels a prompt on the server: removed from the queue when pending, interrupted when running. An all-digits
+     * id is a RunningHub task, cancelled on RunningHub (so it stops billing).
+     */
     public CompletableFuture<CancelOutcome> cancel(String promptId) {
         Objects.requireNonNull(promptId, "promptId");
-        return engine.cancel(promptId);
+        return isRunningHubTask(promptId) ? runningHub.cancel(promptId) : engine.cancel(promptId);
+    }
+
+    /**
+     * RunningHub's account status for the configured key ({@code remainCoins}, {@code currentTaskCounts},
+     * {@code apiType}): a check that the key works on the configured site.
+     */
+    public CompletableFuture<Map<String, Object>> runningHubAccountStatus() {
+        return runningHub.accountStatus();
+    }
+
+    /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */
+    private static boolean isRunningHubTask(String id) {
+        return !id.isEmpty() && id.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**
@@ -242,18 +265,13 @@ public final class ComfyKit implements AutoCloseable {
      * @throws InvalidWorkflowException when the workflow cannot be loaded or its markers cannot work
      */
     public WorkflowSchema describe(String workflow) {
-        LoadedWorkflow loaded = join(loader.load(WorkflowSource.detect(workflow)));
-        requireLocal(loaded);
-        return loaded.schema();
+        return join(describeAsync(workflow));
     }
 
     /** The params and output variables a workflow declares, without blocking. */
     public CompletableFuture<WorkflowSchema> describeAsync(String workflow) {
         Objects.requireNonNull(workflow, "workflow");
-        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenApply(loaded -> {
-            requireLocal(loaded);
-            return loaded.schema();
-        }));
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(this::schemaOf));
     }
 
     /**
@@ -272,9 +290,17 @@ public final class ComfyKit implements AutoCloseable {
 
     /** The params and output variables of an in-memory workflow given as JSON text. */
     public WorkflowSchema describeJson(String workflowJson) {
-        LoadedWorkflow loaded = loader.parseInline(workflowJson);
-        requireLocal(loaded);
-        return loaded.schema();
+        return join(schemaOf(loader.parseInline(workflowJson)));
+    }
+
+    private CompletableFuture<WorkflowSchema> schemaOf(LoadedWorkflow loaded) {
+        if (!loaded.isRunningHub()) {
+            return CompletableFuture.completedFuture(loaded.schema());
+        }
+        WorkflowSource target = loaded.runningHubTarget();
+        return target.kind() == WorkflowSource.Kind.RUNNINGHUB_APP
+                ? CompletableFuture.completedFuture(WorkflowSchema.empty(target.describe()))
+                : runningHub.describe(target.location());
     }
 
     /** Downloads an output file's content. */
@@ -352,12 +378,9 @@ public final class ComfyKit implements AutoCloseable {
                 }
                 return;
             }
-            CompletableFuture<ExecuteResult> execution;
-            if (loaded.isRunningHub()) {
-                execution = CompletableFuture.failedFuture(runningHubUnavailable(loaded));
-            } else {
-                execution = engine.execute(start, config.getTimeout(), () -> prepare(loaded, params));
-            }
+            CompletableFuture<ExecuteResult> execution = loaded.isRunningHub()
+                    ? runningHub.execute(loaded.runningHubTarget(), params, start)
+                    : engine.execute(start, config.getTimeout(), () -> prepare(loaded, params));
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);
@@ -386,18 +409,6 @@ public final class ComfyKit implements AutoCloseable {
     private static ParamSource fixed(Map<String, ?> params) {
         Map<String, ?> given = params == null ? Map.of() : params;
         return schema -> given;
-    }
-
-    private static void requireLocal(LoadedWorkflow loaded) {
-        if (loaded.isRunningHub()) {
-            throw runningHubUnavailable(loaded);
-        }
-    }
-
-    private static ComfyKitException runningHubUnavailable(LoadedWorkflow loaded) {
-        return new ComfyKitException(loaded.runningHubTarget().describe() + " would run on RunningHub, which this"
-                + " version of comfykit-client does not support yet. Run an API-format workflow file on a local"
-                + " ComfyUI instead.");
     }
 
     private InputStream openOutput(OutputFile file) throws IOException {
@@ -450,6 +461,7 @@ public final class ComfyKit implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        runningHub.close();
         scheduler.shutdownNow();
         if (ownExecutor != null) {
             ownExecutor.shutdown();
@@ -475,6 +487,8 @@ public final class ComfyKit implements AutoCloseable {
         Duration runninghubTimeout;
         Integer runninghubRetryCount;
         String runninghubInstanceType;
+        Duration runninghubPollInterval;
+        Integer runninghubMaxConcurrency;
         Duration timeout;
         Duration connectTimeout;
         Duration requestTimeout;
@@ -552,6 +566,21 @@ public final class ComfyKit implements AutoCloseable {
         /** The RunningHub machine class: {@code plus} for 48 GB GPUs; unset for the default 24 GB. */
         public Builder runninghubInstanceType(String type) {
             this.runninghubInstanceType = type;
+            return this;
+        }
+
+        /** How often a RunningHub task's state is polled (default 3 s; RunningHub's own clients poll every 2-5 s). */
+        public Builder runninghubPollInterval(Duration interval) {
+            this.runninghubPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How many RunningHub tasks may be open at once (default 1, RunningHub's own default for member keys); more
+         * executions wait locally instead of failing with "queue full".
+         */
+        public Builder runninghubMaxConcurrency(int tasks) {
+            this.runninghubMaxConcurrency = tasks;
             return this;
         }
 

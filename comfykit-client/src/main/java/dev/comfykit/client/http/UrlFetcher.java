@@ -70,6 +70,26 @@ public final class UrlFetcher {
     }
 
     /**
+     * Opens a URL's content as a stream (for output files on a CDN), plainly; blocks until the headers arrived.
+     *
+     * @throws java.io.IOException for a non-2xx status or an unreachable host
+     */
+    public java.io.InputStream open(URI uri) throws java.io.IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() / 100 != 2) {
+                response.body().close();
+                throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while opening " + uri, e);
+        }
+    }
+
+    /**
      * Fetches a URL.
      *
      * @return the body; fails with an {@link IOException} for a non-2xx status or a body over {@code maxBytes}
