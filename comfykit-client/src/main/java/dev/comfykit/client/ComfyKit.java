@@ -10,6 +10,7 @@ import dev.comfykit.client.execution.ExecutionEngine;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.execution.PreparedPrompt;
 import dev.comfykit.client.http.ComfyUiTransport;
+import dev.comfykit.client.http.HttpSender;
 import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.media.MediaUploader;
@@ -71,11 +72,14 @@ public final class ComfyKit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComfyKit.class);
     private static final long MAX_WORKFLOW_BYTES = 32L * 1024 * 1024;
     private static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+    /** Requests in flight per client at most; each holds an I/O thread while it runs (see {@link HttpSender}). */
+    private static final int IO_THREADS = 16;
 
     private final ComfyKitConfig config;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final ExecutorService ownExecutor;
-    private final Executor executor;
+    private final ExecutorService ownIo;
+    private final ExecutorService ownHttpWorkers;
+    private final Executor io;
     private final HttpClient httpClient;
     private final UrlFetcher fetcher;
     private final ComfyUiApi api;
@@ -96,39 +100,42 @@ public final class ComfyKit implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         if (config.getExecutor() != null) {
-            this.ownExecutor = null;
-            this.executor = config.getExecutor();
+            this.ownIo = null;
+            this.io = config.getExecutor();
         } else {
-            int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-            this.ownExecutor = Executors.newFixedThreadPool(threads, daemon(name + "-worker"));
-            this.executor = ownExecutor;
+            this.ownIo = Executors.newFixedThreadPool(IO_THREADS, daemon(name + "-io"));
+            this.io = ownIo;
         }
+        // the HTTP clients' own work (reading responses, WebSocket callbacks) is short and never blocks
+        this.ownHttpWorkers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon(name + "-http"));
         this.httpClient = config.getHttpClient() != null ? config.getHttpClient() : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.getConnectTimeout())
                 // credentials go with every request to the server, so never follow a redirect elsewhere
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
+                .executor(ownHttpWorkers)
                 .build();
         // downloads of other hosts use a client of their own: no credentials, no cookie handler
         HttpClient plainClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.getConnectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(executor)
+                .executor(ownHttpWorkers)
                 .build();
-        this.fetcher = new UrlFetcher(plainClient, config.getRequestTimeout());
+        HttpSender sender = new HttpSender(httpClient, io);
+        this.fetcher = new UrlFetcher(new HttpSender(plainClient, io), config.getRequestTimeout());
         ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
-        this.api = new ComfyUiApi(new ComfyUiTransport(httpClient, config.getComfyuiUrl(), config.getRequestTimeout(),
+        this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES));
-        this.loader = new WorkflowLoader(fetcher, executor, MAX_WORKFLOW_BYTES, config.getClassLoader());
+        this.loader = new WorkflowLoader(fetcher, io, MAX_WORKFLOW_BYTES, config.getClassLoader());
         this.uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
-                .thenApply(uploaded -> uploaded.reference()), fetcher, executor, config.getMaxUploadBytes());
+                .thenApply(uploaded -> uploaded.reference()), fetcher, io, config.getMaxUploadBytes());
         this.engine = new ExecutionEngine(api, config.getExecutorType() == ExecutorType.WEBSOCKET,
                 UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
                 config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
                 serverOutputs, System::nanoTime);
-        this.runningHub = new RunningHubEngine(httpClient, fetcher, executor, scheduler, new RunningHubSettings(
+        this.runningHub = new RunningHubEngine(sender, fetcher, io, scheduler, new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(), config.getRunninghubPollInterval(),
                 config.getRunninghubMaxConcurrency(), config.getRequestTimeout(), config.getMaxUploadBytes()),
@@ -311,7 +318,7 @@ public final class ComfyKit implements AutoCloseable {
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }, executor);
+        }, io);
     }
 
     /** Opens an output file's content (a local copy when it was saved, otherwise from the server). */
@@ -324,7 +331,7 @@ public final class ComfyKit implements AutoCloseable {
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
-            }, executor);
+            }, io);
         }
         return api.view(file.getFilename(), file.getSubfolder(), file.getType());
     }
@@ -344,7 +351,7 @@ public final class ComfyKit implements AutoCloseable {
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
-            }, executor));
+            }, io));
         }
         return CompletableFuture.allOf(saved.toArray(new CompletableFuture[0])).thenApply(v -> {
             Map<OutputFile, OutputFile> byOriginal = new java.util.IdentityHashMap<>();
@@ -463,9 +470,10 @@ public final class ComfyKit implements AutoCloseable {
         engine.close();
         runningHub.close();
         scheduler.shutdownNow();
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
+        if (ownIo != null) {
+            ownIo.shutdown();
         }
+        ownHttpWorkers.shutdown();
     }
 
     @Override
@@ -620,9 +628,13 @@ public final class ComfyKit implements AutoCloseable {
             return this;
         }
 
-        /** The executor for callbacks and file I/O (default: a small pool of daemon threads owned by the client). */
-        public Builder executor(Executor callbackExecutor) {
-            this.executor = callbackExecutor;
+        /**
+         * The executor that sends HTTP requests and reads files; its threads block for the duration of a request, so
+         * its size bounds the requests in flight (default: 16 daemon threads owned by the client). Completions and
+         * the callbacks of the returned futures run on it.
+         */
+        public Builder executor(Executor ioExecutor) {
+            this.executor = ioExecutor;
             return this;
         }
 

@@ -269,7 +269,7 @@ public final class ComfyKitConfig {
         return reconcileInterval;
     }
 
-    /** The executor for callbacks and file I/O given by the application, or {@code null}. */
+    /** The executor for HTTP requests and file I/O given by the application, or {@code null}. */
     public Executor getExecutor() {
         return executor;
     }

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.http.BoundedBodyHandlers;
+import dev.comfykit.client.http.HttpSender;
 import dev.comfykit.client.http.Multipart;
 import dev.comfykit.client.http.UnexpectedResponseException;
 import dev.comfykit.client.json.Json;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -26,13 +26,13 @@ final class RunningHubApi {
 
     private static final long MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
 
-    private final HttpClient client;
+    private final HttpSender sender;
     private final String base;
     private final String apiKey;
     private final Duration requestTimeout;
 
-    RunningHubApi(HttpClient client, URI baseUrl, String apiKey, Duration requestTimeout) {
-        this.client = client;
+    RunningHubApi(HttpSender sender, URI baseUrl, String apiKey, Duration requestTimeout) {
+        this.sender = sender;
         String text = baseUrl.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.apiKey = apiKey;
@@ -114,7 +114,7 @@ final class RunningHubApi {
                 .header("Authorization", "Bearer " + apiKey)
                 .header("User-Agent", "comfykit-java")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return client.sendAsync(request, BoundedBodyHandlers.ofBytes(MAX_RESPONSE_BYTES))
+        return sender.send(request, BoundedBodyHandlers.ofBytes(MAX_RESPONSE_BYTES))
                 .thenApply(response -> envelope(path, response));
     }
 

@@ -18,6 +18,7 @@ import dev.comfykit.client.dsl.SeedRandomizer;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.dsl.WorkflowSchemaParser;
 import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.http.HttpSender;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.json.Json;
 import dev.comfykit.client.media.MediaUploader;
@@ -26,7 +27,6 @@ import dev.comfykit.client.workflow.WorkflowSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,14 +63,14 @@ public final class RunningHubEngine implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param client a client that follows no redirects (the key travels in every request)
+     * @param sender sends with a client that follows no redirects (the key travels in every request)
      */
-    public RunningHubEngine(HttpClient client, UrlFetcher fetcher, Executor io, ScheduledExecutorService scheduler,
+    public RunningHubEngine(HttpSender sender, UrlFetcher fetcher, Executor io, ScheduledExecutorService scheduler,
                             RunningHubSettings settings, LongSupplier clock) {
         this.settings = settings;
         this.scheduler = scheduler;
         this.clock = clock;
-        RunningHubApi api = new RunningHubApi(client, settings.site, settings.apiKey, settings.requestTimeout);
+        RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout);
         this.requests = new RunningHubRequests(api, settings, scheduler, clock);
         this.results = new RunningHubResults(fetcher);
         this.uploader = new MediaUploader(this::upload, fetcher, io, settings.maxUploadBytes);
