@@ -92,6 +92,7 @@ public final class HttpApi {
         on(router, HttpMethod.POST, "/history", history::post);
         on(router, HttpMethod.GET, "/view", files::view);
         on(router, HttpMethod.POST, "/upload/image", files::upload);
+        on(router, HttpMethod.POST, "/upload/mask", files::uploadMask);
         on(router, HttpMethod.GET, "/object_info", info::objectInfo);
         on(router, HttpMethod.GET, "/object_info/:node_class", info::objectInfoOne);
         on(router, HttpMethod.GET, "/system_stats", info::systemStats);
