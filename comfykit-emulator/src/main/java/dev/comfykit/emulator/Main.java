@@ -46,7 +46,14 @@ public final class Main {
             System.out.println(USAGE);
             return;
         }
-        ComfyUiEmulator emulator = builder.start();
+        ComfyUiEmulator emulator;
+        try {
+            emulator = builder.start();
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();
