@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Readiness of a {@code comfykit:} producer: the ComfyUI server answers {@code /system_stats}. The check id is
- * built from the sanitized endpoint URI, so credentials never appear in health output.
+ * Readiness of a {@code comfykit:} producer: the ComfyUI server answers {@code /system_stats}, or, for a RunningHub
+ * workflow, RunningHub accepts the key ({@code accountStatus}, which also tells a key of the other site). The check
+ * id is built from the sanitized endpoint URI, so credentials never appear in health output.
  */
 public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
 
@@ -29,6 +30,10 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (endpoint.isRunningHub()) {
+            checkRunningHub(builder);
+            return;
+        }
         String url = endpoint.getServiceUrl();
         builder.detail("comfyui.url", url);
         try {
@@ -44,6 +49,26 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
             builder.down().message("interrupted");
         } catch (Exception e) {
             builder.down().message("ComfyUI at " + url + " does not answer: " + Failures.describe(e));
+        }
+    }
+
+    private void checkRunningHub(HealthCheckResultBuilder builder) {
+        String url = endpoint.getServiceUrl();
+        builder.detail("runninghub.url", url);
+        try {
+            Map<String, Object> account = endpoint.getClient().runningHubAccountStatus()
+                    .get(endpoint.getConfiguration().getRequestTimeout() * 2, TimeUnit.MILLISECONDS);
+            Object apiType = account.get("apiType");
+            if (apiType != null) {
+                builder.detail("runninghub.apiType", apiType);
+            }
+            builder.up();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            builder.down().message("interrupted");
+        } catch (Exception e) {
+            builder.down().message("RunningHub at " + url + " does not accept the key: "
+                    + Failures.unwrap(e).getMessage());
         }
     }
 }

@@ -83,6 +83,8 @@ public final class SharedClients {
                 .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
                 .runninghubRetryCount(c.getRunninghubRetryCount())
                 .runninghubInstanceType(c.getRunninghubInstanceType())
+                .runninghubPollInterval(Duration.ofMillis(c.getRunninghubPollInterval()))
+                .runninghubMaxConcurrency(c.getRunninghubMaxConcurrency())
                 .timeout(Duration.ofMillis(c.getTimeout()))
                 .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
                 .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
@@ -99,7 +101,8 @@ public final class SharedClients {
             ExecutorType type = c.getExecutorType();
             this.values = new Object[]{c.getComfyuiUrl(), type, c.getApiKey(), c.getCookieSecret(),
                     c.getRunninghubUrl(), c.getRunninghubApiKey(), c.getRunninghubTimeout(),
-                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getTimeout(),
+                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getRunninghubPollInterval(),
+                    c.getRunninghubMaxConcurrency(), c.getTimeout(),
                     c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxUploadBytes(), classLoader};
         }
 
