@@ -76,10 +76,16 @@ class RouteWithComponentDefaultsTest {
     }
 
     @Test
-    void theComponentBuildsItsOwnClientSoThatUriOptionsKeepWorking() {
+    void connectionOptionsOnAUriStillWorkAsTheComponentIsNotGivenTheBean() {
         ComfyKitComponent component = camelContext.getComponent("comfykit", ComfyKitComponent.class);
 
+        ExecuteResult result = producer.requestBody(
+                "comfykit:classpath:workflows/t2i.json?executorType=WEBSOCKET&param.width=64", "a tiny boat",
+                ExecuteResult.class);
+
         assertThat(component.getConfiguration().getComfyKit()).isNull();
-        assertThat(component.getClients().size()).isEqualTo(1);
+        assertThat(result.isCompleted()).as(result.getMsg()).isTrue();
+        assertThat(comfy.emulator().webSocketClients()).as("the endpoint's own WebSocket client").isEqualTo(1);
+        assertThat(comfy.emulator().lastPromptBody()).contains("a tiny boat", "\"width\":64");
     }
 }
