@@ -1,9 +1,9 @@
 package dev.comfykit.camel.springboot;
 
+import dev.comfykit.camel.ComfyKitClients;
 import dev.comfykit.camel.ComfyKitConfiguration;
 import dev.comfykit.client.ComfyKit;
 
-import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,52 +24,47 @@ final class ComfyKitClientFactory {
      */
     static ComfyKit create(ComfyKitComponentConfiguration properties, UnaryOperator<String> placeholders,
                            ClassLoader classLoader) {
-        ComfyKit.Builder builder = properties.getConfiguration() != null
-                ? fromComponentConfiguration(properties.getConfiguration(), placeholders)
-                : fromProperties(properties, placeholders);
-        // only the Spring properties configure the bean (they can use ${ENV} placeholders themselves): the
-        // client's own fallback to COMFYUI_* environment variables would make it differ from the component
-        return builder.environment(name -> null).classLoader(classLoader).build();
+        ComfyKitConfiguration options = properties.getConfiguration() != null
+                ? properties.getConfiguration().copy() : toConfiguration(properties);
+        resolvePlaceholders(options, placeholders);
+        // the same mapping as the component's endpoints; environment variables are not read there either
+        return ComfyKitClients.builder(options).classLoader(classLoader).build();
     }
 
-    private static ComfyKit.Builder fromProperties(ComfyKitComponentConfiguration p, UnaryOperator<String> resolve) {
-        ComfyKit.Builder builder = ComfyKit.builder()
-                .comfyuiUrl(resolve.apply(p.getComfyuiUrl()))
-                .executorType(p.getExecutorType())
-                .apiKey(resolve.apply(p.getApiKey()))
-                .cookies(resolve.apply(p.getCookieSecret()))
-                .runninghubUrl(resolve.apply(p.getRunninghubUrl()))
-                .runninghubApiKey(resolve.apply(p.getRunninghubApiKey()))
-                .runninghubTimeout(p.getRunninghubTimeout())
-                .runninghubInstanceType(resolve.apply(p.getRunninghubInstanceType()))
-                .timeout(p.getTimeout())
-                .connectTimeout(p.getConnectTimeout())
-                .requestTimeout(p.getRequestTimeout());
-        // boxed options: unset (null) keeps the client's default, which is the component's default too
-        if (p.getRunninghubRetryCount() != null) {
-            builder.runninghubRetryCount(p.getRunninghubRetryCount());
-        }
-        if (p.getMaxUploadBytes() != null) {
-            builder.maxUploadBytes(p.getMaxUploadBytes());
-        }
-        return builder;
+    /** The flattened properties as the component's configuration; unset (null) options keep the defaults. */
+    private static ComfyKitConfiguration toConfiguration(ComfyKitComponentConfiguration p) {
+        ComfyKitConfiguration c = new ComfyKitConfiguration();
+        set(p.getComfyuiUrl(), c::setComfyuiUrl);
+        set(p.getExecutorType(), c::setExecutorType);
+        c.setApiKey(p.getApiKey());
+        c.setCookieSecret(p.getCookieSecret());
+        set(p.getRunninghubUrl(), c::setRunninghubUrl);
+        c.setRunninghubApiKey(p.getRunninghubApiKey());
+        set(p.getRunninghubTimeout(), d -> c.setRunninghubTimeout(d.toMillis()));
+        set(p.getRunninghubRetryCount(), c::setRunninghubRetryCount);
+        c.setRunninghubInstanceType(p.getRunninghubInstanceType());
+        set(p.getRunninghubPollInterval(), d -> c.setRunninghubPollInterval(d.toMillis()));
+        set(p.getRunninghubMaxConcurrency(), c::setRunninghubMaxConcurrency);
+        set(p.getTimeout(), d -> c.setTimeout(d.toMillis()));
+        set(p.getConnectTimeout(), d -> c.setConnectTimeout(d.toMillis()));
+        set(p.getRequestTimeout(), d -> c.setRequestTimeout(d.toMillis()));
+        set(p.getMaxUploadBytes(), c::setMaxUploadBytes);
+        return c;
     }
 
-    private static ComfyKit.Builder fromComponentConfiguration(ComfyKitConfiguration c,
-                                                               UnaryOperator<String> resolve) {
-        return ComfyKit.builder()
-                .comfyuiUrl(resolve.apply(c.getComfyuiUrl()))
-                .executorType(c.getExecutorType())
-                .apiKey(resolve.apply(c.getApiKey()))
-                .cookies(resolve.apply(c.getCookieSecret()))
-                .runninghubUrl(resolve.apply(c.getRunninghubUrl()))
-                .runninghubApiKey(resolve.apply(c.getRunninghubApiKey()))
-                .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
-                .runninghubRetryCount(c.getRunninghubRetryCount())
-                .runninghubInstanceType(resolve.apply(c.getRunninghubInstanceType()))
-                .timeout(Duration.ofMillis(c.getTimeout()))
-                .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
-                .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
-                .maxUploadBytes(c.getMaxUploadBytes());
+    /** Camel placeholders in text options, resolved as the component resolves them in its own copy. */
+    private static void resolvePlaceholders(ComfyKitConfiguration c, UnaryOperator<String> resolve) {
+        c.setComfyuiUrl(resolve.apply(c.getComfyuiUrl()));
+        c.setApiKey(resolve.apply(c.getApiKey()));
+        c.setCookieSecret(resolve.apply(c.getCookieSecret()));
+        c.setRunninghubUrl(resolve.apply(c.getRunninghubUrl()));
+        c.setRunninghubApiKey(resolve.apply(c.getRunninghubApiKey()));
+        c.setRunninghubInstanceType(resolve.apply(c.getRunninghubInstanceType()));
+    }
+
+    private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
     }
 }

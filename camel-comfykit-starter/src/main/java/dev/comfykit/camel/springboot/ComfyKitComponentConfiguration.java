@@ -125,6 +125,16 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private String runninghubInstanceType;
     /**
+     * How often a RunningHub task's state is polled (RunningHub's own clients poll every 2 to 5 seconds).
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration runninghubPollInterval = Duration.ofSeconds(3);
+    /**
+     * How many RunningHub tasks may be open at once per client; further exchanges wait locally (holding no thread)
+     * instead of failing with "queue full". RunningHub's own default for member keys is 1; enterprise keys allow more.
+     */
+    private Integer runninghubMaxConcurrency = 1;
+    /**
      * The time limit for opening a connection (HTTP or WebSocket).
      */
     @DurationUnit(ChronoUnit.MILLIS)
@@ -305,6 +315,22 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setRunninghubInstanceType(String runninghubInstanceType) {
         this.runninghubInstanceType = runninghubInstanceType;
+    }
+
+    public Duration getRunninghubPollInterval() {
+        return runninghubPollInterval;
+    }
+
+    public void setRunninghubPollInterval(Duration runninghubPollInterval) {
+        this.runninghubPollInterval = runninghubPollInterval;
+    }
+
+    public Integer getRunninghubMaxConcurrency() {
+        return runninghubMaxConcurrency;
+    }
+
+    public void setRunninghubMaxConcurrency(Integer runninghubMaxConcurrency) {
+        this.runninghubMaxConcurrency = runninghubMaxConcurrency;
     }
 
     public Duration getConnectTimeout() {

@@ -1,10 +1,10 @@
 package dev.comfykit.camel.support;
 
 import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.camel.ComfyKitClients;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecutorType;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -70,27 +70,8 @@ public final class SharedClients {
         byKey.clear();
     }
 
-    private static ComfyKit build(ComfyKitConfiguration c, ClassLoader classLoader) {
-        // the component's configuration is explicit: environment variables are for {{env:...}} placeholders
-        return ComfyKit.builder()
-                .environment(name -> null)
-                .comfyuiUrl(c.getComfyuiUrl())
-                .executorType(c.getExecutorType())
-                .apiKey(c.getApiKey())
-                .cookies(c.getCookieSecret())
-                .runninghubUrl(c.getRunninghubUrl())
-                .runninghubApiKey(c.getRunninghubApiKey())
-                .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
-                .runninghubRetryCount(c.getRunninghubRetryCount())
-                .runninghubInstanceType(c.getRunninghubInstanceType())
-                .runninghubPollInterval(Duration.ofMillis(c.getRunninghubPollInterval()))
-                .runninghubMaxConcurrency(c.getRunninghubMaxConcurrency())
-                .timeout(Duration.ofMillis(c.getTimeout()))
-                .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
-                .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
-                .maxUploadBytes(c.getMaxUploadBytes())
-                .classLoader(classLoader)
-                .build();
+    private static ComfyKit build(ComfyKitConfiguration configuration, ClassLoader classLoader) {
+        return ComfyKitClients.builder(configuration).classLoader(classLoader).build();
     }
 
     /** The options that make a client. */
