@@ -137,8 +137,9 @@ public final class ComfyKit implements AutoCloseable {
                 serverOutputs, System::nanoTime);
         this.runningHub = new RunningHubEngine(sender, fetcher, io, scheduler, new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
-                config.getRunninghubRetryCount(), config.getRunninghubInstanceType(), config.getRunninghubPollInterval(),
-                config.getRunninghubMaxConcurrency(), config.getRequestTimeout(), config.getMaxUploadBytes()),
+                config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
+                config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
+                config.getMaxUploadBytes()),
                 System::nanoTime);
         LOG.debug("ComfyKit created: {}", config);
     }

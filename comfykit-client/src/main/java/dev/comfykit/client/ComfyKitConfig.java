@@ -141,7 +141,8 @@ public final class ComfyKitConfig {
                 if (host.equals("runninghub.ai") || host.equals("runninghub.cn")) {
                     // the API checks the Host header, which must be the www. name
                     throw new IllegalArgumentException(option + " '" + value + "' must name the www host: use"
-                            + " https://www." + host + " (option " + option + ", environment variable " + variable + ")");
+                            + " https://www." + host + " (option " + option + ", environment variable " + variable
+                            + ")");
                 }
                 return uri;
             }
@@ -290,7 +291,8 @@ public final class ComfyKitConfig {
                 + ", apiKey=" + mask(apiKey) + ", cookies=" + mask(cookies)
                 + ", runninghubUrl=" + runninghubUrl + ", runninghubApiKey=" + mask(runninghubApiKey)
                 + ", runninghubTimeout=" + runninghubTimeout + ", runninghubRetryCount=" + runninghubRetryCount
-                + ", runninghubInstanceType=" + runninghubInstanceType + ", runninghubPollInterval=" + runninghubPollInterval
+                + ", runninghubInstanceType=" + runninghubInstanceType
+                + ", runninghubPollInterval=" + runninghubPollInterval
                 + ", runninghubMaxConcurrency=" + runninghubMaxConcurrency + ", timeout=" + timeout
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
     }

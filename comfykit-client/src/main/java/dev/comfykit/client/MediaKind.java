@@ -13,7 +13,8 @@ public enum MediaKind {
 
     private static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "webm", "mov", "avi", "mkv", "m4v", "gif");
     private static final Set<String> AUDIO_EXTENSIONS = Set.of("wav", "mp3", "flac", "ogg", "m4a", "aac", "opus");
-    private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff");
+    private static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff");
 
     /**
      * Classifies an output file by the key it was listed under in ComfyUI's output dictionary and its extension.

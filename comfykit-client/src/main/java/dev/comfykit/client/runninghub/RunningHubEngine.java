@@ -167,7 +167,9 @@ public final class RunningHubEngine implements AutoCloseable {
         return guard(() -> loadWorkflow(workflowId)).thenApply(WorkflowSchemaParser::parse);
     }
 
-    /** The account behind the key ({@code remainCoins}, {@code currentTaskCounts}, {@code apiType}); verifies the key. */
+    /**
+     * The account behind the key ({@code remainCoins}, {@code currentTaskCounts}, {@code apiType}): verifies the key.
+     */
     public CompletableFuture<Map<String, Object>> accountStatus() {
         return guard(() -> requests.read("reading the account status", () -> requests.api().accountStatus())
                 .thenApply(envelope -> {
@@ -282,7 +284,8 @@ public final class RunningHubEngine implements AutoCloseable {
         if (rejected || !nodeErrors.isEmpty()) {
             throw RunningHubRequests.wrap(new RunningHubFailure(ExecutionError.builder(ErrorKind.VALIDATION,
                     "RunningHub's ComfyUI rejected the workflow of task " + taskId + ": "
-                            + (nodeErrors.isEmpty() ? String.valueOf(tips.get("error")) : ValidationErrors.summary(nodeErrors)))
+                            + (nodeErrors.isEmpty() ? String.valueOf(tips.get("error"))
+                            : ValidationErrors.summary(nodeErrors)))
                     .nodeErrors(nodeErrors).build()));
         }
     }
@@ -304,36 +307,40 @@ public final class RunningHubEngine implements AutoCloseable {
             return;
         }
         String taskId = task.taskId();
-        requests.read("polling task " + taskId, () -> requests.api().outputs(taskId)).whenComplete((envelope, error) -> {
-            if (error != null) {
-                items.completeExceptionally(new RunningHubFailure(ExecutionError.of(ErrorKind.CONNECTION,
-                        "Lost contact with RunningHub while waiting for task " + taskId + " ("
-                                + Failures.unwrap(error).getMessage() + "). The task may still run: await it later"
-                                + " by its id, or cancel it.")));
-                return;
-            }
-            String code = envelope.code();
-            if (envelope.isOk()) {
-                if (envelope.data().isArray()) {
-                    if (envelope.data().isEmpty()) {
-                        LOG.warn("[{}] finished without outputs (no enabled save or preview node)", taskId);
-                    }
-                    items.complete(envelope.data());
-                } else {
-                    schedulePoll(task, items);
+        requests.read("polling task " + taskId, () -> requests.api().outputs(taskId))
+                .whenComplete((envelope, error) -> handlePoll(task, items, taskId, envelope, error));
+    }
+
+    private void handlePoll(CloudTask task, CompletableFuture<JsonNode> items, String taskId, Envelope envelope,
+                            Throwable error) {
+        if (error != null) {
+            items.completeExceptionally(new RunningHubFailure(ExecutionError.of(ErrorKind.CONNECTION,
+                    "Lost contact with RunningHub while waiting for task " + taskId + " ("
+                            + Failures.unwrap(error).getMessage() + "). The task may still run: await it later"
+                            + " by its id, or cancel it.")));
+            return;
+        }
+        String code = envelope.code();
+        if (envelope.isOk()) {
+            if (envelope.data().isArray()) {
+                if (envelope.data().isEmpty()) {
+                    LOG.warn("[{}] finished without outputs (no enabled save or preview node)", taskId);
                 }
-            } else if (RunningHubCodes.RUNNING.equals(code) || RunningHubCodes.QUEUED.equals(code)) {
-                schedulePoll(task, items);
-            } else if (RunningHubCodes.FAILED.equals(code)) {
-                items.completeExceptionally(new RunningHubFailure(failed(taskId, envelope)));
-            } else if (RunningHubCodes.TASK_NOT_FOUND.equals(code)) {
-                items.completeExceptionally(new RunningHubFailure(ExecutionError.builder(ErrorKind.LOST,
-                        "RunningHub no longer knows task " + taskId + " (" + RunningHubRequests.describe(envelope)
-                                + ").").code(code).build()));
+                items.complete(envelope.data());
             } else {
-                items.completeExceptionally(requests.failure("the outputs of task " + taskId, envelope));
+                schedulePoll(task, items);
             }
-        });
+        } else if (RunningHubCodes.RUNNING.equals(code) || RunningHubCodes.QUEUED.equals(code)) {
+            schedulePoll(task, items);
+        } else if (RunningHubCodes.FAILED.equals(code)) {
+            items.completeExceptionally(new RunningHubFailure(failed(taskId, envelope)));
+        } else if (RunningHubCodes.TASK_NOT_FOUND.equals(code)) {
+            items.completeExceptionally(new RunningHubFailure(ExecutionError.builder(ErrorKind.LOST,
+                    "RunningHub no longer knows task " + taskId + " (" + RunningHubRequests.describe(envelope)
+                            + ").").code(code).build()));
+        } else {
+            items.completeExceptionally(requests.failure("the outputs of task " + taskId, envelope));
+        }
     }
 
     /** A 805 answer, with the real reason from {@code failedReason} instead of the "failed: success" of the status. */
@@ -413,7 +420,8 @@ public final class RunningHubEngine implements AutoCloseable {
             task.result().completeExceptionally(cause);
         } else if (!(cause instanceof java.util.concurrent.CancellationException)) {
             task.fail(now, ExecutionError.of(ErrorKind.SERVER, "Unexpected failure on RunningHub"
-                    + (task.taskId() == null ? "" : " (task " + task.taskId() + ")") + ": " + Failures.describe(cause)));
+                    + (task.taskId() == null ? "" : " (task " + task.taskId() + ")") + ": "
+                    + Failures.describe(cause)));
         }
     }
 

@@ -57,7 +57,8 @@ final class RunningHubRequests {
      *
      * @param retryableCodes business codes that mean "try again" for this call (besides capacity codes)
      */
-    CompletableFuture<Envelope> read(String what, Supplier<CompletableFuture<Envelope>> call, String... retryableCodes) {
+    CompletableFuture<Envelope> read(String what, Supplier<CompletableFuture<Envelope>> call,
+                                     String... retryableCodes) {
         CompletableFuture<Envelope> result = new CompletableFuture<>();
         attemptRead(what, call, retryableCodes, 0, result);
         return result;
@@ -150,11 +151,11 @@ final class RunningHubRequests {
         String message;
         if (isWrongSite(envelope)) {
             kind = ErrorKind.AUTHENTICATION;
-            boolean china = api.site().toLowerCase(Locale.ROOT).contains("runninghub.cn");
+            String otherSite = api.site().toLowerCase(Locale.ROOT).contains("runninghub.cn") ? "runninghub.ai"
+                    : "runninghub.cn";
             message = "RunningHub at " + api.site() + " does not know this API key (" + describe(envelope) + "). Keys"
-                    + " work only on the site that issued them: if yours is from " + (china ? "runninghub.ai" : "runninghub.cn")
-                    + ", set runninghubUrl (RUNNINGHUB_BASE_URL) to https://www." + (china ? "runninghub.ai" : "runninghub.cn")
-                    + ".";
+                    + " work only on the site that issued them: if yours is from " + otherSite + ", set runninghubUrl"
+                    + " (RUNNINGHUB_BASE_URL) to https://www." + otherSite + ".";
         } else {
             message = "RunningHub refused " + what + ": " + describe(envelope) + ".";
         }
@@ -182,8 +183,10 @@ final class RunningHubRequests {
                 ? "The answer to " + what + " on RunningHub was lost (" + Failures.describe(cause) + "). The task may"
                 + " have been created and may be billed; it was not sent again to avoid a duplicate. Check the"
                 + " RunningHub console before retrying."
-                : "Cannot reach RunningHub at " + api.site() + " while " + what + " (" + Failures.describe(cause) + ").";
-        Integer status = cause instanceof UnexpectedResponseException && ((UnexpectedResponseException) cause).status() > 0
+                : "Cannot reach RunningHub at " + api.site() + " while " + what + " (" + Failures.describe(cause)
+                + ").";
+        Integer status = cause instanceof UnexpectedResponseException
+                && ((UnexpectedResponseException) cause).status() > 0
                 ? ((UnexpectedResponseException) cause).status() : null;
         return new RunningHubFailure(ExecutionError.builder(kind, message).httpStatus(status).build());
     }
