@@ -66,6 +66,8 @@ public final class Main {
     static void printStarted(ComfyUiEmulator emulator, PrintStream out) {
         out.println("ComfyUI emulator listening on " + emulator.baseUrl()
                 + " (WebSocket " + emulator.webSocketUrl() + "?clientId=...)");
+        out.println("RunningHub v1 emulation at " + emulator.runningHubUrl() + " (API key "
+                + RunningHubEmulation.DEFAULT_API_KEY + ", workflow " + RunningHubEmulation.T2I_WORKFLOW_ID + ")");
         out.println("data directory: " + emulator.dataDirectory());
         out.println("Press Ctrl-C to stop.");
         out.flush();

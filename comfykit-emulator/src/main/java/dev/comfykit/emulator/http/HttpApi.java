@@ -5,6 +5,7 @@ import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
+import dev.comfykit.emulator.runninghub.RunningHubService;
 import dev.comfykit.emulator.validation.PromptValidator;
 import dev.comfykit.emulator.ws.WebSocketEndpoint;
 import io.vertx.core.Handler;
@@ -18,7 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The route table. Every route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI; unknown routes give
+ * The route table. Every ComfyUI route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI (the RunningHub
+ * routes of {@link RunningHubRoutes} exist once, at their own paths); unknown routes give
  * aiohttp's 404, a known path with another method its 405, an unhandled failure the 500 text body.
  */
 public final class HttpApi {
@@ -26,7 +28,7 @@ public final class HttpApi {
     /** Everything the routes need. */
     public record Parts(PromptQueue queue, ExecutionEngine engine, NodeRegistry registry, DataDirectories dirs,
                         FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, List<String> checkpoints,
-                        List<String> argv) {
+                        List<String> argv, RunningHubService runningHub) {
     }
 
     static final long MAX_BODY = 100L * 1024 * 1024;
@@ -70,7 +72,10 @@ public final class HttpApi {
                 .setMergeFormAttributes(false);
         router.route("/upload/*").handler(uploads);
         router.route("/api/upload/*").handler(uploads);
+        router.route("/task/openapi/upload").handler(uploads);
         router.route().handler(RequestGuards::rawBody);
+        RunningHubRoutes runningHub = new RunningHubRoutes(parts.runningHub());
+        router.route().handler(runningHub::count);
         router.route().handler(ctx -> RequestGuards.faultGate(ctx, parts.faults()));
 
         PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());
@@ -100,6 +105,7 @@ public final class HttpApi {
         on(router, HttpMethod.GET, "/extensions", info::emptyList);
         on(router, HttpMethod.GET, "/models", info::models);
         on(router, HttpMethod.GET, "/models/:folder", info::modelsIn);
+        runningHub.mount(router);
 
         router.errorHandler(404, ctx -> Responses.text(ctx, 404, "404: Not Found"));
         router.errorHandler(405, ctx -> Responses.text(ctx, 405, "405: Method Not Allowed"));
