@@ -19,8 +19,26 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
     private final ComfyKitEndpoint endpoint;
 
     public ComfyKitProducerHealthCheck(ComfyKitEndpoint endpoint) {
-        super("camel", "producer:comfykit-" + URISupport.sanitizeUri(endpoint.getEndpointUri()));
+        super("camel", "producer:comfykit-" + id(endpoint.getEndpointUri()));
         this.endpoint = endpoint;
+    }
+
+    /**
+     * The sanitized URI; when it masked something, a short digest of the whole URI keeps apart endpoints that differ
+     * only in their secrets (32 bits of a SHA-256 say nothing usable about a key).
+     */
+    static String id(String uri) {
+        String sanitized = URISupport.sanitizeUri(uri);
+        if (sanitized.equals(uri)) {
+            return sanitized;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(uri.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return sanitized + "#" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 
     @Override

@@ -33,6 +33,7 @@ import java.util.function.Supplier;
 final class RunningHubRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningHubRequests.class);
+    private static final String VALIDATE_PROMPT_FAILED = "433";
 
     private final RunningHubApi api;
     private final RunningHubSettings settings;
@@ -156,6 +157,10 @@ final class RunningHubRequests {
             message = "RunningHub at " + api.site() + " does not know this API key (" + describe(envelope) + "). Keys"
                     + " work only on the site that issued them: if yours is from " + otherSite + ", set runninghubUrl"
                     + " (RUNNINGHUB_BASE_URL) to https://www." + otherSite + ".";
+        } else if (VALIDATE_PROMPT_FAILED.equals(code)) {
+            // the node errors of ComfyUI's refusal come in data.promptTips
+            return new RunningHubFailure(PromptTips.parse(envelope.data().path("promptTips"))
+                    .rejection("RunningHub refused " + what + ": " + describe(envelope), code));
         } else {
             message = "RunningHub refused " + what + ": " + describe(envelope) + ".";
         }
