@@ -65,6 +65,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubApiKey": getOrCreateConfiguration(target).setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": getOrCreateConfiguration(target).setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": getOrCreateConfiguration(target).setRunninghubMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": getOrCreateConfiguration(target).setRunninghubPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubretrycount":
         case "runninghubRetryCount": getOrCreateConfiguration(target).setRunninghubRetryCount(property(camelContext, int.class, value)); return true;
         case "runninghubtimeout":
@@ -118,6 +122,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubApiKey": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return int.class;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return long.class;
         case "runninghubretrycount":
         case "runninghubRetryCount": return int.class;
         case "runninghubtimeout":
@@ -172,6 +180,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubApiKey": return getOrCreateConfiguration(target).getRunninghubApiKey();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return getOrCreateConfiguration(target).getRunninghubInstanceType();
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return getOrCreateConfiguration(target).getRunninghubMaxConcurrency();
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return getOrCreateConfiguration(target).getRunninghubPollInterval();
         case "runninghubretrycount":
         case "runninghubRetryCount": return getOrCreateConfiguration(target).getRunninghubRetryCount();
         case "runninghubtimeout":

@@ -49,6 +49,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubApiKey": target.setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": target.setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": target.setRunninghubMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": target.setRunninghubPollInterval(property(camelContext, long.class, value)); return true;
         case "runninghubretrycount":
         case "runninghubRetryCount": target.setRunninghubRetryCount(property(camelContext, int.class, value)); return true;
         case "runninghubtimeout":
@@ -93,6 +97,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubApiKey": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return int.class;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return long.class;
         case "runninghubretrycount":
         case "runninghubRetryCount": return int.class;
         case "runninghubtimeout":
@@ -138,6 +146,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubApiKey": return target.getRunninghubApiKey();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return target.getRunninghubInstanceType();
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return target.getRunninghubMaxConcurrency();
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return target.getRunninghubPollInterval();
         case "runninghubretrycount":
         case "runninghubRetryCount": return target.getRunninghubRetryCount();
         case "runninghubtimeout":

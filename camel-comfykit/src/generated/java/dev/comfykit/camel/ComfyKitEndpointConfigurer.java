@@ -51,6 +51,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubApiKey": target.getConfiguration().setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": target.getConfiguration().setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": target.getConfiguration().setRunninghubMaxConcurrency(property(camelContext, int.class, value)); return true;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": target.getConfiguration().setRunninghubPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubretrycount":
         case "runninghubRetryCount": target.getConfiguration().setRunninghubRetryCount(property(camelContext, int.class, value)); return true;
         case "runninghubtimeout":
@@ -97,6 +101,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubApiKey": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return int.class;
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return long.class;
         case "runninghubretrycount":
         case "runninghubRetryCount": return int.class;
         case "runninghubtimeout":
@@ -144,6 +152,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubApiKey": return target.getConfiguration().getRunninghubApiKey();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return target.getConfiguration().getRunninghubInstanceType();
+        case "runninghubmaxconcurrency":
+        case "runninghubMaxConcurrency": return target.getConfiguration().getRunninghubMaxConcurrency();
+        case "runninghubpollinterval":
+        case "runninghubPollInterval": return target.getConfiguration().getRunninghubPollInterval();
         case "runninghubretrycount":
         case "runninghubRetryCount": return target.getConfiguration().getRunninghubRetryCount();
         case "runninghubtimeout":

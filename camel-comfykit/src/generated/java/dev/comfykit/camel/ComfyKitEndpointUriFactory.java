@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(22);
+        Set<String> props = new HashSet<>(24);
         props.add("apiKey");
         props.add("comfyKit");
         props.add("comfyuiUrl");
@@ -40,6 +40,8 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("requestTimeout");
         props.add("runninghubApiKey");
         props.add("runninghubInstanceType");
+        props.add("runninghubMaxConcurrency");
+        props.add("runninghubPollInterval");
         props.add("runninghubRetryCount");
         props.add("runninghubTimeout");
         props.add("runninghubUrl");

@@ -51,6 +51,10 @@ public class ComfyKitConfiguration implements Cloneable {
     private int runninghubRetryCount = 3;
     @UriParam(label = "runninghub", enums = "default,plus")
     private String runninghubInstanceType;
+    @UriParam(label = "runninghub", defaultValue = "3s", javaType = "java.time.Duration")
+    private long runninghubPollInterval = 3_000;
+    @UriParam(label = "runninghub", defaultValue = "1")
+    private int runninghubMaxConcurrency = 1;
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration")
     private long connectTimeout = 10_000;
     @UriParam(label = "advanced", defaultValue = "60s", javaType = "java.time.Duration")
@@ -251,6 +255,29 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setRunninghubInstanceType(String runninghubInstanceType) {
         this.runninghubInstanceType = runninghubInstanceType;
+    }
+
+    public long getRunninghubPollInterval() {
+        return runninghubPollInterval;
+    }
+
+    /**
+     * How often a RunningHub task's state is polled (RunningHub's own clients poll every 2 to 5 seconds).
+     */
+    public void setRunninghubPollInterval(long runninghubPollInterval) {
+        this.runninghubPollInterval = runninghubPollInterval;
+    }
+
+    public int getRunninghubMaxConcurrency() {
+        return runninghubMaxConcurrency;
+    }
+
+    /**
+     * How many RunningHub tasks may be open at once per client; further exchanges wait locally (holding no thread)
+     * instead of failing with "queue full". RunningHub's own default for member keys is 1; enterprise keys allow more.
+     */
+    public void setRunninghubMaxConcurrency(int runninghubMaxConcurrency) {
+        this.runninghubMaxConcurrency = runninghubMaxConcurrency;
     }
 
     public long getConnectTimeout() {

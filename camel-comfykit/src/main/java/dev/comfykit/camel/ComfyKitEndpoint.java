@@ -1,6 +1,7 @@
 package dev.comfykit.camel;
 
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.workflow.WorkflowSource;
 import org.apache.camel.AsyncEndpoint;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -27,8 +28,9 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             ComfyKitOperation.submit, ComfyKitOperation.describe);
 
     @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
-            + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:<webappId>. Not needed"
-            + " by the await and cancel operations; the CamelComfyKitWorkflow header overrides it per message.")
+            + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
+            + " AI app. Not needed by the await and cancel operations; the CamelComfyKitWorkflow header overrides it"
+            + " per message.")
     @Metadata(required = false)
     private String workflow;
 
@@ -86,14 +88,26 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
         return client;
     }
 
+    /** Whether the endpoint's workflow runs on RunningHub (a workflow id or a runninghub: form). */
+    public boolean isRunningHub() {
+        try {
+            return workflow != null && !workflow.isBlank() && WorkflowSource.detect(workflow).isRunningHub();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public String getServiceUrl() {
+        if (isRunningHub()) {
+            return client != null ? client.config().getRunninghubUrl().toString() : configuration.getRunninghubUrl();
+        }
         return client != null ? client.config().getComfyuiUrl().toString() : configuration.getComfyuiUrl();
     }
 
     @Override
     public String getServiceProtocol() {
-        return "http";
+        return isRunningHub() ? "https" : "http";
     }
 
     @Override
@@ -127,6 +141,8 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
         require(configuration.getRequestTimeout() > 0, "requestTimeout", "must be positive (e.g. 60s)");
         require(configuration.getRunninghubTimeout() > 0, "runninghubTimeout", "must be positive (e.g. 30m)");
         require(configuration.getRunninghubRetryCount() >= 0, "runninghubRetryCount", "must not be negative");
+        require(configuration.getRunninghubPollInterval() > 0, "runninghubPollInterval", "must be positive (e.g. 3s)");
+        require(configuration.getRunninghubMaxConcurrency() >= 1, "runninghubMaxConcurrency", "must be at least 1");
         require(configuration.getMaxUploadBytes() > 0, "maxUploadBytes", "must be positive");
         require(configuration.getExecutorType() != null, "executorType", "must be HTTP or WEBSOCKET");
     }

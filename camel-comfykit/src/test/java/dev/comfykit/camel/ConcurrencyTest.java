@@ -2,9 +2,7 @@ package dev.comfykit.camel;
 
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
-import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,17 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 200 exchanges in flight through one endpoint, driven by a pool of 4 threads: the asynchronous producer holds no
  * thread while a prompt runs, so all complete, each with its own result.
  */
-class ConcurrencyTest extends CamelTestSupport {
+class ConcurrencyTest extends EmulatorCamelTestSupport {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO)
             .promptDelay(Duration.ofMillis(20)).parallelism(8));
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
-        return context;
+    protected ComfyUiEmulatorExtension comfy() {
+        return comfy;
     }
 
     @Override

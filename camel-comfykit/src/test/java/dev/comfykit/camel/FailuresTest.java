@@ -7,7 +7,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Each kind of failure raises its own exception type, with the result and structured error, so that
  * {@code onException} and redelivery do the right thing.
  */
-class FailuresTest extends CamelTestSupport {
+class FailuresTest extends EmulatorCamelTestSupport {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ofMillis(5)));
@@ -30,9 +29,13 @@ class FailuresTest extends CamelTestSupport {
     private static int closedPort;
 
     @Override
+    protected ComfyUiEmulatorExtension comfy() {
+        return comfy;
+    }
+
+    @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
-        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }

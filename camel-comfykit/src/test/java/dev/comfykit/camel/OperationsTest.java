@@ -5,10 +5,8 @@ import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,16 +19,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * The five operations: execute, submit, await, cancel and describe.
  */
-class OperationsTest extends CamelTestSupport {
+class OperationsTest extends EmulatorCamelTestSupport {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
-        return context;
+    protected ComfyUiEmulatorExtension comfy() {
+        return comfy;
     }
 
     @Override

@@ -6,11 +6,9 @@ import dev.comfykit.client.MediaKind;
 import dev.comfykit.client.OutputFile;
 import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Outputs: left as URLs, downloaded into a directory, or split into one message per file; results convert to JSON
  * and maps, output files to bytes.
  */
-class OutputsTest extends CamelTestSupport {
+class OutputsTest extends EmulatorCamelTestSupport {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
@@ -38,10 +36,8 @@ class OutputsTest extends CamelTestSupport {
     static Path outbox;
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
-        return context;
+    protected ComfyUiEmulatorExtension comfy() {
+        return comfy;
     }
 
     @Override

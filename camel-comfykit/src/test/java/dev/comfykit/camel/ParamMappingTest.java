@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
-import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * How a message becomes workflow params, with the documented precedence: endpoint param.* &lt; body &lt; headers
  * named like a declared param &lt; the CamelComfyKitParams header.
  */
-class ParamMappingTest extends CamelTestSupport {
+class ParamMappingTest extends EmulatorCamelTestSupport {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
@@ -39,10 +37,8 @@ class ParamMappingTest extends CamelTestSupport {
     static Path inbox;
 
     @Override
-    protected CamelContext createCamelContext() throws Exception {
-        CamelContext context = super.createCamelContext();
-        context.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().setComfyuiUrl(comfy.baseUrl());
-        return context;
+    protected ComfyUiEmulatorExtension comfy() {
+        return comfy;
     }
 
     @Override

@@ -10,10 +10,13 @@ import dev.comfykit.client.execution.ExecutionEngine;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.execution.PreparedPrompt;
 import dev.comfykit.client.http.ComfyUiTransport;
+import dev.comfykit.client.http.HttpSender;
 import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.media.MediaUploader;
 import dev.comfykit.client.output.OutputSaver;
+import dev.comfykit.client.runninghub.RunningHubEngine;
+import dev.comfykit.client.runninghub.RunningHubSettings;
 import dev.comfykit.client.workflow.LoadedWorkflow;
 import dev.comfykit.client.workflow.WorkflowLoader;
 import dev.comfykit.client.workflow.WorkflowSource;
@@ -69,17 +72,21 @@ public final class ComfyKit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComfyKit.class);
     private static final long MAX_WORKFLOW_BYTES = 32L * 1024 * 1024;
     private static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
+    /** Requests in flight per client at most; each holds an I/O thread while it runs (see {@link HttpSender}). */
+    private static final int IO_THREADS = 16;
 
     private final ComfyKitConfig config;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final ExecutorService ownExecutor;
-    private final Executor executor;
+    private final ExecutorService ownIo;
+    private final ExecutorService ownHttpWorkers;
+    private final Executor io;
     private final HttpClient httpClient;
     private final UrlFetcher fetcher;
     private final ComfyUiApi api;
     private final WorkflowLoader loader;
     private final MediaUploader uploader;
     private final ExecutionEngine engine;
+    private final RunningHubEngine runningHub;
     private final OutputFile.Reader serverOutputs = this::openOutput;
 
     /** A client configured from the environment variables and defaults (see {@link ComfyKitConfig}). */
@@ -93,38 +100,47 @@ public final class ComfyKit implements AutoCloseable {
         this.scheduler = new ScheduledThreadPoolExecutor(1, daemon(name + "-timer"));
         this.scheduler.setRemoveOnCancelPolicy(true);
         if (config.getExecutor() != null) {
-            this.ownExecutor = null;
-            this.executor = config.getExecutor();
+            this.ownIo = null;
+            this.io = config.getExecutor();
         } else {
-            int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
-            this.ownExecutor = Executors.newFixedThreadPool(threads, daemon(name + "-worker"));
-            this.executor = ownExecutor;
+            this.ownIo = Executors.newFixedThreadPool(IO_THREADS, daemon(name + "-io"));
+            this.io = ownIo;
         }
+        // the HTTP clients' own work (reading responses, WebSocket callbacks) is short and never blocks
+        this.ownHttpWorkers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon(name + "-http"));
         this.httpClient = config.getHttpClient() != null ? config.getHttpClient() : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.getConnectTimeout())
                 // credentials go with every request to the server, so never follow a redirect elsewhere
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
+                .executor(ownHttpWorkers)
                 .build();
         // downloads of other hosts use a client of their own: no credentials, no cookie handler
         HttpClient plainClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.getConnectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
-                .executor(executor)
+                .executor(ownHttpWorkers)
                 .build();
-        this.fetcher = new UrlFetcher(plainClient, config.getRequestTimeout());
+        HttpSender sender = new HttpSender(httpClient, io);
+        this.fetcher = new UrlFetcher(new HttpSender(plainClient, io), config.getRequestTimeout());
         ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
-        this.api = new ComfyUiApi(new ComfyUiTransport(httpClient, config.getComfyuiUrl(), config.getRequestTimeout(),
+        this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES));
-        this.loader = new WorkflowLoader(fetcher, executor, MAX_WORKFLOW_BYTES, config.getClassLoader());
+        this.loader = new WorkflowLoader(fetcher, io, MAX_WORKFLOW_BYTES, config.getClassLoader());
         this.uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
-                .thenApply(uploaded -> uploaded.reference()), fetcher, executor, config.getMaxUploadBytes());
+                .thenApply(uploaded -> uploaded.reference()), fetcher, io, config.getMaxUploadBytes());
         this.engine = new ExecutionEngine(api, config.getExecutorType() == ExecutorType.WEBSOCKET,
                 UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
                 config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
                 serverOutputs, System::nanoTime);
+        this.runningHub = new RunningHubEngine(sender, fetcher, io, scheduler, new RunningHubSettings(
+                config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
+                config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
+                config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
+                config.getMaxUploadBytes()),
+                System::nanoTime);
         LOG.debug("ComfyKit created: {}", config);
     }
 
@@ -209,10 +225,9 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
-        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> {
-            requireLocal(loaded);
-            return engine.submitOnly(() -> prepare(loaded, params));
-        }));
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(loaded -> loaded.isRunningHub()
+                ? runningHub.submit(loaded.runningHubTarget(), params)
+                : engine.submitOnly(() -> prepare(loaded, params))));
     }
 
     /** Waits for a submitted prompt, for at most the configured timeout. */
@@ -227,13 +242,29 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
         Objects.requireNonNull(promptId, "promptId");
         Objects.requireNonNull(timeout, "timeout");
-        return engine.await(promptId, timeout);
+        return isRunningHubTask(promptId) ? runningHub.await(promptId, timeout) : engine.await(promptId, timeout);
     }
 
-    /** Cancels a prompt on the server: removed from the queue when pending, interrupted when running. */
+    /**
+     * Cancels a prompt on the server: removed from the queue when pending, interrupted when running. An all-digits
+     * id is a RunningHub task, cancelled on RunningHub (so it stops billing).
+     */
     public CompletableFuture<CancelOutcome> cancel(String promptId) {
         Objects.requireNonNull(promptId, "promptId");
-        return engine.cancel(promptId);
+        return isRunningHubTask(promptId) ? runningHub.cancel(promptId) : engine.cancel(promptId);
+    }
+
+    /**
+     * RunningHub's account status for the configured key ({@code remainCoins}, {@code currentTaskCounts},
+     * {@code apiType}): a check that the key works on the configured site.
+     */
+    public CompletableFuture<Map<String, Object>> runningHubAccountStatus() {
+        return runningHub.accountStatus();
+    }
+
+    /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */
+    private static boolean isRunningHubTask(String id) {
+        return !id.isEmpty() && id.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**
@@ -242,18 +273,13 @@ public final class ComfyKit implements AutoCloseable {
      * @throws InvalidWorkflowException when the workflow cannot be loaded or its markers cannot work
      */
     public WorkflowSchema describe(String workflow) {
-        LoadedWorkflow loaded = join(loader.load(WorkflowSource.detect(workflow)));
-        requireLocal(loaded);
-        return loaded.schema();
+        return join(describeAsync(workflow));
     }
 
     /** The params and output variables a workflow declares, without blocking. */
     public CompletableFuture<WorkflowSchema> describeAsync(String workflow) {
         Objects.requireNonNull(workflow, "workflow");
-        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenApply(loaded -> {
-            requireLocal(loaded);
-            return loaded.schema();
-        }));
+        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(this::schemaOf));
     }
 
     /**
@@ -272,9 +298,17 @@ public final class ComfyKit implements AutoCloseable {
 
     /** The params and output variables of an in-memory workflow given as JSON text. */
     public WorkflowSchema describeJson(String workflowJson) {
-        LoadedWorkflow loaded = loader.parseInline(workflowJson);
-        requireLocal(loaded);
-        return loaded.schema();
+        return join(schemaOf(loader.parseInline(workflowJson)));
+    }
+
+    private CompletableFuture<WorkflowSchema> schemaOf(LoadedWorkflow loaded) {
+        if (!loaded.isRunningHub()) {
+            return CompletableFuture.completedFuture(loaded.schema());
+        }
+        WorkflowSource target = loaded.runningHubTarget();
+        return target.kind() == WorkflowSource.Kind.RUNNINGHUB_APP
+                ? CompletableFuture.completedFuture(WorkflowSchema.empty(target.describe()))
+                : runningHub.describe(target.location());
     }
 
     /** Downloads an output file's content. */
@@ -285,7 +319,7 @@ public final class ComfyKit implements AutoCloseable {
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
-        }, executor);
+        }, io);
     }
 
     /** Opens an output file's content (a local copy when it was saved, otherwise from the server). */
@@ -298,7 +332,7 @@ public final class ComfyKit implements AutoCloseable {
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
-            }, executor);
+            }, io);
         }
         return api.view(file.getFilename(), file.getSubfolder(), file.getType());
     }
@@ -318,7 +352,7 @@ public final class ComfyKit implements AutoCloseable {
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }
-            }, executor));
+            }, io));
         }
         return CompletableFuture.allOf(saved.toArray(new CompletableFuture[0])).thenApply(v -> {
             Map<OutputFile, OutputFile> byOriginal = new java.util.IdentityHashMap<>();
@@ -352,12 +386,9 @@ public final class ComfyKit implements AutoCloseable {
                 }
                 return;
             }
-            CompletableFuture<ExecuteResult> execution;
-            if (loaded.isRunningHub()) {
-                execution = CompletableFuture.failedFuture(runningHubUnavailable(loaded));
-            } else {
-                execution = engine.execute(start, config.getTimeout(), () -> prepare(loaded, params));
-            }
+            CompletableFuture<ExecuteResult> execution = loaded.isRunningHub()
+                    ? runningHub.execute(loaded.runningHubTarget(), params, start)
+                    : engine.execute(start, config.getTimeout(), () -> prepare(loaded, params));
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);
@@ -386,18 +417,6 @@ public final class ComfyKit implements AutoCloseable {
     private static ParamSource fixed(Map<String, ?> params) {
         Map<String, ?> given = params == null ? Map.of() : params;
         return schema -> given;
-    }
-
-    private static void requireLocal(LoadedWorkflow loaded) {
-        if (loaded.isRunningHub()) {
-            throw runningHubUnavailable(loaded);
-        }
-    }
-
-    private static ComfyKitException runningHubUnavailable(LoadedWorkflow loaded) {
-        return new ComfyKitException(loaded.runningHubTarget().describe() + " would run on RunningHub, which this"
-                + " version of comfykit-client does not support yet. Run an API-format workflow file on a local"
-                + " ComfyUI instead.");
     }
 
     private InputStream openOutput(OutputFile file) throws IOException {
@@ -450,10 +469,12 @@ public final class ComfyKit implements AutoCloseable {
     @Override
     public void close() {
         engine.close();
+        runningHub.close();
         scheduler.shutdownNow();
-        if (ownExecutor != null) {
-            ownExecutor.shutdown();
+        if (ownIo != null) {
+            ownIo.shutdown();
         }
+        ownHttpWorkers.shutdown();
     }
 
     @Override
@@ -475,6 +496,8 @@ public final class ComfyKit implements AutoCloseable {
         Duration runninghubTimeout;
         Integer runninghubRetryCount;
         String runninghubInstanceType;
+        Duration runninghubPollInterval;
+        Integer runninghubMaxConcurrency;
         Duration timeout;
         Duration connectTimeout;
         Duration requestTimeout;
@@ -555,6 +578,21 @@ public final class ComfyKit implements AutoCloseable {
             return this;
         }
 
+        /** How often a RunningHub task's state is polled (default 3 s; RunningHub's own clients poll every 2-5 s). */
+        public Builder runninghubPollInterval(Duration interval) {
+            this.runninghubPollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How many RunningHub tasks may be open at once (default 1, RunningHub's own default for member keys); more
+         * executions wait locally instead of failing with "queue full".
+         */
+        public Builder runninghubMaxConcurrency(int tasks) {
+            this.runninghubMaxConcurrency = tasks;
+            return this;
+        }
+
         /** The time limit of a whole execution; on expiry the prompt is cancelled on the server. */
         public Builder timeout(Duration limit) {
             this.timeout = limit;
@@ -591,9 +629,13 @@ public final class ComfyKit implements AutoCloseable {
             return this;
         }
 
-        /** The executor for callbacks and file I/O (default: a small pool of daemon threads owned by the client). */
-        public Builder executor(Executor callbackExecutor) {
-            this.executor = callbackExecutor;
+        /**
+         * The executor that sends HTTP requests and reads files; its threads block for the duration of a request, so
+         * its size bounds the requests in flight (default: 16 daemon threads owned by the client). Completions and
+         * the callbacks of the returned futures run on it.
+         */
+        public Builder executor(Executor ioExecutor) {
+            this.executor = ioExecutor;
             return this;
         }
 

@@ -26,6 +26,8 @@ import java.util.function.Function;
  * <tr><td>runninghubTimeout</td><td>RUNNINGHUB_TIMEOUT (seconds)</td><td>30 minutes</td></tr>
  * <tr><td>runninghubRetryCount</td><td>RUNNINGHUB_RETRY_COUNT</td><td>3</td></tr>
  * <tr><td>runninghubInstanceType</td><td>RUNNINGHUB_INSTANCE_TYPE</td><td>none (24 GB)</td></tr>
+ * <tr><td>runninghubPollInterval</td><td></td><td>3 seconds</td></tr>
+ * <tr><td>runninghubMaxConcurrency</td><td></td><td>1</td></tr>
  * <tr><td>timeout</td><td></td><td>10 minutes</td></tr>
  * <tr><td>connectTimeout</td><td></td><td>10 seconds</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60 seconds</td></tr>
@@ -46,6 +48,8 @@ public final class ComfyKitConfig {
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 100L * 1024 * 1024;
     public static final Duration DEFAULT_LOST_PROMPT_GRACE = Duration.ofSeconds(3);
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_RUNNINGHUB_POLL_INTERVAL = Duration.ofSeconds(3);
+    public static final int DEFAULT_RUNNINGHUB_MAX_CONCURRENCY = 1;
 
     private final URI comfyuiUrl;
     private final ExecutorType executorType;
@@ -56,6 +60,8 @@ public final class ComfyKitConfig {
     private final Duration runninghubTimeout;
     private final int runninghubRetryCount;
     private final String runninghubInstanceType;
+    private final Duration runninghubPollInterval;
+    private final int runninghubMaxConcurrency;
     private final Duration timeout;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -88,6 +94,14 @@ public final class ComfyKitConfig {
                 : integer(env.apply("RUNNINGHUB_RETRY_COUNT"), "RUNNINGHUB_RETRY_COUNT",
                 DEFAULT_RUNNINGHUB_RETRY_COUNT);
         this.runninghubInstanceType = first(b.runninghubInstanceType, env.apply("RUNNINGHUB_INSTANCE_TYPE"), null);
+        this.runninghubPollInterval = positive(b.runninghubPollInterval == null ? DEFAULT_RUNNINGHUB_POLL_INTERVAL
+                : b.runninghubPollInterval, "runninghubPollInterval");
+        this.runninghubMaxConcurrency = b.runninghubMaxConcurrency == null ? DEFAULT_RUNNINGHUB_MAX_CONCURRENCY
+                : b.runninghubMaxConcurrency;
+        if (runninghubMaxConcurrency < 1) {
+            throw new IllegalArgumentException("runninghubMaxConcurrency must be at least 1, got "
+                    + runninghubMaxConcurrency);
+        }
         this.timeout = positive(b.timeout == null ? DEFAULT_TIMEOUT : b.timeout, "timeout");
         this.connectTimeout = positive(b.connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : b.connectTimeout,
                 "connectTimeout");
@@ -123,6 +137,13 @@ public final class ComfyKitConfig {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                String host = uri.getHost().toLowerCase(Locale.ROOT);
+                if (host.equals("runninghub.ai") || host.equals("runninghub.cn")) {
+                    // the API checks the Host header, which must be the www. name
+                    throw new IllegalArgumentException(option + " '" + value + "' must name the www host: use"
+                            + " https://www." + host + " (option " + option + ", environment variable " + variable
+                            + ")");
+                }
                 return uri;
             }
         } catch (URISyntaxException e) {
@@ -210,6 +231,16 @@ public final class ComfyKitConfig {
         return runninghubInstanceType;
     }
 
+    /** How often a RunningHub task's state is polled (default 3 s). */
+    public Duration getRunninghubPollInterval() {
+        return runninghubPollInterval;
+    }
+
+    /** How many RunningHub tasks may be open at once; more executions wait locally (default 1). */
+    public int getRunninghubMaxConcurrency() {
+        return runninghubMaxConcurrency;
+    }
+
     /** The time limit of a whole execution on ComfyUI. */
     public Duration getTimeout() {
         return timeout;
@@ -239,7 +270,7 @@ public final class ComfyKitConfig {
         return reconcileInterval;
     }
 
-    /** The executor for callbacks and file I/O given by the application, or {@code null}. */
+    /** The executor for HTTP requests and file I/O given by the application, or {@code null}. */
     public Executor getExecutor() {
         return executor;
     }
@@ -260,7 +291,9 @@ public final class ComfyKitConfig {
                 + ", apiKey=" + mask(apiKey) + ", cookies=" + mask(cookies)
                 + ", runninghubUrl=" + runninghubUrl + ", runninghubApiKey=" + mask(runninghubApiKey)
                 + ", runninghubTimeout=" + runninghubTimeout + ", runninghubRetryCount=" + runninghubRetryCount
-                + ", runninghubInstanceType=" + runninghubInstanceType + ", timeout=" + timeout
+                + ", runninghubInstanceType=" + runninghubInstanceType
+                + ", runninghubPollInterval=" + runninghubPollInterval
+                + ", runninghubMaxConcurrency=" + runninghubMaxConcurrency + ", timeout=" + timeout
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
     }
 

@@ -27,7 +27,16 @@ public enum ErrorKind {
     SERVER(true),
 
     /** The execution was cancelled by the caller or the client was closed. */
-    CANCELLED(false);
+    CANCELLED(false),
+
+    /**
+     * A request that creates paid work may have reached the service, but its answer was lost; sending it again could
+     * create (and bill) the work twice, so it is neither resent nor worth retrying blindly.
+     */
+    OUTCOME_UNKNOWN(false),
+
+    /** The service refused the credentials (wrong or expired key, a key of another site, no membership). */
+    AUTHENTICATION(false);
 
     private final boolean retryable;
 

@@ -90,6 +90,8 @@ class ExecuteResultTest {
         assertThat(MediaKind.classify("images", "x.gif")).isEqualTo(MediaKind.IMAGE);
         assertThat(MediaKind.classify("images", "x.webm")).isEqualTo(MediaKind.VIDEO);
         assertThat(MediaKind.classify("images", "x.mp3")).isEqualTo(MediaKind.AUDIO);
-        assertThat(MediaKind.classify("3d", "x.glb")).isEqualTo(MediaKind.IMAGE);
+        assertThat(MediaKind.classify("3d", "x.glb")).isEqualTo(MediaKind.OTHER);
+        assertThat(MediaKind.classify("images", "x.exr")).isEqualTo(MediaKind.IMAGE);
+        assertThat(MediaKind.classify(null, "x.latent")).isEqualTo(MediaKind.OTHER);
     }
 }

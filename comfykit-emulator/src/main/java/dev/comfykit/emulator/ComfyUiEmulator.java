@@ -10,6 +10,7 @@ import dev.comfykit.emulator.http.HttpApi;
 import dev.comfykit.emulator.http.PromptLog;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
+import dev.comfykit.emulator.runninghub.RunningHubService;
 import dev.comfykit.emulator.ws.SocketRegistry;
 import dev.comfykit.emulator.ws.WebSocketEndpoint;
 import io.vertx.core.Vertx;
@@ -48,6 +49,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
     private final PromptQueue queue;
     private final ExecutionEngine engine;
     private final FaultRegistry faults;
+    private final RunningHubService runningHub;
     private final PromptLog promptLog = new PromptLog(100);
     private final Vertx vertx;
     private final HttpServer server;
@@ -71,12 +73,13 @@ public final class ComfyUiEmulator implements AutoCloseable {
         StallGate stallGate = new StallGate();
         this.faults = new FaultRegistry(sockets, stallGate, this::restart);
         this.engine = new ExecutionEngine(queue, registry, sockets, settings, dirs, naming, faults, stallGate);
+        this.runningHub = new RunningHubService(queue, engine, registry, dirs, faults, this::baseUrl);
 
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         WebSocketEndpoint webSocket = new WebSocketEndpoint(sockets, queue::remaining, engine::executingNodeFor);
         HttpApi.Parts parts = new HttpApi.Parts(queue, engine, registry, dirs, faults, promptLog, webSocket,
-                options.checkpoints(), argv);
+                options.checkpoints(), argv, runningHub);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(options.host())
                         .setPort(options.port())
@@ -117,6 +120,19 @@ public final class ComfyUiEmulator implements AutoCloseable {
     /** {@code http://host:port}, without a trailing slash. */
     public String baseUrl() {
         return "http://" + hostForUrl() + ":" + port();
+    }
+
+    /**
+     * The base URL of the RunningHub v1 emulation, to configure as the RunningHub site ({@code runninghubUrl}): the
+     * same server as {@link #baseUrl()}; RunningHub's paths do not clash with ComfyUI's.
+     */
+    public String runningHubUrl() {
+        return baseUrl();
+    }
+
+    /** The RunningHub v1 emulation of this emulator: its keys, workflows, apps and faults. */
+    public RunningHubEmulation runningHub() {
+        return runningHub;
     }
 
     /** {@code ws://host:port/ws}; add {@code ?clientId=...}. */

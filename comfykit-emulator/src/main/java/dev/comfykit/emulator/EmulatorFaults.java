@@ -57,6 +57,6 @@ public interface EmulatorFaults {
      */
     void restart();
 
-    /** Removes every fault and releases a stall. */
+    /** Removes every fault, also the RunningHub emulation's ({@code failNextCreates}, {@code maxConcurrentTasks}), and releases a stall. */
     void clear();
 }

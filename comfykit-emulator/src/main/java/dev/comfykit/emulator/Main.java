@@ -46,7 +46,14 @@ public final class Main {
             System.out.println(USAGE);
             return;
         }
-        ComfyUiEmulator emulator = builder.start();
+        ComfyUiEmulator emulator;
+        try {
+            emulator = builder.start();
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage() + (e.getCause() == null ? "" : ": " + e.getCause().getMessage()));
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             emulator.close();
@@ -59,6 +66,8 @@ public final class Main {
     static void printStarted(ComfyUiEmulator emulator, PrintStream out) {
         out.println("ComfyUI emulator listening on " + emulator.baseUrl()
                 + " (WebSocket " + emulator.webSocketUrl() + "?clientId=...)");
+        out.println("RunningHub v1 emulation at " + emulator.runningHubUrl() + " (API key "
+                + RunningHubEmulation.DEFAULT_API_KEY + ", workflow " + RunningHubEmulation.T2I_WORKFLOW_ID + ")");
         out.println("data directory: " + emulator.dataDirectory());
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -62,7 +62,8 @@ class MainTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             Main.printStarted(emulator, new PrintStream(out, true, StandardCharsets.UTF_8));
 
-            assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on " + emulator.baseUrl());
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on " + emulator.baseUrl())
+                    .contains("RunningHub v1 emulation at " + emulator.runningHubUrl());
             assertThat(emulator.dataDirectory()).isEqualTo(dir.toAbsolutePath());
         }
         assertThat(dir.resolve("input/example.png")).exists();

@@ -10,16 +10,35 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Readiness of a {@code comfykit:} producer: the ComfyUI server answers {@code /system_stats}. The check id is
- * built from the sanitized endpoint URI, so credentials never appear in health output.
+ * Readiness of a {@code comfykit:} producer: the ComfyUI server answers {@code /system_stats}, or, for a RunningHub
+ * workflow, RunningHub accepts the key ({@code accountStatus}, which also tells a key of the other site). The check
+ * id is built from the sanitized endpoint URI, so credentials never appear in health output.
  */
 public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
 
     private final ComfyKitEndpoint endpoint;
 
     public ComfyKitProducerHealthCheck(ComfyKitEndpoint endpoint) {
-        super("camel", "producer:comfykit-" + URISupport.sanitizeUri(endpoint.getEndpointUri()));
+        super("camel", "producer:comfykit-" + id(endpoint.getEndpointUri()));
         this.endpoint = endpoint;
+    }
+
+    /**
+     * The sanitized URI; when it masked something, a short digest of the whole URI keeps apart endpoints that differ
+     * only in their secrets (32 bits of a SHA-256 say nothing usable about a key).
+     */
+    static String id(String uri) {
+        String sanitized = URISupport.sanitizeUri(uri);
+        if (sanitized.equals(uri)) {
+            return sanitized;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(uri.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return sanitized + "#" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 
     @Override
@@ -29,6 +48,10 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (endpoint.isRunningHub()) {
+            checkRunningHub(builder);
+            return;
+        }
         String url = endpoint.getServiceUrl();
         builder.detail("comfyui.url", url);
         try {
@@ -44,6 +67,26 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
             builder.down().message("interrupted");
         } catch (Exception e) {
             builder.down().message("ComfyUI at " + url + " does not answer: " + Failures.describe(e));
+        }
+    }
+
+    private void checkRunningHub(HealthCheckResultBuilder builder) {
+        String url = endpoint.getServiceUrl();
+        builder.detail("runninghub.url", url);
+        try {
+            Map<String, Object> account = endpoint.getClient().runningHubAccountStatus()
+                    .get(endpoint.getConfiguration().getRequestTimeout() * 2, TimeUnit.MILLISECONDS);
+            Object apiType = account.get("apiType");
+            if (apiType != null) {
+                builder.detail("runninghub.apiType", apiType);
+            }
+            builder.up();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            builder.down().message("interrupted");
+        } catch (Exception e) {
+            builder.down().message("RunningHub at " + url + " does not accept the key: "
+                    + Failures.unwrap(e).getMessage());
         }
     }
 }

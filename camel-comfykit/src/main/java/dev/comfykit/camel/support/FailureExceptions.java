@@ -33,12 +33,14 @@ public final class FailureExceptions {
         String message = "ComfyKit execution failed" + id + ": " + error.getMessage();
         switch (error.getKind()) {
             case VALIDATION:
+            case AUTHENTICATION:
                 return new ComfyKitValidationException(message, exchange, result, error, cause);
             case TIMEOUT:
                 return new ComfyKitTimeoutException(message, exchange, result, error, cause);
             case CONNECTION:
             case SERVER:
             case LOST:
+            case OUTCOME_UNKNOWN:
                 return new ComfyKitConnectionException(message, exchange, result, error, cause);
             default:
                 return new ComfyKitExecutionException(message, exchange, result, error, cause);

@@ -1,10 +1,10 @@
 package dev.comfykit.camel.support;
 
 import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.camel.ComfyKitClients;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecutorType;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -70,25 +70,8 @@ public final class SharedClients {
         byKey.clear();
     }
 
-    private static ComfyKit build(ComfyKitConfiguration c, ClassLoader classLoader) {
-        // the component's configuration is explicit: environment variables are for {{env:...}} placeholders
-        return ComfyKit.builder()
-                .environment(name -> null)
-                .comfyuiUrl(c.getComfyuiUrl())
-                .executorType(c.getExecutorType())
-                .apiKey(c.getApiKey())
-                .cookies(c.getCookieSecret())
-                .runninghubUrl(c.getRunninghubUrl())
-                .runninghubApiKey(c.getRunninghubApiKey())
-                .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
-                .runninghubRetryCount(c.getRunninghubRetryCount())
-                .runninghubInstanceType(c.getRunninghubInstanceType())
-                .timeout(Duration.ofMillis(c.getTimeout()))
-                .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
-                .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
-                .maxUploadBytes(c.getMaxUploadBytes())
-                .classLoader(classLoader)
-                .build();
+    private static ComfyKit build(ComfyKitConfiguration configuration, ClassLoader classLoader) {
+        return ComfyKitClients.builder(configuration).classLoader(classLoader).build();
     }
 
     /** The options that make a client. */
@@ -99,7 +82,8 @@ public final class SharedClients {
             ExecutorType type = c.getExecutorType();
             this.values = new Object[]{c.getComfyuiUrl(), type, c.getApiKey(), c.getCookieSecret(),
                     c.getRunninghubUrl(), c.getRunninghubApiKey(), c.getRunninghubTimeout(),
-                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getTimeout(),
+                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getRunninghubPollInterval(),
+                    c.getRunninghubMaxConcurrency(), c.getTimeout(),
                     c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxUploadBytes(), classLoader};
         }
 

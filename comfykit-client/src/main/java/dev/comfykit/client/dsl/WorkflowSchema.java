@@ -37,6 +37,11 @@ public final class WorkflowSchema {
         this.variableByNode = Collections.unmodifiableMap(byNode);
     }
 
+    /** A schema without params or outputs (a RunningHub AI app, whose inputs are named by node and field). */
+    public static WorkflowSchema empty(String origin) {
+        return new WorkflowSchema(origin, Map.of(), Map.of());
+    }
+
     /** Where the workflow came from. */
     @JsonProperty("workflow")
     public String getOrigin() {

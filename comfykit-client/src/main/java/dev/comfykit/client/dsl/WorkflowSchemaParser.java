@@ -92,23 +92,29 @@ public final class WorkflowSchemaParser {
         JsonNode current = workflow.node(nodeId).path("inputs").get(field);
         boolean link = current != null && current.isArray();
         if (!marker.required()) {
+            String requiredForm = required(marker);
             if (current == null) {
                 throw invalid(workflow, nodeId, classType, title, "optional param '" + marker.name()
                         + "' has no default because the node has no input '" + field + "'. Give the node an input '"
-                        + field + "' or make the param required: $" + marker.name()
-                        + (marker.hasExplicitField() ? "." + field : "") + "!");
+                        + field + "' or make the param required: " + requiredForm);
             }
             if (link) {
                 throw invalid(workflow, nodeId, classType, title, "optional param '" + marker.name()
                         + "' has no default because input '" + field + "' is a link " + current
-                        + ". Make the param required ($" + marker.name() + (marker.hasExplicitField() ? "." + field : "")
-                        + "!) or mark an input that holds a value.");
+                        + ". Make the param required (" + requiredForm + ") or mark an input that holds a value.");
             }
         }
         boolean media = marker.media() || MEDIA_NODE_CLASSES.contains(classType);
         JsonNode literal = current == null || link ? null : current;
         params.computeIfAbsent(marker.name(), ParamBuilder::new)
                 .add(new ParamTarget(nodeId, classType, field), media, marker.required(), literal);
+    }
+
+    /** The marker as a required one: {@code $~photo:a picture} becomes {@code $~photo!}. */
+    private static String required(TitleMarker marker) {
+        String text = marker.text();
+        int colon = text.indexOf(':');
+        return (colon < 0 ? text : text.substring(0, colon)) + "!";
     }
 
     private static InvalidWorkflowException invalid(Workflow workflow, String nodeId, String classType,

@@ -2,7 +2,6 @@ package dev.comfykit.client.http;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -19,15 +18,15 @@ public final class ComfyUiTransport {
 
     private static final String USER_AGENT = "comfykit-java";
 
-    private final HttpClient client;
+    private final HttpSender sender;
     private final String base;
     private final Duration requestTimeout;
     private final ServerCredentials credentials;
     private final long maxResponseBytes;
 
-    public ComfyUiTransport(HttpClient client, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
+    public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
                             long maxResponseBytes) {
-        this.client = client;
+        this.sender = sender;
         String text = baseUrl.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.requestTimeout = requestTimeout;
@@ -71,7 +70,7 @@ public final class ComfyUiTransport {
     public CompletableFuture<WebSocket> openWebSocket(String pathAndQuery, Duration connectTimeout,
                                                       WebSocket.Listener listener) {
         return credentials.headers().thenCompose(headers -> {
-            WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout)
+            WebSocket.Builder builder = sender.client().newWebSocketBuilder().connectTimeout(connectTimeout)
                     .header("User-Agent", USER_AGENT);
             for (int i = 0; i < headers.size(); i += 2) {
                 builder.header(headers.get(i), headers.get(i + 1));
@@ -88,9 +87,9 @@ public final class ComfyUiTransport {
                                                        HttpResponse.BodyHandler<T> handler) {
         CompletableFuture<List<String>> headers = credentials.headers();
         if (headers.isDone() && !headers.isCompletedExceptionally()) {
-            return client.sendAsync(withHeaders(builder, headers.join()), handler);
+            return sender.send(withHeaders(builder, headers.join()), handler);
         }
-        return headers.thenCompose(h -> client.sendAsync(withHeaders(builder, h), handler));
+        return headers.thenCompose(h -> sender.send(withHeaders(builder, h), handler));
     }
 
     private static HttpRequest withHeaders(HttpRequest.Builder builder, List<String> headers) {

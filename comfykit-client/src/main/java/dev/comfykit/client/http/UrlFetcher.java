@@ -2,7 +2,6 @@ package dev.comfykit.client.http;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -52,14 +51,15 @@ public final class UrlFetcher {
         }
     }
 
-    private final HttpClient client;
+    private final HttpSender sender;
     private final Duration requestTimeout;
 
     /**
-     * @param client a client with no authenticator and no cookie handler, used only for such downloads
+     * @param sender sends with a client that has no authenticator and no cookie handler, used only for such
+     *               downloads
      */
-    public UrlFetcher(HttpClient client, Duration requestTimeout) {
-        this.client = client;
+    public UrlFetcher(HttpSender sender, Duration requestTimeout) {
+        this.sender = sender;
         this.requestTimeout = requestTimeout;
     }
 
@@ -67,6 +67,27 @@ public final class UrlFetcher {
     public static boolean isHttpUrl(String text) {
         String lower = text.trim().toLowerCase(Locale.ROOT);
         return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    /**
+     * Opens a URL's content as a stream (for output files on a CDN), plainly; blocks until the headers arrived.
+     *
+     * @throws java.io.IOException for a non-2xx status or an unreachable host
+     */
+    public java.io.InputStream open(URI uri) throws java.io.IOException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
+        try {
+            HttpResponse<java.io.InputStream> response = sender.client().send(request,
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() / 100 != 2) {
+                response.body().close();
+                throw new IOException("GET " + uri + " answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while opening " + uri, e);
+        }
     }
 
     /**
@@ -80,7 +101,7 @@ public final class UrlFetcher {
             return CompletableFuture.failedFuture(new IOException("Only http(s) URLs can be downloaded, not " + uri));
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).GET().build();
-        return client.sendAsync(request, BoundedBodyHandlers.ofBytes(maxBytes)).thenCompose(response -> {
+        return sender.send(request, BoundedBodyHandlers.ofBytes(maxBytes)).thenCompose(response -> {
             if (response.statusCode() / 100 != 2) {
                 return CompletableFuture.failedFuture(new IOException("GET " + uri + " answered HTTP "
                         + response.statusCode()));

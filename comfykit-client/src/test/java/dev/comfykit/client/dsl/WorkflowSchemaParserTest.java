@@ -68,6 +68,9 @@ class WorkflowSchemaParserTest {
                 .hasMessageContaining("node 3 (KSampler, title '$seed')")
                 .hasMessageContaining("has no input 'seed'")
                 .hasMessageContaining("$seed!");
+        assertThatThrownBy(() -> parse("""
+                {"10": {"class_type": "LoadImage", "_meta": {"title": "$~photo:a picture"}, "inputs": {"image": "x.png"}}}
+                """)).isInstanceOf(InvalidWorkflowException.class).hasMessageContaining("required: $~photo!");
     }
 
     @Test

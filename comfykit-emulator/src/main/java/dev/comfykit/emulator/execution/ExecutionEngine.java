@@ -31,6 +31,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private final StallGate stallGate;
     private final Object signals;
     private final Set<PromptRun> running = ConcurrentHashMap.newKeySet();
+    /** Interrupts of prompts the queue already lists as running but whose run is not registered here yet. */
+    private final Set<QueueItem> earlyInterrupts = ConcurrentHashMap.newKeySet();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean stopped;
 
@@ -64,6 +66,9 @@ public final class ExecutionEngine implements AutoCloseable {
             }
             PromptRun run = new PromptRun(item, services, new RunControl(signals, stallGate));
             running.add(run);
+            if (earlyInterrupts.remove(item)) {
+                run.control().interrupt();
+            }
             HistoryEntry entry = null;
             try {
                 if (item.epoch() == queue.epoch()) {
@@ -75,6 +80,7 @@ public final class ExecutionEngine implements AutoCloseable {
                 running.remove(run);
             }
             queue.taskDone(item, entry);
+            earlyInterrupts.remove(item);
             if (entry != null && run.clientId() != null && !run.control().aborted()) {
                 ObjectNode done = Json.object();
                 done.set("node", NullNode.getInstance());
@@ -89,9 +95,34 @@ public final class ExecutionEngine implements AutoCloseable {
         running.forEach(r -> r.control().interrupt());
     }
 
-    /** {@code POST /interrupt {"prompt_id"}}: only if that prompt is running; otherwise nothing happens. */
+    /**
+     * {@code POST /interrupt {"prompt_id"}}: only if that prompt is running; otherwise nothing happens. A prompt the
+     * queue has just handed to a worker, which has not started its run yet, is interrupted as soon as it starts.
+     */
     public void interrupt(String promptId) {
-        running.stream().filter(r -> r.item().promptId().equals(promptId)).forEach(r -> r.control().interrupt());
+        if (interruptRegistered(promptId)) {
+            return;
+        }
+        for (QueueItem item : queue.runningItems()) {
+            if (item.promptId().equals(promptId)) {
+                earlyInterrupts.add(item);
+                // the worker registers its run before it looks for an early interrupt: one of the two sees the other
+                if (interruptRegistered(promptId)) {
+                    earlyInterrupts.remove(item);
+                }
+            }
+        }
+    }
+
+    private boolean interruptRegistered(String promptId) {
+        boolean found = false;
+        for (PromptRun r : running) {
+            if (r.item().promptId().equals(promptId)) {
+                r.control().interrupt();
+                found = true;
+            }
+        }
+        return found;
     }
 
     /** The node a client's prompt is executing now, or null (sent to a socket that reconnects meanwhile). */

@@ -192,7 +192,7 @@ final class PromptRun {
         } catch (RunSignals.Aborted aborted) {
             throw aborted;
         } catch (Exception | LinkageError e) {
-            addMessage("execution_error", errorData(nodeId, classType, e, inputs), false);
+            addMessage("execution_error", ErrorPayload.of(promptId, nodeId, classType, executed, e, inputs, prompt), false);
             return false;
         }
     }
@@ -258,54 +258,6 @@ final class PromptRun {
         data.put("display_node", nodeId);
         data.set("output", ui);
         data.put("prompt_id", promptId);
-        return data;
-    }
-
-    private ObjectNode errorData(String nodeId, String classType, Throwable e, Map<String, Object> inputs) {
-        String type;
-        String message;
-        if (e instanceof NodeFailure f) {
-            type = f.exceptionType();
-            message = f.getMessage();
-        } else {
-            type = e.getClass().getName();
-            message = String.valueOf(e.getMessage());
-        }
-        ObjectNode data = Json.object();
-        data.put("prompt_id", promptId);
-        data.put("node_id", nodeId);
-        data.put("node_type", classType);
-        ArrayNode done = data.putArray("executed");
-        executed.forEach(done::add);
-        data.put("exception_message", message + "\n");
-        data.put("exception_type", type);
-        ArrayNode tb = data.putArray("traceback");
-        tb.add("  File \"<comfykit-emulator>/execution.py\", line 498, in execute\n");
-        tb.add("  File \"<comfykit-emulator>/execution.py\", line 316, in get_output_data\n");
-        tb.add("  File \"<comfykit-emulator>/nodes.py\", in " + classType + "\n");
-        ObjectNode current = data.putObject("current_inputs");
-        if (inputs != null) {
-            inputs.forEach((name, value) -> {
-                ArrayNode values = current.putArray(name);
-                if (value == null) {
-                    values.addNull();
-                } else if (value instanceof String s) {
-                    values.add(s);
-                } else if (value instanceof Boolean b) {
-                    values.add(b);
-                } else if (value instanceof Long l) {
-                    values.add(l);
-                } else if (value instanceof BigInteger b) {
-                    values.add(b);
-                } else if (value instanceof Double d) {
-                    values.add(d);
-                } else {
-                    values.add(value.toString());
-                }
-            });
-        }
-        ArrayNode outputs = data.putArray("current_outputs");
-        prompt.fieldNames().forEachRemaining(outputs::add);
         return data;
     }
 

@@ -28,6 +28,7 @@ public final class FaultRegistry implements EmulatorFaults, FailureInjector {
 
     private final List<RouteFault> routeFaults = new CopyOnWriteArrayList<>();
     private final Map<String, NodeFailure> nodeFailures = new ConcurrentHashMap<>();
+    private final List<Runnable> clearHooks = new CopyOnWriteArrayList<>();
     private final SocketControl sockets;
     private final StallGate stall;
     private final Runnable restart;
@@ -110,8 +111,14 @@ public final class FaultRegistry implements EmulatorFaults, FailureInjector {
         restart.run();
     }
 
+    /** Registers faults kept elsewhere (the RunningHub emulation's) that {@link #clear()} removes too. */
+    public void onClear(Runnable hook) {
+        clearHooks.add(hook);
+    }
+
     @Override
     public void clear() {
+        clearHooks.forEach(Runnable::run);
         routeFaults.clear();
         nodeFailures.clear();
         slowHistory = Duration.ZERO;

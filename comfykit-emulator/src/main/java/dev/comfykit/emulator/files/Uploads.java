@@ -16,6 +16,14 @@ public final class Uploads {
     public record Stored(String name, String subfolder, String type) {
     }
 
+    /** Writes the stored file; a plain upload copies the uploaded bytes. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path uploaded, Path target) throws IOException;
+
+        Writer COPY = (uploaded, target) -> Files.copy(uploaded, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** A request ComfyUI answers with an empty 400. */
     public static final class Rejected extends Exception {
         private static final long serialVersionUID = 1L;
@@ -31,8 +39,14 @@ public final class Uploads {
      * Stores an uploaded file. Unknown {@code type} values must be rejected by the caller with a 500, as the
      * real server crashes on them before looking at the file.
      */
-    public synchronized Stored store(Path uploaded, String filename, String type, String subfolder, String overwrite)
+    public Stored store(Path uploaded, String filename, String type, String subfolder, String overwrite)
             throws Rejected, IOException {
+        return store(uploaded, filename, type, subfolder, overwrite, Writer.COPY);
+    }
+
+    /** Stores an upload through the given writer (naming and dedup compare the uploaded bytes, as ComfyUI does). */
+    public synchronized Stored store(Path uploaded, String filename, String type, String subfolder, String overwrite,
+                                     Writer writer) throws Rejected, IOException {
         String dirType = type == null ? "input" : type;
         Path base = dirs.byType(dirType);
         if (base == null) {
@@ -64,7 +78,7 @@ public final class Uploads {
             }
         }
         if (!duplicate) {
-            Files.copy(uploaded, file, StandardCopyOption.REPLACE_EXISTING);
+            writer.write(uploaded, file);
         }
         return new Stored(name, sub, dirType);
     }

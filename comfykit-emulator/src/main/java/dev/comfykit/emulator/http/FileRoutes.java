@@ -2,6 +2,7 @@ package dev.comfykit.emulator.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.emulator.files.DataDirectories;
+import dev.comfykit.emulator.files.MaskUpload;
 import dev.comfykit.emulator.files.MimeTypes;
 import dev.comfykit.emulator.files.Uploads;
 import dev.comfykit.emulator.json.Json;
@@ -154,6 +155,15 @@ final class FileRoutes {
     }
 
     void upload(RoutingContext ctx) {
+        upload(ctx, false);
+    }
+
+    /** {@code POST /upload/mask}: an upload whose alpha is put onto {@code original_ref}'s image. */
+    void uploadMask(RoutingContext ctx) {
+        upload(ctx, true);
+    }
+
+    private void upload(RoutingContext ctx, boolean mask) {
         MultiMap form = ctx.request().formAttributes();
         String type = form.get("type");
         if (type != null && dirs.byType(type) == null) {
@@ -178,8 +188,9 @@ final class FileRoutes {
         FileUpload upload = image;
         ctx.vertx().<Object>executeBlocking(() -> {
             try {
+                Uploads.Writer writer = mask ? new MaskUpload(dirs, form.get("original_ref")) : Uploads.Writer.COPY;
                 return uploads.store(Path.of(upload.uploadedFileName()), upload.fileName(), type, form.get("subfolder"),
-                        form.get("overwrite"));
+                        form.get("overwrite"), writer);
             } catch (Uploads.Rejected rejected) {
                 return rejected;
             }

@@ -5,6 +5,7 @@ import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
+import dev.comfykit.emulator.runninghub.RunningHubService;
 import dev.comfykit.emulator.validation.PromptValidator;
 import dev.comfykit.emulator.ws.WebSocketEndpoint;
 import io.vertx.core.Handler;
@@ -14,12 +15,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The route table. Every route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI; unknown routes give
+ * The route table. Every ComfyUI route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI (the RunningHub
+ * routes of {@link RunningHubRoutes} exist once, at their own paths); unknown routes give
  * aiohttp's 404, a known path with another method its 405, an unhandled failure the 500 text body.
  */
 public final class HttpApi {
@@ -27,10 +28,10 @@ public final class HttpApi {
     /** Everything the routes need. */
     public record Parts(PromptQueue queue, ExecutionEngine engine, NodeRegistry registry, DataDirectories dirs,
                         FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, List<String> checkpoints,
-                        List<String> argv) {
+                        List<String> argv, RunningHubService runningHub) {
     }
 
-    private static final long MAX_BODY = 100L * 1024 * 1024;
+    static final long MAX_BODY = 100L * 1024 * 1024;
 
     private HttpApi() {
     }
@@ -45,7 +46,7 @@ public final class HttpApi {
             String path = request.path();
             String upgrade = request.getHeader("Upgrade");
             if ((path.equals("/ws") || path.equals("/api/ws")) && upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
-                if (originRefused(request)) {
+                if (RequestGuards.originRefused(request)) {
                     request.response().setStatusCode(403).putHeader("Content-Type", "application/octet-stream").end();
                     return;
                 }
@@ -66,13 +67,16 @@ public final class HttpApi {
 
     static Router router(Vertx vertx, Parts parts, Path uploadTemp) {
         Router router = Router.router(vertx);
-        router.route().handler(HttpApi::originCheck);
+        router.route().handler(RequestGuards::originCheck);
         BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(MAX_BODY).setDeleteUploadedFilesOnEnd(true)
                 .setMergeFormAttributes(false);
         router.route("/upload/*").handler(uploads);
         router.route("/api/upload/*").handler(uploads);
-        router.route().handler(HttpApi::rawBody);
-        router.route().handler(ctx -> faultGate(ctx, parts.faults()));
+        router.route("/task/openapi/upload").handler(uploads);
+        router.route().handler(RequestGuards::rawBody);
+        RunningHubRoutes runningHub = new RunningHubRoutes(parts.runningHub());
+        router.route().handler(runningHub::count);
+        router.route().handler(ctx -> RequestGuards.faultGate(ctx, parts.faults()));
 
         PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());
         QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine());
@@ -92,6 +96,7 @@ public final class HttpApi {
         on(router, HttpMethod.POST, "/history", history::post);
         on(router, HttpMethod.GET, "/view", files::view);
         on(router, HttpMethod.POST, "/upload/image", files::upload);
+        on(router, HttpMethod.POST, "/upload/mask", files::uploadMask);
         on(router, HttpMethod.GET, "/object_info", info::objectInfo);
         on(router, HttpMethod.GET, "/object_info/:node_class", info::objectInfoOne);
         on(router, HttpMethod.GET, "/system_stats", info::systemStats);
@@ -100,6 +105,7 @@ public final class HttpApi {
         on(router, HttpMethod.GET, "/extensions", info::emptyList);
         on(router, HttpMethod.GET, "/models", info::models);
         on(router, HttpMethod.GET, "/models/:folder", info::modelsIn);
+        runningHub.mount(router);
 
         router.errorHandler(404, ctx -> Responses.text(ctx, 404, "404: Not Found"));
         router.errorHandler(405, ctx -> Responses.text(ctx, 405, "405: Method Not Allowed"));
@@ -107,33 +113,6 @@ public final class HttpApi {
         router.errorHandler(500, Responses::serverError);
         return router;
     }
-
-    /**
-     * Reads the whole body as bytes whatever its content type: aiohttp's {@code request.json()} parses the raw body,
-     * so {@code curl -d '{...}'} (sent as a form) must work too, which a form-decoding body handler would refuse.
-     */
-    private static void rawBody(RoutingContext ctx) {
-        if (ctx.get(RAW_BODY) != null || ctx.request().method() == HttpMethod.GET || ctx.request().isEnded()) {
-            ctx.next();
-            return;
-        }
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > MAX_BODY) {
-            Responses.text(ctx, 413, "413: Request Entity Too Large");
-            return;
-        }
-        ctx.request().body().onComplete(ar -> {
-            if (ar.failed()) {
-                Responses.serverError(ctx);
-                return;
-            }
-            ctx.put(RAW_BODY, ar.result());
-            ctx.next();
-        });
-    }
-
-    /** Where {@link #rawBody} leaves the body. */
-    static final String RAW_BODY = "comfyui.rawBody";
 
     private static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
         Handler<RoutingContext> safe = ctx -> {
@@ -145,68 +124,5 @@ public final class HttpApi {
         };
         router.route(method, path).handler(safe);
         router.route(method, "/api" + path).handler(safe);
-    }
-
-    /** Applies a configured fault: a delay, a failure status, or nothing. */
-    private static void faultGate(RoutingContext ctx, FaultRegistry faults) {
-        FaultRegistry.Decision decision = faults.decide(ctx.request().method().name(), ctx.request().path());
-        if (decision.delayMillis() > 0) {
-            ctx.vertx().setTimer(decision.delayMillis(), t -> apply(ctx, decision));
-        } else {
-            apply(ctx, decision);
-        }
-    }
-
-    private static void apply(RoutingContext ctx, FaultRegistry.Decision decision) {
-        if (!decision.fails()) {
-            ctx.next();
-            return;
-        }
-        if (decision.body() == null) {
-            Responses.empty(ctx, decision.status());
-        } else {
-            Responses.text(ctx, decision.status(), decision.body());
-        }
-    }
-
-    /**
-     * ComfyUI's CSRF guard: a request whose Host is a loopback name and whose Origin names another host is refused
-     * with an empty 403.
-     */
-    private static void originCheck(RoutingContext ctx) {
-        if (originRefused(ctx.request())) {
-            Responses.empty(ctx, 403);
-            return;
-        }
-        ctx.next();
-    }
-
-    private static boolean originRefused(HttpServerRequest request) {
-        String origin = request.getHeader("Origin");
-        if (origin == null) {
-            return false;
-        }
-        String host = request.host();
-        if (host == null || !isLoopback(host)) {
-            return false;
-        }
-        String originHost;
-        try {
-            URI uri = URI.create(origin);
-            originHost = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-        } catch (IllegalArgumentException e) {
-            originHost = origin;
-        }
-        return !host.equals(originHost);
-    }
-
-    private static boolean isLoopback(String hostHeader) {
-        String host = hostHeader;
-        if (host.startsWith("[")) {
-            host = host.substring(1, Math.max(1, host.indexOf(']')));
-        } else if (host.indexOf(':') >= 0) {
-            host = host.substring(0, host.indexOf(':'));
-        }
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 }

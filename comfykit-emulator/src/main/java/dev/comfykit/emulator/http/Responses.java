@@ -40,13 +40,13 @@ final class Responses {
 
     /** The raw request body; empty if there was none. */
     static byte[] raw(RoutingContext ctx) {
-        Buffer body = ctx.get(HttpApi.RAW_BODY);
+        Buffer body = ctx.get(RequestGuards.RAW_BODY);
         return body == null ? new byte[0] : body.getBytes();
     }
 
     /** The request body as JSON, or null if it is not JSON (the caller decides: 500, or an empty object). */
     static JsonNode body(RoutingContext ctx) {
-        Buffer body = ctx.get(HttpApi.RAW_BODY);
+        Buffer body = ctx.get(RequestGuards.RAW_BODY);
         if (body == null || body.length() == 0) {
             return null;
         }

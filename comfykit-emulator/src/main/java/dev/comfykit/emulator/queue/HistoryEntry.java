@@ -2,6 +2,8 @@ package dev.comfykit.emulator.queue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.emulator.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** A finished prompt in {@code /history}; serialized once when written. */
 public final class HistoryEntry {
@@ -21,5 +23,14 @@ public final class HistoryEntry {
 
     byte[] bytes() {
         return bytes;
+    }
+
+    /** The entry as JSON, parsed again from its serialized form ({@code prompt}, {@code outputs}, {@code status}, {@code meta}). */
+    public ObjectNode toJson() {
+        try {
+            return (ObjectNode) Json.parse(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

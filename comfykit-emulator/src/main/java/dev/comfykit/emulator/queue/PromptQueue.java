@@ -11,9 +11,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * ComfyUI's {@code PromptQueue}: pending prompts ordered by {@code number} (lower first, then prompt id), the
@@ -33,6 +35,7 @@ public final class PromptQueue {
     private final LinkedHashSet<QueueItem> running = new LinkedHashSet<>();
     private final History history = new History();
     private final QueueListener listener;
+    private final List<CompletionListener> completionListeners = new CopyOnWriteArrayList<>();
     private long counter;
     private long sequence;
     private volatile long epoch;
@@ -43,6 +46,27 @@ public final class PromptQueue {
 
     public History history() {
         return history;
+    }
+
+    /**
+     * Registers a listener told of every prompt that ends (see {@link CompletionListener}); another front end
+     * (the RunningHub emulation) learns the outcome of its prompts this way.
+     */
+    public void addCompletionListener(CompletionListener listener) {
+        completionListeners.add(listener);
+    }
+
+    /**
+     * Runs {@code action} while holding the queue's lock: nothing is taken, deleted or finished meanwhile, and
+     * {@link CompletionListener}s (which run under the same lock) see the effects of the action, or it theirs.
+     */
+    public <T> T atomically(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The generation of this queue; a restart starts a new one and old items are dropped silently. */
@@ -116,6 +140,9 @@ public final class PromptQueue {
             if (entry != null) {
                 history.put(entry);
             }
+            for (CompletionListener completion : completionListeners) {
+                completion.promptDone(item, entry);
+            }
             listener.queueUpdated(remainingLocked());
         } finally {
             lock.unlock();
@@ -169,6 +196,16 @@ public final class PromptQueue {
 
     private int remainingLocked() {
         return pending.size() + running.size();
+    }
+
+    /** Whether the prompt waits in the pending list. */
+    public boolean isPending(String promptId) {
+        lock.lock();
+        try {
+            return pendingById.containsKey(promptId);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public boolean isRunning(String promptId) {

@@ -84,6 +84,7 @@ public final class ThroughputBenchmark {
         AtomicLong counter = new AtomicLong();
         LongAdder submitted = new LongAdder();
         LongAdder failed = new LongAdder();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         long end = System.nanoTime() + Duration.ofSeconds(warmup + seconds).toNanos();
         String kind = workflow;
         List<Thread> threads = new ArrayList<>();
@@ -104,9 +105,11 @@ public final class ThroughputBenchmark {
                             submitted.increment();
                         } else {
                             failed.increment();
+                            firstFailure.compareAndSet(null, "HTTP " + r.statusCode() + " " + r.body());
                         }
                     } catch (Exception e) {
                         failed.increment();
+                        firstFailure.compareAndSet(null, e.toString());
                     }
                 }
             }, "sender-" + t);
@@ -132,6 +135,9 @@ public final class ThroughputBenchmark {
         System.out.printf("submitted: %.0f prompts/s, completed (WebSocket executing:null): %.0f prompts/s, failed requests: %d%n",
                 submittedInWindow / elapsed, completedInWindow / elapsed, failed.sum());
         System.out.printf("total submitted %d, total completed %d%n", submitted.sum(), completed.sum());
+        if (firstFailure.get() != null) {
+            System.out.println("first failure: " + firstFailure.get());
+        }
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 }

@@ -83,6 +83,24 @@ class NodeOutputsTest {
     }
 
     @Test
+    void loadImageAcceptsSubfolderPathsAndAnnotatedNames() throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(5, 3, BufferedImage.TYPE_INT_RGB), "png", png);
+        client.upload("cap_sub.png", png.toByteArray(), Map.of("subfolder", "capsub", "overwrite", "1"));
+        client.upload("cap_out.png", png.toByteArray(), Map.of("type", "output", "overwrite", "1"));
+
+        JsonNode outputs = run("""
+                {"10": {"class_type": "LoadImage", "inputs": {"image": "capsub/cap_sub.png"}},
+                 "11": {"class_type": "LoadImage", "inputs": {"image": "cap_out.png [output]"}},
+                 "12": {"class_type": "PreviewImage", "inputs": {"images": ["10", 0]}},
+                 "13": {"class_type": "PreviewImage", "inputs": {"images": ["11", 0]}}}
+                """);
+
+        assertThat(image(outputs.get("12").get("images").get(0)).getWidth()).isEqualTo(5);
+        assertThat(image(outputs.get("13").get("images").get(0)).getHeight()).isEqualTo(3);
+    }
+
+    @Test
     void imageScaleAndScaleByProduceTheRequestedSizes() throws Exception {
         JsonNode outputs = run("""
                 {"1": {"class_type": "EmptyImage", "inputs": {"width": 40, "height": 20, "batch_size": 1, "color": 1}},

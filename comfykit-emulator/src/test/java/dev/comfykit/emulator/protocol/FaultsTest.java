@@ -83,6 +83,17 @@ class FaultsTest {
     }
 
     @Test
+    void webSocketUpgradeCanBeDelayed() {
+        comfy.faults().delayNext("GET", "/api/ws", 1, Duration.ofMillis(200));
+
+        long start = System.nanoTime();
+        try (Socket s = client.socketAt("/api/ws?clientId=late")) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            assertThat(s.all().get(0).get("data").get("sid").asText()).isEqualTo("late");
+        }
+    }
+
+    @Test
     void dropWebSocketsClosesEveryConnectionNow() {
         try (Socket a = client.socket("dropA"); Socket b = client.socket("dropB")) {
             comfy.faults().dropWebSockets();

@@ -95,7 +95,8 @@ class InterruptTest {
         comfy.faults().releaseStall();
 
         assertThat(client.awaitHistory(running).get("status").get("status_str").asText()).isEqualTo("error");
-        assertThat(client.awaitHistory(next).get("status").get("status_str").asText()).isEqualTo("success");
+        JsonNode nextEntry = client.awaitHistory(next);
+        assertThat(nextEntry.get("status").get("status_str").asText()).as(nextEntry.toString() + " running=" + client.awaitHistory(running)).isEqualTo("success");
     }
 
     @Test

@@ -113,6 +113,39 @@ class UploadTest {
     }
 
     @Test
+    void maskUploadPutsTheMaskAlphaOntoTheOriginal() throws Exception {
+        client.upload("mask_base.png", png(0xFF00FF00, 4, 4), Map.of("overwrite", "true"));
+
+        Client.Response r = client.upload("/upload/mask", "cap_mask.png", png(0x40000000, 4, 4), Map.of("type", "input",
+                "subfolder", "clipspace", "original_ref", "{\"filename\": \"mask_base.png\", \"subfolder\": \"\", \"type\": \"input\"}"));
+
+        assertThat(r.json()).isEqualTo(Client.json("{\"name\": \"cap_mask.png\", \"subfolder\": \"clipspace\", \"type\": \"input\"}"));
+        java.awt.image.BufferedImage stored = javax.imageio.ImageIO.read(comfy.emulator().inputDirectory().resolve("clipspace/cap_mask.png").toFile());
+        assertThat(stored.getRGB(1, 1)).isEqualTo(0x4000FF00);
+    }
+
+    @Test
+    void maskUploadWithAMissingOriginalStillAnswers200ButWritesNothing() throws Exception {
+        Client.Response r = client.upload("/upload/mask", "orphan_mask.png", png(0x40000000, 2, 2),
+                Map.of("original_ref", "{\"filename\": \"nope.png\", \"type\": \"input\"}"));
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(comfy.emulator().inputDirectory().resolve("orphan_mask.png")).doesNotExist();
+    }
+
+    private static byte[] png(int argb, int w, int h) throws Exception {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                img.setRGB(x, y, argb);
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    @Test
     void apiAliasUploadsToo() {
         Client api = new Client(comfy.baseUrl() + "/api");
 

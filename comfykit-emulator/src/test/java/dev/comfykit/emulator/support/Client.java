@@ -95,6 +95,11 @@ public final class Client {
 
     /** A multipart upload to {@code /upload/image}. */
     public Response upload(String filename, byte[] bytes, Map<String, String> fields) {
+        return upload("/upload/image", filename, bytes, fields);
+    }
+
+    /** A multipart upload to {@code path} ({@code /upload/image} or {@code /upload/mask}). */
+    public Response upload(String path, String filename, byte[] bytes, Map<String, String> fields) {
         String boundary = "----emulator" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Map.Entry<String, String> f : fields.entrySet()) {
@@ -108,7 +113,7 @@ public final class Client {
             write(out, "\r\n");
         }
         write(out, "--" + boundary + "--\r\n");
-        return send(HttpRequest.newBuilder(URI.create(base + "/upload/image"))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }

@@ -1,0 +1,399 @@
+package dev.comfykit.camel.springboot;
+
+import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.camel.ComfyKitOperation;
+import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
+import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The {@code camel.component.comfykit.*} properties: every option of the {@code comfykit:} component, flattened
+ * (the options of its nested {@link ComfyKitConfiguration} included), with the component's defaults. They
+ * configure the component (the defaults of every endpoint; URI options still override them per endpoint) and the
+ * {@link ComfyKit} bean.
+ * <p>
+ * Time limits accept Spring Boot durations ({@code 30s}, {@code 10m}); a bare number is milliseconds, as in Camel.
+ */
+@ConfigurationProperties(prefix = "camel.component.comfykit")
+public class ComfyKitComponentConfiguration extends ComponentConfigurationPropertiesCommon {
+
+    /**
+     * Whether to enable auto configuration of the comfykit component and of the ComfyKit bean. This is enabled by
+     * default.
+     */
+    // declared only for its description, as in Camel's starters: the accessors are inherited
+    @SuppressWarnings("unused")
+    private Boolean enabled;
+    /**
+     * The base URL of the local ComfyUI server, e.g. http://127.0.0.1:8188 (a path prefix behind a reverse proxy
+     * is allowed). Write ${COMFYUI_BASE_URL:http://127.0.0.1:8188} to take it from the environment.
+     */
+    private String comfyuiUrl = "http://127.0.0.1:8188";
+    /**
+     * How completion is detected on a local ComfyUI: HTTP polls (one shared poll for all executions in flight, fast
+     * at first and backing off); WEBSOCKET listens on one WebSocket shared by all executions of the client.
+     */
+    private ExecutorType executorType = ExecutorType.HTTP;
+    /**
+     * The time limit of a whole execution on ComfyUI (loading, uploads, queueing and running). When it expires the
+     * prompt is cancelled on the server and the exchange fails with a ComfyKitTimeoutException.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration timeout = Duration.ofMinutes(10);
+    /**
+     * What to do: execute (run and wait), submit (return at once with the prompt id), await (wait for the prompt id
+     * in the CamelComfyKitPromptId header), cancel (cancel that prompt) or describe (the workflow's params and
+     * outputs). The CamelComfyKitOperation header overrides it per message.
+     */
+    private ComfyKitOperation operation = ComfyKitOperation.execute;
+    /**
+     * Fixed params of every endpoint, e.g. camel.component.comfykit.params.steps=30 (on a URI: param.steps=30).
+     * They have the lowest precedence: the endpoint's param.NAME options, the body, headers named like a param and
+     * the CamelComfyKitParams header override them.
+     */
+    private Map<String, Object> params;
+    /**
+     * The param that a plain text body goes to. Unset: the workflow's param named prompt, or its only required text
+     * param.
+     */
+    private String textParam;
+    /**
+     * The param that a binary body (byte[], InputStream, File, Path, a file message) goes to; it is uploaded under
+     * the message's file name. Unset: the workflow's only media param.
+     */
+    private String mediaParam;
+    /**
+     * A directory to download every output file into (under safe names; existing files are not replaced). The
+     * result's files then carry their local paths. Unset: outputs stay on the server as URLs.
+     */
+    private String outputDirectory;
+    /**
+     * Whether a failed execution fails the exchange with an exception (carrying the result and the structured
+     * error; distinct types for validation, execution, timeout and connection failures). When false the failed
+     * ExecuteResult is the body and CamelComfyKitErrorKind says why.
+     */
+    private Boolean throwExceptionOnFailure = true;
+    /**
+     * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to
+     * allow CamelContext and routes to startup in situations where a producer may otherwise fail during starting
+     * and cause the route to fail being started. By deferring this startup to be lazy then the startup failure can
+     * be handled during routing messages via Camel's routing error handlers. Beware that when the first message is
+     * processed then creating and starting the producer may take a little time and prolong the total processing
+     * time of the processing.
+     */
+    private Boolean lazyStartProducer = false;
+    /**
+     * The ComfyUI api key: sent as Authorization: Bearer to the ComfyUI server only, and as
+     * extra_data.api_key_comfy_org for paid API nodes. Never write the key itself here: use a placeholder such as
+     * ${COMFYUI_API_KEY}. Masked in the actuator's configprops and env output.
+     */
+    private String apiKey;
+    /**
+     * Cookies for the ComfyUI server (ComfyKit's cookies option): a JSON object, k1=v1; k2=v2, or an http(s) URL
+     * whose body is one of these. Use a placeholder such as ${COMFYUI_COOKIES}. Masked in the actuator's output.
+     */
+    private String cookieSecret;
+    /**
+     * The RunningHub site: https://www.runninghub.ai (global) or https://www.runninghub.cn (China); keys work on the
+     * site they were issued by only.
+     */
+    private String runninghubUrl = "https://www.runninghub.ai";
+    /**
+     * The RunningHub api key (falls back to api-key). Use a placeholder such as ${RUNNINGHUB_API_KEY}. Masked in
+     * the actuator's output.
+     */
+    private String runninghubApiKey;
+    /**
+     * The time limit of a whole RunningHub task; on expiry the task is cancelled on RunningHub (so it stops
+     * billing) and the exchange fails with a ComfyKitTimeoutException naming the task id.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration runninghubTimeout = Duration.ofMinutes(30);
+    /**
+     * How many times a RunningHub request that can succeed later (queue full, rate limit, network, 5xx) is retried
+     * with back-off. Authentication, validation and content errors are never retried.
+     */
+    private Integer runninghubRetryCount = 3;
+    /**
+     * The RunningHub machine class: plus for 48 GB GPUs; unset for the default 24 GB.
+     */
+    private String runninghubInstanceType;
+    /**
+     * How often a RunningHub task's state is polled (RunningHub's own clients poll every 2 to 5 seconds).
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration runninghubPollInterval = Duration.ofSeconds(3);
+    /**
+     * How many RunningHub tasks may be open at once per client; further exchanges wait locally (holding no thread)
+     * instead of failing with "queue full". RunningHub's own default for member keys is 1; enterprise keys allow more.
+     */
+    private Integer runninghubMaxConcurrency = 1;
+    /**
+     * The time limit for opening a connection (HTTP or WebSocket).
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    /**
+     * The time limit of each HTTP request (submissions, uploads, downloads).
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    /**
+     * The largest media value uploaded, in bytes (files, streams and downloaded URLs); larger ones are rejected
+     * before anything is submitted.
+     */
+    private Long maxUploadBytes = 104_857_600L;
+    /**
+     * A ComfyKit client for the component to use instead of one built from these options, written as a reference
+     * to an application bean: #bean:myComfyKit. The connection options (comfyui-url, executor-type, api-key,
+     * cookie-secret, the RunningHub options, the timeouts) are then those of that client. Not set by default, so
+     * that endpoint options such as comfyuiUrl on a URI keep working; the ComfyKit bean this starter defines can
+     * not be referenced here (it is built from these properties), define your own.
+     */
+    private ComfyKit comfyKit;
+    /**
+     * Whether autowiring is enabled. This is used for automatic autowiring options (the option must be marked as
+     * autowired) by looking up in the registry to find if there is a single instance of matching type, which then
+     * gets configured on the component. This can be used for automatic configuring JDBC data sources, JMS
+     * connection factories, AWS Clients, etc.
+     */
+    private Boolean autowiredEnabled = true;
+    /**
+     * Used for enabling or disabling all consumer based health checks from this component.
+     */
+    private Boolean healthCheckConsumerEnabled = true;
+    /**
+     * Used for enabling or disabling all producer based health checks from this component. Notice: Camel has by
+     * default disabled all producer based health-checks. You can turn on producer checks globally by setting
+     * camel.health.producers-enabled=true.
+     */
+    private Boolean healthCheckProducerEnabled = true;
+    /**
+     * A whole component configuration, written as a reference to an application bean of type
+     * dev.comfykit.camel.ComfyKitConfiguration: #bean:myConfiguration. When set, it replaces the flattened options
+     * above, for the component and for the ComfyKit bean.
+     */
+    private ComfyKitConfiguration configuration;
+
+    public String getComfyuiUrl() {
+        return comfyuiUrl;
+    }
+
+    public void setComfyuiUrl(String comfyuiUrl) {
+        this.comfyuiUrl = comfyuiUrl;
+    }
+
+    public ExecutorType getExecutorType() {
+        return executorType;
+    }
+
+    public void setExecutorType(ExecutorType executorType) {
+        this.executorType = executorType;
+    }
+
+    public Duration getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    public ComfyKitOperation getOperation() {
+        return operation;
+    }
+
+    public void setOperation(ComfyKitOperation operation) {
+        this.operation = operation;
+    }
+
+    public Map<String, Object> getParams() {
+        return params;
+    }
+
+    public void setParams(Map<String, Object> params) {
+        this.params = params;
+    }
+
+    public String getTextParam() {
+        return textParam;
+    }
+
+    public void setTextParam(String textParam) {
+        this.textParam = textParam;
+    }
+
+    public String getMediaParam() {
+        return mediaParam;
+    }
+
+    public void setMediaParam(String mediaParam) {
+        this.mediaParam = mediaParam;
+    }
+
+    public String getOutputDirectory() {
+        return outputDirectory;
+    }
+
+    public void setOutputDirectory(String outputDirectory) {
+        this.outputDirectory = outputDirectory;
+    }
+
+    public Boolean getThrowExceptionOnFailure() {
+        return throwExceptionOnFailure;
+    }
+
+    public void setThrowExceptionOnFailure(Boolean throwExceptionOnFailure) {
+        this.throwExceptionOnFailure = throwExceptionOnFailure;
+    }
+
+    public Boolean getLazyStartProducer() {
+        return lazyStartProducer;
+    }
+
+    public void setLazyStartProducer(Boolean lazyStartProducer) {
+        this.lazyStartProducer = lazyStartProducer;
+    }
+
+    public String getApiKey() {
+        return apiKey;
+    }
+
+    public void setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+    }
+
+    public String getCookieSecret() {
+        return cookieSecret;
+    }
+
+    public void setCookieSecret(String cookieSecret) {
+        this.cookieSecret = cookieSecret;
+    }
+
+    public String getRunninghubUrl() {
+        return runninghubUrl;
+    }
+
+    public void setRunninghubUrl(String runninghubUrl) {
+        this.runninghubUrl = runninghubUrl;
+    }
+
+    public String getRunninghubApiKey() {
+        return runninghubApiKey;
+    }
+
+    public void setRunninghubApiKey(String runninghubApiKey) {
+        this.runninghubApiKey = runninghubApiKey;
+    }
+
+    public Duration getRunninghubTimeout() {
+        return runninghubTimeout;
+    }
+
+    public void setRunninghubTimeout(Duration runninghubTimeout) {
+        this.runninghubTimeout = runninghubTimeout;
+    }
+
+    public Integer getRunninghubRetryCount() {
+        return runninghubRetryCount;
+    }
+
+    public void setRunninghubRetryCount(Integer runninghubRetryCount) {
+        this.runninghubRetryCount = runninghubRetryCount;
+    }
+
+    public String getRunninghubInstanceType() {
+        return runninghubInstanceType;
+    }
+
+    public void setRunninghubInstanceType(String runninghubInstanceType) {
+        this.runninghubInstanceType = runninghubInstanceType;
+    }
+
+    public Duration getRunninghubPollInterval() {
+        return runninghubPollInterval;
+    }
+
+    public void setRunninghubPollInterval(Duration runninghubPollInterval) {
+        this.runninghubPollInterval = runninghubPollInterval;
+    }
+
+    public Integer getRunninghubMaxConcurrency() {
+        return runninghubMaxConcurrency;
+    }
+
+    public void setRunninghubMaxConcurrency(Integer runninghubMaxConcurrency) {
+        this.runninghubMaxConcurrency = runninghubMaxConcurrency;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+        this.requestTimeout = requestTimeout;
+    }
+
+    public Long getMaxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    public void setMaxUploadBytes(Long maxUploadBytes) {
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public ComfyKit getComfyKit() {
+        return comfyKit;
+    }
+
+    public void setComfyKit(ComfyKit comfyKit) {
+        this.comfyKit = comfyKit;
+    }
+
+    public Boolean getAutowiredEnabled() {
+        return autowiredEnabled;
+    }
+
+    public void setAutowiredEnabled(Boolean autowiredEnabled) {
+        this.autowiredEnabled = autowiredEnabled;
+    }
+
+    public Boolean getHealthCheckConsumerEnabled() {
+        return healthCheckConsumerEnabled;
+    }
+
+    public void setHealthCheckConsumerEnabled(Boolean healthCheckConsumerEnabled) {
+        this.healthCheckConsumerEnabled = healthCheckConsumerEnabled;
+    }
+
+    public Boolean getHealthCheckProducerEnabled() {
+        return healthCheckProducerEnabled;
+    }
+
+    public void setHealthCheckProducerEnabled(Boolean healthCheckProducerEnabled) {
+        this.healthCheckProducerEnabled = healthCheckProducerEnabled;
+    }
+
+    public ComfyKitConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(ComfyKitConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}

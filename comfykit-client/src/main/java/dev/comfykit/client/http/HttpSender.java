@@ -1,0 +1,56 @@
+package dev.comfykit.client.http;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Sends HTTP requests on a bounded pool of I/O threads and returns futures.
+ * <p>
+ * Why not {@link HttpClient#sendAsync}: on Java 17 it completes every response on the {@code CompletableFuture}
+ * default executor, which on machines with one or two cores is a new thread per response. Under load that is a
+ * thread created for every answer and an unbounded number alive at once. Sending synchronously on a small fixed
+ * pool bounds both, and the pool size bounds the requests in flight per client.
+ */
+public final class HttpSender {
+
+    private final HttpClient client;
+    private final Executor io;
+
+    /**
+     * @param io a bounded executor whose threads may block for the duration of a request
+     */
+    public HttpSender(HttpClient client, Executor io) {
+        this.client = client;
+        this.io = io;
+    }
+
+    /** The underlying client (for WebSockets, which are asynchronous by nature). */
+    public HttpClient client() {
+        return client;
+    }
+
+    /** Sends a request; the future fails with the request's {@link IOException} (or the interruption). */
+    public <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        CompletableFuture<HttpResponse<T>> response = new CompletableFuture<>();
+        try {
+            io.execute(() -> {
+                try {
+                    response.complete(client.send(request, handler));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    response.completeExceptionally(new IOException("interrupted: the client is closing", e));
+                } catch (Throwable e) {
+                    response.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            response.completeExceptionally(new IOException("the client is closed", e));
+        }
+        return response;
+    }
+}
