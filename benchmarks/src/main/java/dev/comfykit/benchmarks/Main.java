@@ -158,11 +158,15 @@ public final class Main {
         settle(before);
     }
 
+    /**
+     * Runs one scenario for every path and executor, {@code --repeat} times; the repeats are the outer loop, so that
+     * a drift of the machine's load (or of the server's JIT) spreads over all paths alike.
+     */
     private void measure(Scenario scenario, ServerProcess server, int inFlight, int jobMs) throws Exception {
         int executions = options.executions(scenario, inFlight);
-        for (Via via : options.vias) {
-            for (Executor executor : options.executors) {
-                for (int repeat = 1; repeat <= options.repeat; repeat++) {
+        for (int repeat = 1; repeat <= options.repeat; repeat++) {
+            for (Via via : options.vias) {
+                for (Executor executor : options.executors) {
                     RunResult result;
                     int before = sampler.liveThreads();
                     try (Driver driver = driver(via, executor, server.url())) {
@@ -171,7 +175,7 @@ public final class Main {
                         } else {
                             runner.warm(driver, Math.min(RUN_WARMUP, options.warmup), Math.min(inFlight, 50));
                         }
-                        ScenarioRunner.Measured m = runner.measure(driver, executions, inFlight);
+                        ScenarioRunner.Measured m = runner.measure(driver, executions, inFlight, server.process());
                         result = RunResult.of(scenario, via, executor, repeat, server.describe(), jobMs,
                                 baselineThreads, before, m);
                     }

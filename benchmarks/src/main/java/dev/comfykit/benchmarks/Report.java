@@ -52,17 +52,19 @@ final class Report {
     // ---------------------------------------------------------------- tables
 
     static String header() {
-        return String.format(Locale.ROOT, "%-10s %-6s %-9s %6s %6s %5s %8s %8s %8s %8s %9s %7s %6s %7s %7s %6s %5s",
+        return String.format(Locale.ROOT,
+                "%-10s %-6s %-9s %6s %6s %5s %8s %8s %8s %8s %9s %7s %6s %6s %7s %7s %6s %5s %7s %6s",
                 "scenario", "via", "executor", "C", "N", "fail", "p50 ms", "p90 ms", "p99 ms", "max ms", "exec/s",
-                "cpu ms", "cores", "heapMB", "liveMB", "gc ms", "thr");
+                "cpu ms", "cores", "alloc", "heapMB", "liveMB", "gc ms", "thr", "srv ms", "other");
     }
 
     static String row(RunResult r) {
         return String.format(Locale.ROOT,
-                "%-10s %-6s %-9s %6d %6d %5d %8.2f %8.2f %8.2f %8.1f %9.0f %7.3f %6.2f %7.0f %7.0f %6d %5d%s",
+                "%-10s %-6s %-9s %6d %6d %5d %8.2f %8.2f %8.2f %8.1f %9.0f %7.3f %6.2f %6.0f %7.0f %7.0f %6d %5d %7.3f %6.2f%s",
                 lower(r.scenario()), lower(r.via()), lower(r.executor()), r.inFlight(), r.executions(),
                 r.failures(), r.p50(), r.p90(), r.p99(), r.max(), r.throughput(), r.cpuMsPerExecution(), r.cpuCores(),
-                r.peakHeapMb(), r.peakLiveAfterGcMb(), r.gcMs(), r.peakThreads(),
+                r.allocatedKbPerExecution(), r.peakHeapMb(), r.peakLiveAfterGcMb(), r.gcMs(), r.peakThreads(), r.serverCpuMsPerExecution(),
+                r.otherCores(),
                 r.scenario() == Scenario.LATENCY ? String.format(Locale.ROOT, "   added p50 %.1f p90 %.1f ms",
                         r.addedP50(), r.addedP90()) : "");
     }
@@ -72,21 +74,27 @@ final class Report {
         out.println("== Summary (median over " + options.repeat + " run(s); [min..max] when repeated) ==");
         out.println("C = executions in flight; cpu ms = this JVM's CPU time per execution; cores = CPU time / wall"
                 + " time; heapMB = peak used heap; liveMB = largest heap left after a GC; thr = peak live threads"
-                + " (of which " + (runs.isEmpty() ? "?" : runs.get(0).baselineThreads()) + " exist before any client)");
-        out.println(String.format(Locale.ROOT, "%-10s %-6s %-9s %6s %5s %-22s %-22s %-20s %8s %7s %7s %5s",
-                "scenario", "via", "executor", "C", "fail", "p50 ms", "p90 ms", "exec/s", "cpu ms", "heapMB",
-                "liveMB", "thr"));
+                + " (of which " + (runs.isEmpty() ? "?" : runs.get(0).baselineThreads()) + " exist before any client);"
+                + " KB/ex = heap allocated per execution; srv ms = the server's CPU time per execution; other = cores used by"
+                + " other processes meanwhile");
+        out.println(String.format(Locale.ROOT,
+                "%-10s %-6s %-9s %6s %5s %-22s %-22s %-20s %8s %6s %7s %7s %5s %7s %6s",
+                "scenario", "via", "executor", "C", "fail", "p50 ms", "p90 ms", "exec/s", "cpu ms", "KB/ex", "heapMB",
+                "liveMB", "thr", "srv ms", "other"));
         for (List<RunResult> group : groups().values()) {
             RunResult first = group.get(0);
             boolean latency = first.scenario() == Scenario.LATENCY;
-            out.println(String.format(Locale.ROOT, "%-10s %-6s %-9s %6d %5d %-22s %-22s %-20s %8.3f %7.0f %7.0f %5d",
+            out.println(String.format(Locale.ROOT,
+                    "%-10s %-6s %-9s %6d %5d %-22s %-22s %-20s %8.3f %6.0f %7.0f %7.0f %5d %7.3f %6.2f",
                     lower(first.scenario()), lower(first.via()), lower(first.executor()), first.inFlight(),
                     group.stream().mapToInt(RunResult::failures).sum(),
                     spread(group, latency ? RunResult::addedP50 : RunResult::p50, 2) + (latency ? "+" : ""),
                     spread(group, latency ? RunResult::addedP90 : RunResult::p90, 2) + (latency ? "+" : ""),
                     spread(group, RunResult::throughput, 0),
-                    median(group, RunResult::cpuMsPerExecution), max(group, RunResult::peakHeapMb),
-                    max(group, RunResult::peakLiveAfterGcMb), (int) max(group, RunResult::peakThreads)));
+                    median(group, RunResult::cpuMsPerExecution), median(group, RunResult::allocatedKbPerExecution),
+                    max(group, RunResult::peakHeapMb),
+                    max(group, RunResult::peakLiveAfterGcMb), (int) max(group, RunResult::peakThreads),
+                    median(group, RunResult::serverCpuMsPerExecution), median(group, RunResult::otherCores)));
         }
         if (runs.stream().anyMatch(r -> r.scenario() == Scenario.LATENCY)) {
             out.println("(latency rows: p50/p90 marked + are the latency ADDED to the " + options.promptDelayMs
@@ -328,6 +336,9 @@ final class Report {
             n.put("wallSeconds", r.wallSeconds());
             n.put("cpuMsPerExecution", r.cpuMsPerExecution());
             n.put("cpuCores", r.cpuCores());
+            n.put("serverCpuMsPerExecution", r.serverCpuMsPerExecution());
+            n.put("allocatedKbPerExecution", r.allocatedKbPerExecution());
+            n.put("otherProcessesCores", r.otherCores());
             n.put("peakHeapMb", r.peakHeapMb());
             n.put("peakLiveAfterGcMb", r.peakLiveAfterGcMb());
             n.put("maxHeapMb", r.maxHeapMb());
@@ -358,6 +369,9 @@ final class Report {
             }
             stat(n, "throughputPerSecond", group, RunResult::throughput);
             stat(n, "cpuMsPerExecution", group, RunResult::cpuMsPerExecution);
+            stat(n, "serverCpuMsPerExecution", group, RunResult::serverCpuMsPerExecution);
+            stat(n, "allocatedKbPerExecution", group, RunResult::allocatedKbPerExecution);
+            stat(n, "otherProcessesCores", group, RunResult::otherCores);
             stat(n, "peakHeapMb", group, RunResult::peakHeapMb);
             stat(n, "peakLiveAfterGcMb", group, RunResult::peakLiveAfterGcMb);
             stat(n, "peakThreads", group, RunResult::peakThreads);

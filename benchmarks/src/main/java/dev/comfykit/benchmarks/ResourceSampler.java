@@ -29,6 +29,8 @@ final class ResourceSampler implements AutoCloseable {
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.ThreadMXBean allocation =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final OperatingSystemMXBean os =
             (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
@@ -124,7 +126,20 @@ final class ResourceSampler implements AutoCloseable {
         long used = memory.getHeapMemoryUsage().getUsed();
         peakUsed.set(used);
         peakLiveAfterGc.set(0);
-        return new Window(os.getProcessCpuTime(), gcCount(), gcMillis(), threads.getThreadCount());
+        return new Window(os.getProcessCpuTime(), gcCount(), gcMillis(), threads.getThreadCount(), allocatedByThread());
+    }
+
+    /** Bytes allocated so far by each live thread. */
+    private java.util.Map<Long, Long> allocatedByThread() {
+        long[] ids = threads.getAllThreadIds();
+        long[] bytes = allocation.getThreadAllocatedBytes(ids);
+        java.util.Map<Long, Long> map = new java.util.HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (bytes[i] >= 0) {
+                map.put(ids[i], bytes[i]);
+            }
+        }
+        return map;
     }
 
     private long gcCount() {
@@ -144,8 +159,13 @@ final class ResourceSampler implements AutoCloseable {
     }
 
     /** The figures of one window. */
+    /**
+     * @param allocatedBytes bytes allocated during the window by the threads alive at its end (threads that ended
+     *                       meanwhile are not counted)
+     */
     record Usage(long cpuNanos, long peakHeapBytes, long peakLiveAfterGcBytes, long gcCount, long gcMillis,
-                 int threadsAtStart, int peakThreads, String peakThreadNames, long maxHeapBytes) {
+                 int threadsAtStart, int peakThreads, String peakThreadNames, long maxHeapBytes,
+                 long allocatedBytes) {
     }
 
     final class Window {
@@ -153,19 +173,25 @@ final class ResourceSampler implements AutoCloseable {
         private final long gc0;
         private final long gcMs0;
         private final int threads0;
+        private final java.util.Map<Long, Long> allocated0;
 
-        Window(long cpu0, long gc0, long gcMs0, int threads0) {
+        Window(long cpu0, long gc0, long gcMs0, int threads0, java.util.Map<Long, Long> allocated0) {
             this.cpu0 = cpu0;
             this.gc0 = gc0;
             this.gcMs0 = gcMs0;
             this.threads0 = threads0;
+            this.allocated0 = allocated0;
         }
 
         Usage stop() {
             long cpu = os.getProcessCpuTime() - cpu0;
+            long allocated = 0;
+            for (java.util.Map.Entry<Long, Long> thread : allocatedByThread().entrySet()) {
+                allocated += thread.getValue() - allocated0.getOrDefault(thread.getKey(), 0L);
+            }
             peakUsed.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
             return new Usage(cpu, peakUsed.get(), peakLiveAfterGc.get(), gcCount() - gc0, gcMillis() - gcMs0,
-                    threads0, threads.getPeakThreadCount(), peakNames, memory.getHeapMemoryUsage().getMax());
+                    threads0, threads.getPeakThreadCount(), peakNames, memory.getHeapMemoryUsage().getMax(), allocated);
         }
     }
 

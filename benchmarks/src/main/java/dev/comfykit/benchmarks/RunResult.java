@@ -14,6 +14,9 @@ import java.util.List;
  * @param threadsBeforeClient  live threads just before this run's client was created (baseline plus e.g. the
  *                             JDK's process reaper of each emulator process)
  * @param peakThreadNames      what the live threads were when their number last rose to its peak
+ * @param serverCpuMsPerExecution the server process's CPU time per execution (NaN when it is not a child process)
+ * @param otherCores           cores that other processes kept busy during the run (load from outside the benchmark)
+ * @param allocatedKbPerExecution heap allocated per execution in this JVM (by the threads alive at the end)
  */
 record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, int repeat, String server,
                  int executions, int failures, List<String> failureSamples,
@@ -21,7 +24,8 @@ record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, in
                  double throughput, double wallSeconds, double cpuMsPerExecution, double cpuCores,
                  double peakHeapMb, double peakLiveAfterGcMb, double maxHeapMb, long gcCount, long gcMs,
                  int threadsBeforeClient, int threadsAtStart, int peakThreads, String peakThreadNames,
-                 int baselineThreads, int jobMs) {
+                 int baselineThreads, int jobMs, double serverCpuMsPerExecution, double otherCores,
+                 double allocatedKbPerExecution) {
 
     static RunResult of(Scenario scenario, Via via, Executor executor, int repeat, String server, int jobMs,
                         int baselineThreads, int threadsBeforeClient, ScenarioRunner.Measured m) {
@@ -35,7 +39,17 @@ record RunResult(Scenario scenario, Via via, Executor executor, int inFlight, in
                 u.cpuNanos() / 1e6 / completed, m.wallNanos() == 0 ? 0 : (double) u.cpuNanos() / m.wallNanos(),
                 u.peakHeapBytes() / mb, u.peakLiveAfterGcBytes() / mb, u.maxHeapBytes() / mb, u.gcCount(),
                 u.gcMillis(), threadsBeforeClient, u.threadsAtStart(), u.peakThreads(), u.peakThreadNames(),
-                baselineThreads, jobMs);
+                baselineThreads, jobMs, m.serverCpuNanos() < 0 ? Double.NaN : m.serverCpuNanos() / 1e6 / completed,
+                otherCores(m), u.allocatedBytes() / 1024.0 / completed);
+    }
+
+    /** Cores busy with neither this JVM nor the server (other processes on the shared machine), NaN if unknown. */
+    private static double otherCores(ScenarioRunner.Measured m) {
+        if (m.machineBusyNanos() < 0 || m.wallNanos() <= 0) {
+            return Double.NaN;
+        }
+        long others = m.machineBusyNanos() - m.usage().cpuNanos() - Math.max(0, m.serverCpuNanos());
+        return Math.max(0, others) / (double) m.wallNanos();
     }
 
     /** Latency added to the job (latency scenario): the percentile minus the job length. */

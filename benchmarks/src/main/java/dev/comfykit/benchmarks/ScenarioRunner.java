@@ -3,6 +3,7 @@ package dev.comfykit.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ final class ScenarioRunner {
 
     /** The measured figures of one run. */
     record Measured(int executions, int inFlight, int failures, List<String> failureSamples,
-                    LatencyRecorder.Snapshot latencies, long wallNanos, ResourceSampler.Usage usage) {
+                    LatencyRecorder.Snapshot latencies, long wallNanos, ResourceSampler.Usage usage,
+                    long machineBusyNanos, long serverCpuNanos) {
 
         double throughput() {
             return wallNanos == 0 ? 0 : latencies.count() / (wallNanos / 1e9);
@@ -46,16 +48,24 @@ final class ScenarioRunner {
         return go(driver, executions, inFlight, new LatencyRecorder(executions), new ArrayList<>()).failures;
     }
 
-    Measured measure(Driver driver, int executions, int inFlight) throws InterruptedException {
+    Measured measure(Driver driver, int executions, int inFlight, Optional<ProcessHandle> server)
+            throws InterruptedException {
         LatencyRecorder latencies = new LatencyRecorder(executions);
         List<String> samples = new ArrayList<>();
         System.gc();
         ResourceSampler.Window window = sampler.start();
+        MachineLoad.Reading load0 = MachineLoad.read(server);
         long started = System.nanoTime();
         Outcome outcome = go(driver, executions, inFlight, latencies, samples);
         long wall = outcome.lastCompletion - started;
         ResourceSampler.Usage usage = window.stop();
-        return new Measured(executions, inFlight, outcome.failures, samples, latencies.snapshot(), wall, usage);
+        MachineLoad.Reading load1 = MachineLoad.read(server);
+        long busy = load0.machineBusyNanos() < 0 || load1.machineBusyNanos() < 0 ? -1
+                : load1.machineBusyNanos() - load0.machineBusyNanos();
+        long serverCpu = load0.serverCpuNanos() < 0 || load1.serverCpuNanos() < 0 ? -1
+                : load1.serverCpuNanos() - load0.serverCpuNanos();
+        return new Measured(executions, inFlight, outcome.failures, samples, latencies.snapshot(), wall, usage, busy,
+                serverCpu);
     }
 
     private record Outcome(int failures, long lastCompletion) {

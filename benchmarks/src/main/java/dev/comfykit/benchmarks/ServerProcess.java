@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,11 @@ abstract class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
     abstract String url();
+
+    /** The server's process when it runs apart from this JVM (for its CPU time). */
+    Optional<ProcessHandle> process() {
+        return Optional.empty();
+    }
 
     /** What the report says about the server. */
     abstract String describe();
@@ -108,6 +114,11 @@ abstract class ServerProcess implements AutoCloseable {
             @Override
             String url() {
                 return found;
+            }
+
+            @Override
+            Optional<ProcessHandle> process() {
+                return Optional.of(process.toHandle());
             }
 
             @Override
