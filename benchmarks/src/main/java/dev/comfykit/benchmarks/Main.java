@@ -142,7 +142,7 @@ public final class Main {
      * server with a per-prompt delay is warmed with many prompts at once (it runs them in parallel).
      */
     private void warmServer(ServerProcess server, int parallelism, int promptDelayMs) throws Exception {
-        int executions = promptDelayMs == 0 ? options.warmup : Math.min(options.warmup, 1000);
+        int executions = promptDelayMs == 0 ? options.warmup : Math.min(options.warmup, 2000);
         if (executions <= 0) {
             return;
         }

@@ -28,7 +28,8 @@ final class Options {
             "  --concurrency LIST    in-flight levels of the throughput scenario (default 100,500,10000)",
             "  --parallelism P       prompts the emulator runs at once in the throughput scenario (default 64)",
             "  --prompt-delay MS     the job length of the latency scenario (default 500)",
-            "  --warmup N            JIT warm-up executions per executor and path before measuring (default 2000)",
+            "  --warmup N            JIT warm-up executions per executor and path, and of every emulator process",
+            "                        (default 20000; at most 2000 for the emulator with a prompt delay)",
             "  --repeat R            runs of every measurement, each with a fresh client (default 1)",
             "  --url URL             an external ComfyUI-protocol server instead of the emulator; the latency",
             "                        scenario then assumes its jobs take --prompt-delay",
@@ -53,7 +54,7 @@ final class Options {
     List<Integer> concurrency = List.of(100, 500, 10_000);
     int parallelism = 64;
     int promptDelayMs = 500;
-    int warmup = 2000;
+    int warmup = 20_000;
     int repeat = 1;
     String url;
     boolean inProcessEmulator;
