@@ -1,0 +1,199 @@
+package dev.comfykit.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The command line options of the harness. */
+final class Options {
+
+    static final String USAGE = String.join("\n",
+            "Usage: java -Xmx512m -jar benchmarks/target/comfykit-benchmarks.jar [options]",
+            "",
+            "Runs a small DSL workflow (zero-time nodes, a different param every execution) N times with C in flight",
+            "through the ComfyKit client and/or a Camel route (direct: -> comfykit:), with either executor, and",
+            "reports latency percentiles, throughput, failures, client CPU per execution, peak heap and peak threads.",
+            "By default the ComfyUI emulator runs as a SEPARATE process, so the figures are the client's alone.",
+            "",
+            "Options:",
+            "  --scenario LIST       sequential, throughput, latency or all (comma-separated; default all)",
+            "  --executor X          http, websocket or both (default both)",
+            "  --via X               client, camel or both (default both)",
+            "  --n N                 measured executions per run (default: sequential 2000, throughput",
+            "                        max(10000, 2 x C), latency 20)",
+            "  --concurrency LIST    in-flight levels of the throughput scenario (default 100,500,10000)",
+            "  --parallelism P       prompts the emulator runs at once in the throughput scenario (default 64)",
+            "  --prompt-delay MS     the job length of the latency scenario (default 500)",
+            "  --warmup N            JIT warm-up executions per executor and path, and of every emulator process",
+            "                        (default 20000; at most 2000 for the emulator with a prompt delay)",
+            "  --repeat R            runs of every measurement, each with a fresh client (default 1)",
+            "  --url URL             an external ComfyUI-protocol server instead of the emulator; the latency",
+            "                        scenario then assumes its jobs take --prompt-delay",
+            "  --in-process-emulator run the emulator inside this JVM (figures then include the server)",
+            "  --timeout DURATION    the client's overall execution timeout (default 10m; e.g. 90s, 10m)",
+            "  --workflow W          the workflow (default classpath:bench/text.json; params text, suffix)",
+            "  --json FILE           also write the results as JSON",
+            "  --emulator-jvm-args A extra JVM arguments of the emulator process (space-separated)",
+            "  --settle S            seconds to wait after a run for its client's threads to end (default 5)",
+            "  --help                this text");
+
+    enum Scenario { SEQUENTIAL, THROUGHPUT, LATENCY }
+
+    enum Via { CLIENT, CAMEL }
+
+    enum Executor { HTTP, WEBSOCKET }
+
+    Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+    List<Executor> executors = List.of(Executor.HTTP, Executor.WEBSOCKET);
+    List<Via> vias = List.of(Via.CLIENT, Via.CAMEL);
+    Integer n;
+    List<Integer> concurrency = List.of(100, 500, 10_000);
+    int parallelism = 64;
+    int promptDelayMs = 500;
+    int warmup = 20_000;
+    int repeat = 1;
+    String url;
+    boolean inProcessEmulator;
+    Duration timeout = Duration.ofMinutes(10);
+    String workflow = "classpath:bench/text.json";
+    Path json;
+    List<String> emulatorJvmArgs = List.of();
+    int settleSeconds = 5;
+    boolean help;
+
+    static Options parse(String... args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg;
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            }
+            if (name.equals("--help") || name.equals("-h")) {
+                o.help = true;
+                continue;
+            }
+            if (name.equals("--in-process-emulator")) {
+                o.inProcessEmulator = true;
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                value = args[++i];
+            }
+            switch (name) {
+                case "--scenario" -> o.scenarios = scenarios(value);
+                case "--executor" -> o.executors = both(value, Executor.class, Executor.values());
+                case "--via" -> o.vias = both(value, Via.class, Via.values());
+                case "--n" -> o.n = number(name, value, 1);
+                case "--concurrency" -> {
+                    List<Integer> levels = new ArrayList<>();
+                    for (String level : value.split(",")) {
+                        levels.add(number(name, level, 1));
+                    }
+                    o.concurrency = List.copyOf(levels);
+                }
+                case "--parallelism" -> o.parallelism = number(name, value, 1);
+                case "--prompt-delay" -> o.promptDelayMs = number(name, value, 0);
+                case "--warmup" -> o.warmup = number(name, value, 0);
+                case "--repeat" -> o.repeat = number(name, value, 1);
+                case "--url" -> o.url = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+                case "--timeout" -> o.timeout = duration(name, value);
+                case "--workflow" -> o.workflow = value;
+                case "--settle" -> o.settleSeconds = number(name, value, 0);
+                case "--json" -> o.json = Path.of(value);
+                case "--emulator-jvm-args" -> o.emulatorJvmArgs = value.isBlank() ? List.of()
+                        : List.of(value.trim().split("\\s+"));
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (o.url != null && o.inProcessEmulator) {
+            throw new IllegalArgumentException("--url and --in-process-emulator exclude each other");
+        }
+        return o;
+    }
+
+    /** The measured executions of one run. */
+    int executions(Scenario scenario, int inFlight) {
+        if (n != null) {
+            return n;
+        }
+        return switch (scenario) {
+            case SEQUENTIAL -> 2000;
+            case THROUGHPUT -> Math.max(10_000, 2 * inFlight);
+            case LATENCY -> 20;
+        };
+    }
+
+    private static Set<Scenario> scenarios(String value) {
+        Set<Scenario> set = EnumSet.noneOf(Scenario.class);
+        for (String s : value.split(",")) {
+            String name = s.trim().toUpperCase(Locale.ROOT);
+            if (name.equals("ALL")) {
+                set.addAll(EnumSet.allOf(Scenario.class));
+            } else {
+                try {
+                    set.add(Scenario.valueOf(name));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency or all: " + s);
+                }
+            }
+        }
+        return set;
+    }
+
+    private static <E extends Enum<E>> List<E> both(String value, Class<E> type, E[] all) {
+        String name = value.trim().toUpperCase(Locale.ROOT);
+        if (name.equals("BOTH") || name.equals("ALL")) {
+            return List.of(all);
+        }
+        try {
+            return List.of(Enum.valueOf(type, name));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown value " + value + "; expected one of "
+                    + java.util.Arrays.toString(all).toLowerCase(Locale.ROOT) + " or both");
+        }
+    }
+
+    private static int number(String name, String value, int min) {
+        try {
+            int n = Integer.parseInt(value.trim().replace("_", ""));
+            if (n < min) {
+                throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a whole number: " + value);
+        }
+    }
+
+    static Duration duration(String name, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+            }
+            if (v.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            if (v.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            if (v.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+            }
+            return Duration.ofMillis(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a duration such as 500ms, 90s or 10m: " + value);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.comfykit.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs every scenario, path and executor with tiny numbers against the emulator in this JVM: the harness works end to
+ * end and writes its JSON. No figure is asserted (timings belong to the harness's report, not to a unit test).
+ */
+class HarnessSmokeTest {
+
+    @Test
+    void runsEveryScenarioAndWritesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Options options = Options.parse("--in-process-emulator", "--scenario", "all", "--executor", "both", "--via",
+                "both", "--n", "4", "--concurrency", "3", "--warmup", "3", "--prompt-delay", "10", "--timeout", "30s", "--settle", "0",
+                "--json", json.toString());
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+        Report report = new Main(options, new PrintStream(text, true, StandardCharsets.UTF_8)).run();
+
+        assertThat(report.runs()).hasSize(3 * 2 * 2);
+        assertThat(report.runs()).allSatisfy(run -> {
+            assertThat(run.failures()).as(run.key() + " " + run.failureSamples()).isZero();
+            assertThat(run.executions()).isEqualTo(4);
+        });
+        JsonNode written = new ObjectMapper().readTree(json.toFile());
+        assertThat(written.path("runs")).hasSize(12);
+        assertThat(written.path("summary")).hasSize(12);
+        assertThat(written.path("targets").size()).isPositive();
+        assertThat(written.path("machine").path("cores").asInt()).isPositive();
+        assertThat(text.toString(StandardCharsets.UTF_8)).contains("== Targets ==");
+    }
+
+    @Test
+    void parsesOptions() {
+        Options o = Options.parse("--scenario", "sequential,latency", "--executor=websocket", "--via", "camel",
+                "--concurrency", "100,500", "--timeout", "90s", "--n", "1_000");
+        assertThat(o.scenarios).containsExactlyInAnyOrder(Options.Scenario.SEQUENTIAL, Options.Scenario.LATENCY);
+        assertThat(o.executors).containsExactly(Options.Executor.WEBSOCKET);
+        assertThat(o.vias).containsExactly(Options.Via.CAMEL);
+        assertThat(o.concurrency).containsExactly(100, 500);
+        assertThat(o.timeout).hasSeconds(90);
+        assertThat(o.executions(Options.Scenario.THROUGHPUT, 500)).isEqualTo(1000);
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        LatencyRecorder recorder = new LatencyRecorder(10);
+        for (int i = 10; i >= 1; i--) {
+            recorder.record(i * 1_000_000L);
+        }
+        LatencyRecorder.Snapshot s = recorder.snapshot();
+        assertThat(s.percentileMillis(50)).isEqualTo(5.0);
+        assertThat(s.percentileMillis(90)).isEqualTo(9.0);
+        assertThat(s.percentileMillis(99)).isEqualTo(10.0);
+        assertThat(s.minMillis()).isEqualTo(1.0);
+    }
+}
