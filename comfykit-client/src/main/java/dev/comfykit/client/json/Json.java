@@ -1,5 +1,6 @@
 package dev.comfykit.client.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,7 +27,14 @@ public final class Json {
     }
 
     private static ObjectMapper createMapper() {
-        ObjectMapper mapper = new ObjectMapper();
+        // No canonicalization of field names: ComfyUI uses prompt ids as field names ({"<prompt id>": {...}} from
+        // GET /history/{id}). Jackson adds every new name to its shared symbol table, and a parser first copies the
+        // whole table (int[] hash area and String[] names) before adding to it: with a new prompt id per answer that
+        // was about 3/4 of the client's allocation (benchmarks/notes/FINDINGS.md).
+        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+                .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+                .build());
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(200_000_000)
                 .build());
