@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -20,6 +22,8 @@ public final class HttpSender {
 
     private final HttpClient client;
     private final Executor io;
+    private final Queue<Runnable> reads = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> writes = new ConcurrentLinkedQueue<>();
 
     /**
      * @param io a bounded executor whose threads may block for the duration of a request
@@ -34,23 +38,43 @@ public final class HttpSender {
         return client;
     }
 
-    /** Sends a request; the future fails with the request's {@link IOException} (or the interruption). */
+    /**
+     * Sends a request; the future fails with the request's {@link IOException} (or the interruption).
+     * <p>
+     * Reads ({@code GET}: history, queue, files) go before writes ({@code POST}: new prompts, uploads) when requests
+     * wait for an I/O thread: when an application submits faster than the server runs prompts, thousands of
+     * submissions wait here, and a history read queued behind them could come after the server has dropped the entry
+     * (ComfyUI keeps the last 10,000), which loses the result.
+     */
     public <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         CompletableFuture<HttpResponse<T>> response = new CompletableFuture<>();
+        Runnable job = () -> {
+            try {
+                response.complete(client.send(request, handler));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                response.completeExceptionally(new IOException("interrupted: the client is closing", e));
+            } catch (Throwable e) {
+                response.completeExceptionally(e);
+            }
+        };
+        (request.method().equals("GET") ? reads : writes).add(job);
         try {
-            io.execute(() -> {
-                try {
-                    response.complete(client.send(request, handler));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    response.completeExceptionally(new IOException("interrupted: the client is closing", e));
-                } catch (Throwable e) {
-                    response.completeExceptionally(e);
-                }
-            });
+            io.execute(this::runNext);
         } catch (RejectedExecutionException e) {
             response.completeExceptionally(new IOException("the client is closed", e));
         }
         return response;
+    }
+
+    /** Runs one waiting request, a read if any: every send schedules exactly one of these. */
+    private void runNext() {
+        Runnable job = reads.poll();
+        if (job == null) {
+            job = writes.poll();
+        }
+        if (job != null) {
+            job.run();
+        }
     }
 }

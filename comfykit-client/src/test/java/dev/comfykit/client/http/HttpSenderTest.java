@@ -1,0 +1,79 @@
+package dev.comfykit.client.http;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Requests waiting for an I/O thread: reads first, so that a result is read before the server forgets it, even
+ * behind thousands of waiting submissions.
+ */
+class HttpSenderTest {
+
+    @RegisterExtension
+    static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    /** An I/O "pool" whose tasks the test runs by hand, one at a time. */
+    private final Queue<Runnable> pool = new ArrayDeque<>();
+    private final HttpSender sender = new HttpSender(HttpClient.newHttpClient(), pool::add);
+
+    private CompletableFuture<HttpResponse<String>> send(String method, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        return sender.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void waitingReadsGoBeforeWaitingWrites() {
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        List<CompletableFuture<HttpResponse<String>>> responses = List.of(send("POST", "/prompt?n=1"),
+                send("POST", "/prompt?n=2"), send("GET", "/history/a"), send("POST", "/prompt?n=3"),
+                send("GET", "/history/b"));
+
+        assertThat(pool).hasSize(5);
+        while (!pool.isEmpty()) {
+            pool.poll().run();
+        }
+
+        assertThat(responses).allSatisfy(r -> assertThat(r.join().statusCode()).isEqualTo(200));
+        assertThat(server.getAllServeEvents().stream().map(e -> e.getRequest())
+                .sorted(Comparator.comparing(LoggedRequest::getLoggedDate))
+                .map(LoggedRequest::getUrl))
+                .containsExactly("/history/a", "/history/b", "/prompt?n=1", "/prompt?n=2", "/prompt?n=3");
+    }
+
+    @Test
+    void aClosedPoolFailsTheRequestWithAnIoException() {
+        HttpSender closed = new HttpSender(HttpClient.newHttpClient(), task -> {
+            throw new RejectedExecutionException("shut down");
+        });
+
+        CompletableFuture<HttpResponse<String>> response = closed.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/queue")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response).failsWithin(java.time.Duration.ofSeconds(1)).withThrowableThat()
+                .havingCause().isInstanceOf(IOException.class).withMessageContaining("closed");
+    }
+}
