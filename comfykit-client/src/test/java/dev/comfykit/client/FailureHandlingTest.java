@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -173,6 +174,18 @@ class FailureHandlingTest {
         assertThat(ComfyUiStubs.json(server.findAll(postRequestedFor(urlEqualTo("/queue"))).get(0))
                 .get("delete").get(0).asText()).isEqualTo(promptId);
         assertThat(comfy.requests("/interrupt")).as("never interrupt someone else's prompt").isEmpty();
+    }
+
+    @Test
+    void aTimeoutWhileTheServerFailsEveryReadSaysSinceWhenAndWhy() {
+        comfy.acceptPrompts().acceptActions();
+        server.stubFor(get(urlPathMatching("/history/.+")).willReturn(aResponse().withStatus(502)));
+        server.stubFor(get("/queue").willReturn(aResponse().withStatus(502)));
+
+        ExecuteResult result = run(kit(builder().timeout(Duration.ofSeconds(1)))).join();
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(result.getMsg()).contains("The server has been failing for", "502");
     }
 
     @Test

@@ -11,9 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -23,6 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The HTTP contract of the HTTP executor, checked request by request against the captured protocol.
@@ -87,13 +91,36 @@ class HttpExecutorContractTest {
     }
 
     @Test
-    void pollsTheSharedQueueThenReadsTheHistoryOfTheFinishedPrompt() {
+    void withFewPromptsWaitingReadsTheHistoryOfEachDirectly() {
         comfy.acceptPrompts().emptyQueue().history(ComfyUiStubs.IMAGE_ENTRY);
 
         ExecuteResult result = kit.execute("classpath:workflows/simple.json", Map.of("prefix", "x")).join();
 
-        assertThat(server.findAll(getRequestedFor(urlEqualTo("/queue")))).isNotEmpty();
+        // finished at the first poll: one history read, no queue read before it
         assertThat(server.findAll(getRequestedFor(urlEqualTo("/history/" + result.getPromptId())))).hasSize(1);
+        assertThat(server.findAll(getRequestedFor(urlEqualTo("/queue")))).isEmpty();
+    }
+
+    @Test
+    void withManyPromptsWaitingOneQueueReadARoundTellsWhichToLookUp() throws Exception {
+        comfy.acceptPrompts().noHistory();
+        List<CompletableFuture<ExecuteResult>> executions = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            executions.add(kit.execute("classpath:workflows/simple.json", Map.of("prefix", "x" + i)));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> comfy.submittedPrompts().size() == 12);
+        List<String> ids = comfy.submittedPrompts().stream().map(p -> p.get("prompt_id").asText()).toList();
+        comfy.queue(ids.subList(0, 1), ids.subList(1, 12));
+        server.resetRequests();
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> server.findAll(getRequestedFor(urlEqualTo("/queue"))).size() >= 3);
+
+        assertThat(server.findAll(getRequestedFor(urlPathMatching("/history/.+"))))
+                .as("all twelve are queued: no history is read").isEmpty();
+
+        comfy.emptyQueue().history(ComfyUiStubs.IMAGE_ENTRY);
+        assertThat(executions).allSatisfy(e -> assertThat(e.get(5, TimeUnit.SECONDS).getStatus())
+                .isEqualTo("completed"));
     }
 
     @Test
@@ -108,7 +135,8 @@ class HttpExecutorContractTest {
         comfy.emptyQueue().history(ComfyUiStubs.IMAGE_ENTRY);
 
         assertThat(execution.join().getStatus()).isEqualTo("completed");
-        int polls = server.findAll(getRequestedFor(urlEqualTo("/queue"))).size();
+        // one prompt waiting: its history is polled directly
+        int polls = server.findAll(getRequestedFor(urlEqualTo("/history/" + promptId))).size();
         // a fixed one-second poll would make 1 or 2 requests; a busy loop thousands
         assertThat(polls).isBetween(8, 200);
     }

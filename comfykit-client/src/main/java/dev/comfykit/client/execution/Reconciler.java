@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 
 /**
- * Finds out how the server sees a set of waiting prompts with one {@code GET /queue}, then reads the history of
- * each prompt that left the queue: a history entry completes the prompt; a prompt that stays absent from both the
+ * Finds out how the server sees a set of waiting prompts. Many prompts: one {@code GET /queue}, then the history of
+ * each prompt that left the queue. A few (at most {@value #DIRECT}): the history of each directly, and the queue
+ * only for those without an entry. A history entry completes the prompt; a prompt that stays absent from both the
  * queue and the history for the grace period is reported lost (the server restarted or the history was cleared).
  * <p>
  * The same mechanism serves the HTTP executor (as its polling) and the WebSocket executor (as its safety net for
@@ -25,9 +27,15 @@ final class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
+    /** Up to this many waiting prompts, their history is read directly, without reading the queue first. */
+    private static final int DIRECT = 8;
+    /** In that mode, how often the queue is read to tell a queued or running prompt from a lost one. */
+    private static final long QUEUE_CHECK_NANOS = 500_000_000L;
+
     private final ComfyUiApi api;
     private final long lostGraceNanos;
     private final LongSupplier clock;
+    private volatile long lastQueueCheck;
 
     Reconciler(ComfyUiApi api, Duration lostGrace, LongSupplier clock) {
         this.api = api;
@@ -45,16 +53,23 @@ final class Reconciler {
         UNKNOWN
     }
 
-    /** Reads the history of one prompt and completes it when the entry exists. */
+    /** Reads the history of one prompt and completes it when the entry exists; a failed request is UNKNOWN. */
     CompletableFuture<Lookup> fetchHistory(PendingPrompt prompt) {
+        return lookUp(prompt).exceptionally(error -> {
+            LOG.debug("[{}] reading the history failed, will retry: {}", prompt.promptId(), error.toString());
+            return Lookup.UNKNOWN;
+        });
+    }
+
+    /** As {@link #fetchHistory}, but the future fails when the request fails. */
+    private CompletableFuture<Lookup> lookUp(PendingPrompt prompt) {
         if (prompt.isDone() || !prompt.tryStartFetch()) {
             return CompletableFuture.completedFuture(Lookup.UNKNOWN);
         }
         return api.history(prompt.promptId()).handle((entry, error) -> {
             prompt.endFetch();
             if (error != null) {
-                LOG.debug("[{}] reading the history failed, will retry: {}", prompt.promptId(), error.toString());
-                return Lookup.UNKNOWN;
+                throw error instanceof CompletionException completion ? completion : new CompletionException(error);
             }
             if (entry == null) {
                 return Lookup.ABSENT;
@@ -73,7 +88,46 @@ final class Reconciler {
         if (prompts.isEmpty()) {
             return CompletableFuture.completedFuture(false);
         }
+        if (prompts.size() <= DIRECT) {
+            return direct(prompts);
+        }
+        lastQueueCheck = clock.getAsLong();
         return api.queue().thenCompose(queue -> checkAbsent(prompts, queue));
+    }
+
+    /**
+     * Few prompts: one {@code GET /history/{id}} each says whether it finished, without the {@code GET /queue} round
+     * trip before it (on a short job that round trip is a large share of the latency the client adds). The queue is
+     * read (at most twice a second) only for prompts without a history entry, to tell a prompt that is still queued
+     * or running from one the server lost. The round fails, as with the queue, when a history read fails.
+     */
+    private CompletableFuture<Boolean> direct(List<PendingPrompt> prompts) {
+        List<PendingPrompt> waiting = new ArrayList<>();
+        List<CompletableFuture<Lookup>> lookups = new ArrayList<>();
+        for (PendingPrompt prompt : prompts) {
+            if (!prompt.isDone()) {
+                waiting.add(prompt);
+                lookups.add(lookUp(prompt));
+            }
+        }
+        return CompletableFuture.allOf(lookups.toArray(new CompletableFuture[0])).thenCompose(v -> {
+            boolean found = false;
+            List<PendingPrompt> absent = new ArrayList<>();
+            for (int i = 0; i < waiting.size(); i++) {
+                Lookup lookup = lookups.get(i).join();
+                found |= lookup == Lookup.FOUND;
+                if (lookup == Lookup.ABSENT && !waiting.get(i).isDone()) {
+                    absent.add(waiting.get(i));
+                }
+            }
+            long now = clock.getAsLong();
+            if (absent.isEmpty() || now - lastQueueCheck < QUEUE_CHECK_NANOS) {
+                return CompletableFuture.completedFuture(found);
+            }
+            lastQueueCheck = now;
+            boolean foundBefore = found;
+            return api.queue().thenCompose(queue -> checkAbsent(absent, queue)).thenApply(f -> f || foundBefore);
+        });
     }
 
     private CompletableFuture<Boolean> checkAbsent(List<PendingPrompt> prompts, QueueSnapshot queue) {
