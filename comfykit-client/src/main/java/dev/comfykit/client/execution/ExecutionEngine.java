@@ -1,5 +1,6 @@
 package dev.comfykit.client.execution;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitException;
 import dev.comfykit.client.ErrorKind;
@@ -34,8 +35,9 @@ import java.util.function.Supplier;
  * Every execution registers its client-chosen prompt id before submitting, so a completion that is signalled before
  * the submit answer arrives is not lost. Completion is then found by whichever comes first: the shared WebSocket's
  * {@code executing(node=null)} event (WebSocket executor) or a {@link Reconciler} round of the {@link ReconcileLoop}
- * (the HTTP executor's polling, and the WebSocket executor's safety net). The result is always read from
- * {@code /history/{id}}. The overall timeout ends the execution with a failed result and cancels the prompt on the
+ * (the HTTP executor's polling, and the WebSocket executor's safety net). The result is the prompt's history
+ * entry: read from {@code /history/{id}}, or, when the WebSocket delivered all of the prompt's events, assembled from
+ * them ({@link EventHistory}), which saves a round trip. The overall timeout ends the execution with a failed result and cancels the prompt on the
  * server; a prompt the server forgot is reported lost.
  */
 public final class ExecutionEngine implements AutoCloseable {
@@ -334,27 +336,44 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void onEvent(ComfyUiEvent event) {
-        if (!event.isPromptFinished()) {
+        String promptId = event.promptId();
+        PendingPrompt pending = promptId == null ? null : registry.get(promptId);
+        if (pending == null || pending.isDone()) {
             return;
         }
-        PendingPrompt pending = registry.get(event.promptId());
-        if (pending != null) {
-            reconciler.fetchHistory(pending).thenAccept(lookup -> {
-                if (lookup != Reconciler.Lookup.FOUND && !pending.isDone()) {
-                    loop.wake();
-                }
-            });
+        if (!event.isPromptFinished()) {
+            if (pending.eventsExpected()) {
+                pending.collect(event);
+            }
+            return;
         }
+        JsonNode entry = pending.eventsExpected() ? pending.entryFromEvents() : null;
+        if (entry != null) {
+            pending.outcome().complete(PromptOutcome.finished(entry));
+            return;
+        }
+        reconciler.fetchHistory(pending).thenAccept(lookup -> {
+            if (lookup != Reconciler.Lookup.FOUND && !pending.isDone()) {
+                loop.wake();
+            }
+        });
     }
 
     private void afterReconnect() {
+        forgetEvents();
         loop.wake();
     }
 
     private void afterSocketLoss() {
+        forgetEvents();
         if (!registry.isEmpty()) {
             loop.wake();
         }
+    }
+
+    /** Events may have been missed while no socket was connected: those prompts' results come from the history. */
+    private void forgetEvents() {
+        registry.all().forEach(PendingPrompt::forgetEvents);
     }
 
     private boolean needsFastPolling() {

@@ -1,5 +1,8 @@
 package dev.comfykit.client.execution;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.client.comfyui.ComfyUiEvent;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +19,7 @@ final class PendingPrompt {
     private final AtomicBoolean fetching = new AtomicBoolean();
     private volatile boolean acknowledged;
     private volatile long missingSinceNanos = -1;
+    private volatile EventHistory events;
 
     /**
      * @param eventsExpected whether the prompt was submitted with this client's WebSocket client id, so that its
@@ -76,6 +80,22 @@ final class PendingPrompt {
             missingSinceNanos = nowNanos;
         }
         return missingSinceNanos;
+    }
+
+    /** Collects one of the prompt's WebSocket events (called by the one socket's listener, in order). */
+    void collect(ComfyUiEvent event) {
+        events = EventHistory.collect(events, event);
+    }
+
+    /** The history entry built from the prompt's events, or {@code null} when they were not all seen. */
+    JsonNode entryFromEvents() {
+        EventHistory collected = events;
+        return collected == null ? null : collected.entry();
+    }
+
+    /** The socket was lost: events may have been missed, so the history will be read instead. */
+    void forgetEvents() {
+        events = null;
     }
 
     @Override
