@@ -8,13 +8,15 @@ import java.util.Locale;
 public enum ExecutorType {
 
     /**
-     * Polls the server over HTTP: quickly at first, then backing off. One poll serves all executions in flight.
+     * Polls the server over HTTP: quickly at first, then backing off. A few waiting prompts are polled by their own
+     * {@code /history/{id}}; many through one {@code /queue} read that serves all executions in flight.
      */
     HTTP,
 
     /**
      * Listens on ONE WebSocket per {@link ComfyKit}, shared by all executions in flight and demultiplexed by
-     * prompt id, with a slow HTTP reconciliation as a safety net for missed events.
+     * prompt id, with a slow HTTP reconciliation as a safety net for missed events. A result is built from the
+     * prompt's own events, or read from {@code /history/{id}} when the socket missed some of them.
      */
     WEBSOCKET;
 
