@@ -134,7 +134,7 @@ public final class ComfyKit implements AutoCloseable {
         this.engine = new ExecutionEngine(api, config.getExecutorType() == ExecutorType.WEBSOCKET,
                 UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
                 config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
-                serverOutputs, System::nanoTime);
+                serverOutputs, io, System::nanoTime);
         this.runningHub = new RunningHubEngine(sender, fetcher, io, scheduler, new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),

@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -55,6 +57,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ComfyUiEventStream events;
     private final HistoryResultMapper mapper;
     private final ServerCanceller canceller;
+    private final Executor completions;
     private volatile boolean closed;
 
     /**
@@ -62,11 +65,15 @@ public final class ExecutionEngine implements AutoCloseable {
      * @param connectTimeout  the WebSocket connect timeout
      * @param lostGrace       how long a prompt may be unknown to the server before it is reported lost
      * @param safetyInterval  the WebSocket executor's reconciliation interval while its socket is healthy
+     * @param completions     where a result built from WebSocket events is completed, so that the application's
+     *                        callbacks never run on (and hold up) the socket's listener thread
      */
     public ExecutionEngine(ComfyUiApi api, boolean webSocket, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration connectTimeout, Duration lostGrace,
-                           Duration safetyInterval, OutputFile.Reader reader, LongSupplier clock) {
+                           Duration safetyInterval, OutputFile.Reader reader, Executor completions,
+                           LongSupplier clock) {
         this.api = api;
+        this.completions = completions;
         this.clientId = clientId;
         this.apiKey = apiKey;
         this.scheduler = scheduler;
@@ -349,7 +356,12 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         JsonNode entry = pending.eventsExpected() ? pending.entryFromEvents() : null;
         if (entry != null) {
-            pending.outcome().complete(PromptOutcome.finished(entry));
+            PromptOutcome outcome = PromptOutcome.finished(entry);
+            try {
+                completions.execute(() -> pending.outcome().complete(outcome));
+            } catch (RejectedExecutionException closing) {
+                pending.outcome().complete(outcome);
+            }
             return;
         }
         reconciler.fetchHistory(pending).thenAccept(lookup -> {

@@ -48,6 +48,19 @@ class WebSocketResultTest {
     }
 
     @Test
+    void theApplicationsCallbacksDoNotRunOnTheSocketsListenerThread() {
+        historyUnavailable();
+        try (ComfyKit kit = kit()) {
+            String thread = kit.execute("classpath:workflows/text.json", Map.of("text", "where"))
+                    .thenApply(result -> Thread.currentThread().getName()).join();
+
+            // the listener threads are the HTTP client's workers ("comfykit-<id>-http-N"): a slow callback there would
+            // hold up the events of every other execution
+            assertThat(thread).doesNotContain("-http-");
+        }
+    }
+
+    @Test
     void aFullyCachedRerunStillHasItsOutputs() {
         historyUnavailable();
         try (ComfyKit kit = kit()) {
