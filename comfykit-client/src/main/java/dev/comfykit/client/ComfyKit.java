@@ -11,6 +11,7 @@ import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.execution.PreparedPrompt;
 import dev.comfykit.client.http.ComfyUiTransport;
 import dev.comfykit.client.http.HttpSender;
+import dev.comfykit.client.http.IoLanes;
 import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.media.MediaUploader;
@@ -123,8 +124,9 @@ public final class ComfyKit implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .executor(ownHttpWorkers)
                 .build();
-        HttpSender sender = new HttpSender(httpClient, io);
-        this.fetcher = new UrlFetcher(new HttpSender(plainClient, io), config.getRequestTimeout());
+        IoLanes lanes = new IoLanes(io);
+        HttpSender sender = new HttpSender(httpClient, lanes);
+        this.fetcher = new UrlFetcher(new HttpSender(plainClient, lanes), config.getRequestTimeout());
         ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES));
@@ -134,7 +136,7 @@ public final class ComfyKit implements AutoCloseable {
         this.engine = new ExecutionEngine(api, config.getExecutorType() == ExecutorType.WEBSOCKET,
                 UUID.randomUUID().toString().replace("-", ""), credentials.apiKey(), scheduler,
                 config.getConnectTimeout(), config.getLostPromptGrace(), config.getReconcileInterval(),
-                serverOutputs, io, System::nanoTime);
+                serverOutputs, lanes.lane(IoLanes.Lane.COMPLETION), System::nanoTime);
         this.runningHub = new RunningHubEngine(sender, fetcher, io, scheduler, new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),

@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -21,14 +18,12 @@ import java.util.concurrent.RejectedExecutionException;
 public final class HttpSender {
 
     private final HttpClient client;
-    private final Executor io;
-    private final Queue<Runnable> reads = new ConcurrentLinkedQueue<>();
-    private final Queue<Runnable> writes = new ConcurrentLinkedQueue<>();
+    private final IoLanes io;
 
     /**
-     * @param io a bounded executor whose threads may block for the duration of a request
+     * @param io the client's I/O pool, whose threads may block for the duration of a request
      */
-    public HttpSender(HttpClient client, Executor io) {
+    public HttpSender(HttpClient client, IoLanes io) {
         this.client = client;
         this.io = io;
     }
@@ -39,12 +34,8 @@ public final class HttpSender {
     }
 
     /**
-     * Sends a request; the future fails with the request's {@link IOException} (or the interruption).
-     * <p>
-     * Reads ({@code GET}: history, queue, files) go before writes ({@code POST}: new prompts, uploads) when requests
-     * wait for an I/O thread: when an application submits faster than the server runs prompts, thousands of
-     * submissions wait here, and a history read queued behind them could come after the server has dropped the entry
-     * (ComfyUI keeps the last 10,000), which loses the result.
+     * Sends a request; the future fails with the request's {@link IOException} (or the interruption). Requests that
+     * wait for an I/O thread go reads ({@code GET}) first, then writes (see {@link IoLanes}).
      */
     public <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         CompletableFuture<HttpResponse<T>> response = new CompletableFuture<>();
@@ -58,23 +49,11 @@ public final class HttpSender {
                 response.completeExceptionally(e);
             }
         };
-        (request.method().equals("GET") ? reads : writes).add(job);
         try {
-            io.execute(this::runNext);
+            io.execute(request.method().equals("GET") ? IoLanes.Lane.READ : IoLanes.Lane.WRITE, job);
         } catch (RejectedExecutionException e) {
             response.completeExceptionally(new IOException("the client is closed", e));
         }
         return response;
-    }
-
-    /** Runs one waiting request, a read if any: every send schedules exactly one of these. */
-    private void runNext() {
-        Runnable job = reads.poll();
-        if (job == null) {
-            job = writes.poll();
-        }
-        if (job != null) {
-            job.run();
-        }
     }
 }

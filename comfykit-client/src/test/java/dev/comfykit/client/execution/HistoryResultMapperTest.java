@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HistoryResultMapperTest {
 
-    private final ComfyUiApi api = new ComfyUiApi(new ComfyUiTransport(new dev.comfykit.client.http.HttpSender(HttpClient.newHttpClient(), Runnable::run),
+    private final ComfyUiApi api = new ComfyUiApi(new ComfyUiTransport(new dev.comfykit.client.http.HttpSender(HttpClient.newHttpClient(), new dev.comfykit.client.http.IoLanes(Runnable::run)),
             URI.create("http://127.0.0.1:8188"), Duration.ofSeconds(1), new ServerCredentials(null, null, null), 1000));
     private final HistoryResultMapper mapper = new HistoryResultMapper(api, file -> null);
 

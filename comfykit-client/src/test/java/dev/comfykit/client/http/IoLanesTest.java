@@ -24,17 +24,18 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests waiting for an I/O thread: reads first, so that a result is read before the server forgets it, even
- * behind thousands of waiting submissions.
+ * Work waiting for an I/O thread goes by urgency: finished results first, then reads, then writes, so that a result
+ * is read before the server forgets it and handed over at once, even behind thousands of waiting submissions.
  */
-class HttpSenderTest {
+class IoLanesTest {
 
     @RegisterExtension
     static WireMockExtension server = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     /** An I/O "pool" whose tasks the test runs by hand, one at a time. */
     private final Queue<Runnable> pool = new ArrayDeque<>();
-    private final HttpSender sender = new HttpSender(HttpClient.newHttpClient(), pool::add);
+    private final IoLanes lanes = new IoLanes(pool::add);
+    private final HttpSender sender = new HttpSender(HttpClient.newHttpClient(), lanes);
 
     private CompletableFuture<HttpResponse<String>> send(String method, String path) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
@@ -64,10 +65,25 @@ class HttpSenderTest {
     }
 
     @Test
+    void aFinishedResultIsHandedOverBeforeAnyWaitingRequest() {
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+        List<String> order = new java.util.ArrayList<>();
+        send("POST", "/prompt?n=1").thenRun(() -> order.add("submitted"));
+        send("GET", "/history/a").thenRun(() -> order.add("read"));
+        lanes.execute(IoLanes.Lane.COMPLETION, () -> order.add("completed"));
+
+        while (!pool.isEmpty()) {
+            pool.poll().run();
+        }
+
+        assertThat(order).containsExactly("completed", "read", "submitted");
+    }
+
+    @Test
     void aClosedPoolFailsTheRequestWithAnIoException() {
-        HttpSender closed = new HttpSender(HttpClient.newHttpClient(), task -> {
+        HttpSender closed = new HttpSender(HttpClient.newHttpClient(), new IoLanes(task -> {
             throw new RejectedExecutionException("shut down");
-        });
+        }));
 
         CompletableFuture<HttpResponse<String>> response = closed.send(
                 HttpRequest.newBuilder(URI.create(server.baseUrl() + "/queue")).build(),
