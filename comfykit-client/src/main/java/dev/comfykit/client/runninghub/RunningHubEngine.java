@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,7 +104,13 @@ public final class RunningHubEngine implements AutoCloseable {
             return task.result();
         }
         open.add(task);
-        task.result().whenComplete((r, e) -> open.remove(task));
+        task.result().whenComplete((r, e) -> {
+            open.remove(task);
+            if (e instanceof CancellationException && task.taskId() != null) {
+                // the caller gave up (e.g. Camel stopping an exchange): the task would keep running and billing
+                cancelQuietly(task.taskId(), "the caller cancelled the execution");
+            }
+        });
         long remaining = Math.max(0, task.deadlineNanos() - clock.getAsLong());
         task.timer(scheduler.schedule(() -> timeOut(task), remaining, TimeUnit.NANOSECONDS));
         guard(() -> prepare(target, params)).thenCompose(prepared -> runWithPermit(task, target, prepared))
@@ -144,15 +151,15 @@ public final class RunningHubEngine implements AutoCloseable {
 
     /**
      * Cancels a task: RunningHub stops running (and billing) it. The status is read first to tell a queued task
-     * from a running one.
+     * from a running one; when it cannot be read, the task is cancelled all the same (and reported interrupted).
      */
     public CompletableFuture<CancelOutcome> cancel(String taskId) {
         return requests.read("reading the status of task " + taskId, () -> requests.api().status(taskId))
-                .thenCompose(status -> requests.read("cancelling task " + taskId, () -> requests.api().cancel(taskId))
+                .handle((status, error) -> status != null && "QUEUED".equals(status.data().asText()))
+                .thenCompose(queued -> requests.read("cancelling task " + taskId, () -> requests.api().cancel(taskId))
                         .thenApply(answer -> {
                             if (answer.isOk()) {
-                                return "QUEUED".equals(status.data().asText()) ? CancelOutcome.REMOVED_FROM_QUEUE
-                                        : CancelOutcome.INTERRUPTED;
+                                return queued ? CancelOutcome.REMOVED_FROM_QUEUE : CancelOutcome.INTERRUPTED;
                             }
                             if (RunningHubCodes.TASK_NOT_FOUND.equals(answer.code())
                                     || RunningHubCodes.CANCEL_NOT_ALLOWED.equals(answer.code())) {
@@ -237,8 +244,9 @@ public final class RunningHubEngine implements AutoCloseable {
                     .thenCompose(taskId -> {
                         task.taskId(taskId);
                         if (task.isDone()) {
-                            // the timeout expired while the task was being created: nobody waits for it any more
-                            cancelQuietly(taskId, "it was created after the execution had timed out");
+                            // the execution ended (timeout, cancel, close) while the task was being created: nobody
+                            // waits for it any more
+                            cancelQuietly(taskId, "it was created after the execution had ended");
                             return CompletableFuture.<JsonNode>completedFuture(null);
                         }
                         return poll(task);
@@ -412,7 +420,7 @@ public final class RunningHubEngine implements AutoCloseable {
             task.fail(now, ((RunningHubFailure) cause).error());
         } else if (cause instanceof ComfyKitException) {
             task.result().completeExceptionally(cause);
-        } else if (!(cause instanceof java.util.concurrent.CancellationException)) {
+        } else if (!(cause instanceof CancellationException)) {
             task.fail(now, ExecutionError.of(ErrorKind.SERVER, "Unexpected failure on RunningHub"
                     + (task.taskId() == null ? "" : " (task " + task.taskId() + ")") + ": "
                     + Failures.describe(cause)));

@@ -21,8 +21,9 @@ import java.util.function.Supplier;
 /**
  * The retry policy of RunningHub requests (runninghub-api.md §7.3):
  * <ul>
- * <li>reads (workflow JSON, outputs, status, account, cancel) and uploads are idempotent: network failures, 5xx and
- * rate limits are retried with back-off, up to the retry count;</li>
+ * <li>reads (workflow JSON, outputs, status, account, cancel) and uploads are idempotent: network failures, 5xx,
+ * capacity and rate-limit answers are retried with back-off, up to the retry count; RunningHub's internal error (code
+ * 500) at most twice;</li>
  * <li>creating a task is not idempotent: it is repeated only when RunningHub answered "busy" (queue full, no free
  * instance, rate limit: nothing was created), with a back-off that grows to a minute, until the deadline; or when
  * the request provably never arrived (connection refused). When the answer is lost after sending, the task may
@@ -34,6 +35,7 @@ final class RunningHubRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunningHubRequests.class);
     private static final String VALIDATE_PROMPT_FAILED = "433";
+    private static final int UNKNOWN_ERROR_RETRIES = 2;
 
     private final RunningHubApi api;
     private final RunningHubSettings settings;
@@ -69,7 +71,9 @@ final class RunningHubRequests {
                              int attempt, CompletableFuture<Envelope> result) {
         call.get().whenComplete((envelope, error) -> {
             boolean retry = error != null ? isTransient(error)
-                    : RunningHubCodes.isCapacity(envelope.code()) || contains(retryableCodes, envelope.code());
+                    : RunningHubCodes.isCapacity(envelope.code()) || contains(retryableCodes, envelope.code())
+                    // RunningHub's internal error: worth one or two more tries (runninghub-api.md §7.1), not more
+                    || (RunningHubCodes.UNKNOWN_ERROR.equals(envelope.code()) && attempt < UNKNOWN_ERROR_RETRIES);
             if (!retry || attempt >= settings.retryCount) {
                 if (error != null) {
                     result.completeExceptionally(transportFailure(what, error, ErrorKind.CONNECTION));

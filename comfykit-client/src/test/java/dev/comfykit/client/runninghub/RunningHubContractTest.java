@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +162,27 @@ class RunningHubContractTest {
             assertThat(r.containsHeader("Authorization")).as("the key never goes to the CDN").isFalse();
             assertThat(r.getUrl()).doesNotContain(KEY);
         });
+    }
+
+    @Test
+    void aWorkflowFileMarkedAsRunningHubRunsThatWorkflowOnRunningHub(@TempDir Path dir) throws Exception {
+        outputsInSequence(successOutputs());
+        Path stub = Files.writeString(dir.resolve("cloud.json"),
+                "{\"_source\": \"runninghub\", \"workflow_id\": \"" + WORKFLOW_ID + "\"}");
+
+        ExecuteResult result = kit.execute(stub, Map.of("prompt", "a lighthouse")).join();
+
+        assertThat(result.getStatus()).isEqualTo("completed");
+        assertThat(body(calls("/task/openapi/create").get(0)).get("workflowId").asText()).isEqualTo(WORKFLOW_ID);
+    }
+
+    @Test
+    void aRunningHubFileWithoutAWorkflowIdSaysWhatToAdd(@TempDir Path dir) throws Exception {
+        Path stub = Files.writeString(dir.resolve("cloud.json"), "{\"_source\": \"runninghub\"}");
+
+        assertThatThrownBy(() -> kit.execute(stub, Map.of()).join()).hasMessageContaining("workflow_id")
+                .hasMessageContaining("cloud.json");
+        assertThat(calls("/task/openapi/create")).isEmpty();
     }
 
     @Test
