@@ -164,6 +164,39 @@ class RunningHubEmulatorTest {
     }
 
     @Test
+    void aRefusedKeyIsNeverRetried() {
+        long createsBefore = runningHub().requestsReceived("/task/openapi/create");
+        runningHub().failNextCreates(1, 802, null);
+        try (ComfyKit kit = kit(b -> b)) {
+            ExecuteResult result = kit.execute(RunningHubEmulation.TEXT_WORKFLOW_ID, Map.of("text", "k")).join();
+
+            assertThat(result.getError().getKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+            assertThat(result.getError().getCode()).isEqualTo("802");
+        }
+        assertThat(runningHub().requestsReceived("/task/openapi/create") - createsBefore).isEqualTo(1);
+    }
+
+    @Test
+    void gatewayErrorsWhilePollingAreRetried() {
+        comfy.faults().failNext("POST", "/task/openapi/outputs", 2, 502);
+        try (ComfyKit kit = kit(b -> b)) {
+            ExecuteResult result = kit.execute(RunningHubEmulation.TEXT_WORKFLOW_ID, Map.of("text", "g")).join();
+
+            assertThat(result.getTexts()).containsExactly("g, from ComfyKit");
+        }
+    }
+
+    @Test
+    void aTaskTheCloudDoesNotKnowIsLost() {
+        try (ComfyKit kit = kit(b -> b)) {
+            ExecuteResult result = kit.await("1999999999999999999").join();
+
+            assertThat(result.getError().getKind()).isEqualTo(ErrorKind.LOST);
+            assertThat(result.getError().getCode()).isEqualTo("807");
+        }
+    }
+
+    @Test
     void theLocalConcurrencyLimitKeepsABurstWithinTheAccountsCap() {
         runningHub().maxConcurrentTasks(2);
         long createsBefore = runningHub().requestsReceived("/task/openapi/create");
