@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -157,6 +158,23 @@ class FailureHandlingTest {
         assertThat(result.getMsg()).contains("Timed out after 1s", promptId, "interrupted on the server");
         assertThat(ComfyUiStubs.json(comfy.requests("/interrupt").get(0)).get("prompt_id").asText())
                 .isEqualTo(promptId);
+    }
+
+    @Test
+    void aServerThatDoesNotAnswerTheCancellationDoesNotHoldUpTheTimeout() throws Exception {
+        comfy.acceptPrompts().noHistory();
+        server.stubFor(post("/interrupt").willReturn(aResponse().withStatus(200).withFixedDelay(30_000)));
+        server.stubFor(post("/queue").willReturn(aResponse().withStatus(200).withFixedDelay(30_000)));
+        CompletableFuture<ExecuteResult> execution = run(kit(builder().timeout(Duration.ofSeconds(1))
+                .lostPromptGrace(Duration.ofSeconds(30))));
+        String promptId = comfy.awaitSubmittedPromptId(Duration.ofSeconds(5));
+        comfy.queue(List.of(promptId), List.of());
+
+        // the cancellation takes 30 s to answer; the result comes when the timeout's short wait for it is over
+        ExecuteResult result = execution.get(20, TimeUnit.SECONDS);
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(result.getMsg()).contains("Timed out after 1s", promptId, "has not answered yet");
     }
 
     @Test

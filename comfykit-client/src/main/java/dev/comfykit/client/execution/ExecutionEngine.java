@@ -312,21 +312,17 @@ public final class ExecutionEngine implements AutoCloseable {
         String promptId = pending.promptId();
         registry.remove(pending);
         LOG.info("[{}] timed out after {}; cancelling it on the server", promptId, limit);
-        canceller.cancel(promptId).handle((outcome, error) -> {
-            String what;
+        execution.failAfterCancelling(promptId, canceller.cancel(promptId), (outcome, error) -> {
             if (error != null) {
-                what = "cancelling it on the server failed (" + Failures.describe(error) + ")";
+                return "cancelling it on the server failed (" + Failures.describe(error) + ")";
             } else if (outcome == CancelOutcome.INTERRUPTED) {
-                what = "it was interrupted on the server";
+                return "it was interrupted on the server";
             } else if (outcome == CancelOutcome.REMOVED_FROM_QUEUE) {
-                what = "it was removed from the server's queue";
-            } else {
-                what = "the server was not running or queueing it any more";
+                return "it was removed from the server's queue";
             }
-            execution.fail(promptId, clock.getAsLong(), ExecutionError.of(ErrorKind.TIMEOUT, "Timed out after "
-                    + limit + " waiting for prompt " + promptId + "; " + what + "." + unreachable));
-            return null;
-        });
+            return "the server was not running or queueing it any more";
+        }, what -> ExecutionError.of(ErrorKind.TIMEOUT, "Timed out after " + limit + " waiting for prompt " + promptId
+                + "; " + what + "." + unreachable), scheduler, clock);
     }
 
     private void abandon(LocalExecution execution, String why) {

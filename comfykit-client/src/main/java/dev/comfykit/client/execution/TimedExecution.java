@@ -4,7 +4,12 @@ import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The common state of one execution, local or on RunningHub: the result future, when it started, its time limit and
@@ -12,6 +17,9 @@ import java.util.concurrent.ScheduledFuture;
  * others find it done. The timer is cancelled as soon as the result is in.
  */
 public abstract class TimedExecution {
+
+    /** How long a timed-out execution waits for the server to answer its cancellation before it ends anyway. */
+    private static final long CANCEL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
     private final long startNanos;
@@ -67,5 +75,27 @@ public abstract class TimedExecution {
     /** Ends the execution with a failed result, unless it already ended. */
     public boolean fail(String id, long nowNanos, ExecutionError error) {
         return result.complete(ExecuteResult.failure(id, elapsedSeconds(nowNanos), error));
+    }
+
+    /**
+     * Ends a timed-out execution once the server answered the cancellation of its prompt or task, so that the result
+     * says what became of it; but waits at most two seconds for that answer, because a server that does not answer
+     * must not hold up the timeout. The cancellation goes on in the background.
+     *
+     * @param whatItDid what the cancellation did, from its outcome or failure
+     * @param timedOut  the timeout error, given what the cancellation did
+     */
+    public <T> void failAfterCancelling(String id, CompletableFuture<T> cancellation,
+                                        BiFunction<T, Throwable, String> whatItDid,
+                                        Function<String, ExecutionError> timedOut,
+                                        ScheduledExecutorService scheduler, LongSupplier clock) {
+        ScheduledFuture<?> giveUp = scheduler.schedule(() -> fail(id, clock.getAsLong(), timedOut.apply(
+                        "cancelling it was requested, but the server has not answered yet (the request goes on)")),
+                CANCEL_PATIENCE_NANOS, TimeUnit.NANOSECONDS);
+        cancellation.handle((outcome, error) -> {
+            giveUp.cancel(false);
+            fail(id, clock.getAsLong(), timedOut.apply(whatItDid.apply(outcome, error)));
+            return null;
+        });
     }
 }

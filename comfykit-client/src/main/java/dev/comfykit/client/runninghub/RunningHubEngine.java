@@ -388,15 +388,13 @@ public final class RunningHubEngine implements AutoCloseable {
             return;
         }
         LOG.info("[{}] timed out after {}; cancelling it on RunningHub", taskId, limit);
-        cancel(taskId).handle((outcome, error) -> {
-            String what = error != null ? "cancelling it failed (" + Failures.describe(error) + "): cancel it in the"
-                    + " RunningHub console, it may still be billed"
-                    : outcome == CancelOutcome.NOT_FOUND ? "it had already ended on RunningHub"
-                    : "it was cancelled on RunningHub, so it stops billing";
-            task.fail(clock.getAsLong(), ExecutionError.builder(ErrorKind.TIMEOUT, "Timed out after " + limit
-                    + " waiting for RunningHub task " + taskId + "; " + what + ".").build());
-            return null;
-        });
+        task.failAfterCancelling(taskId, cancel(taskId), (outcome, error) -> error != null
+                ? "cancelling it failed (" + Failures.describe(error) + "): cancel it in the RunningHub console, it may"
+                + " still be billed"
+                : outcome == CancelOutcome.NOT_FOUND ? "it had already ended on RunningHub"
+                : "it was cancelled on RunningHub, so it stops billing",
+                what -> ExecutionError.builder(ErrorKind.TIMEOUT, "Timed out after " + limit
+                        + " waiting for RunningHub task " + taskId + "; " + what + ".").build(), scheduler, clock);
     }
 
     private void cancelQuietly(String taskId, String why) {
