@@ -49,8 +49,28 @@ public final class ExecuteResult {
         Map<String, List<String>> texts = new LinkedHashMap<>();
         textsByVar.forEach((k, v) -> texts.put(k, List.copyOf(v)));
         this.textsByVar = Collections.unmodifiableMap(texts);
-        this.outputs = outputs == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        this.outputs = outputs; // already frozen: by the builder, or the source result of withFiles
         this.error = error;
+    }
+
+    /**
+     * A deeply unmodifiable copy of raw output data: nested maps and lists are copied too, so that no caller can
+     * change a result another thread reads. Other values (text, numbers, booleans, {@code null}) are immutable.
+     */
+    private static Object frozen(Object value) {
+        if (value instanceof Map) {
+            Map<Object, Object> copy = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> copy.put(k, frozen(v)));
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List) {
+            List<Object> copy = new ArrayList<>(((List<?>) value).size());
+            for (Object item : (List<?>) value) {
+                copy.add(frozen(item));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 
     /** Starts a result for the given prompt (or RunningHub task) id, which may be {@code null}. */
@@ -140,7 +160,10 @@ public final class ExecuteResult {
         return textsByVar;
     }
 
-    /** The raw outputs as the server reported them (node id to its output dictionary), or {@code null}. */
+    /**
+     * The raw outputs as the server reported them (node id to its output dictionary), or {@code null}; unmodifiable
+     * at every level.
+     */
     @JsonProperty("outputs")
     public Map<String, Object> getOutputs() {
         return outputs;
@@ -290,7 +313,9 @@ public final class ExecuteResult {
         }
 
         public ExecuteResult build() {
-            return new ExecuteResult(promptId, duration, files, textsByVar, outputs, error);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> frozenOutputs = outputs == null ? null : (Map<String, Object>) frozen(outputs);
+            return new ExecuteResult(promptId, duration, files, textsByVar, frozenOutputs, error);
         }
     }
 }

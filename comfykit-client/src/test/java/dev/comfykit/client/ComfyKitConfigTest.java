@@ -75,6 +75,22 @@ class ComfyKitConfigTest {
     }
 
     @Test
+    void aRunningHubUrlWithoutWwwIsRejectedWithTheWwwFormToUse() {
+        assertThatThrownBy(() -> with(Map.of()).runninghubUrl("https://runninghub.ai").resolve())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("runninghubUrl 'https://runninghub.ai' must name the www host: use"
+                        + " https://www.runninghub.ai (option runninghubUrl, environment variable RUNNINGHUB_BASE_URL)");
+        assertThatThrownBy(() -> with(Map.of("RUNNINGHUB_BASE_URL", "https://RunningHub.CN/")).resolve())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must name the www host: use https://www.runninghub.cn")
+                .hasMessageContaining("RUNNINGHUB_BASE_URL");
+        assertThat(with(Map.of()).runninghubUrl("https://www.runninghub.ai").resolve().getRunninghubUrl())
+                .hasToString("https://www.runninghub.ai");
+        assertThat(with(Map.of()).runninghubUrl("https://www.runninghub.cn").resolve().getRunninghubUrl())
+                .hasToString("https://www.runninghub.cn");
+    }
+
+    @Test
     void toStringMasksSecrets() {
         ComfyKitConfig config = with(Map.of()).apiKey("sk-secret-123").cookies("session=topsecret")
                 .runninghubApiKey("rh-secret-456").resolve();

@@ -77,6 +77,30 @@ class ExecuteResultTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void rawOutputsAreImmutableAtEveryLevelAndDetachedFromTheSource() throws Exception {
+        Map<String, Object> raw = Json.toMap(Json.mapper().readTree("""
+                {"9": {"images": [{"filename": "a.png", "subfolder": "", "type": "output"}], "animated": [false]}}
+                """));
+        ExecuteResult result = ExecuteResult.builder("abc").outputs(raw).build();
+
+        Map<String, Object> node = (Map<String, Object>) result.getOutputs().get("9");
+        List<Object> images = (List<Object>) node.get("images");
+        Map<String, Object> image = (Map<String, Object>) images.get(0);
+        assertThatThrownBy(() -> result.getOutputs().remove("9")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> node.put("text", List.of())).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> images.add(Map.of())).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> image.put("filename", "b.png")).isInstanceOf(UnsupportedOperationException.class);
+
+        ((Map<String, Object>) ((List<Object>) ((Map<String, Object>) raw.get("9")).get("images")).get(0))
+                .put("filename", "changed-by-the-caller.png");
+        assertThat(image).as("the result keeps its own copy").containsEntry("filename", "a.png");
+        assertThat(result.withFiles(f -> f).getOutputs()).isEqualTo(result.getOutputs());
+        assertThat(Json.mapper().readTree(result.toJson()).at("/outputs/9/images/0/filename").asText())
+                .isEqualTo("a.png");
+    }
+
+    @Test
     void toMapIsPlainData() {
         Map<String, Object> map = completed().toMap();
         assertThat(map).containsEntry("status", "completed").containsKey("images_by_var");

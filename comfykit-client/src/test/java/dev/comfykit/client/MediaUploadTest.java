@@ -49,8 +49,12 @@ class MediaUploadTest {
         comfy.acceptPrompts().emptyQueue().history(ComfyUiStubs.IMAGE_ENTRY);
         server.stubFor(post("/upload/image").willReturn(okJson(
                 "{\"name\": \"stored (1).png\", \"subfolder\": \"\", \"type\": \"input\"}")));
-        kit = ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).apiKey("test-api-key")
-                .maxUploadBytes(1024).timeout(Duration.ofSeconds(10)).build();
+        kit = builder().build();
+    }
+
+    private static ComfyKit.Builder builder() {
+        return ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).apiKey("test-api-key")
+                .maxUploadBytes(1024).timeout(Duration.ofSeconds(10));
     }
 
     @AfterEach
@@ -117,7 +121,21 @@ class MediaUploadTest {
     }
 
     @Test
+    void aBareInputStreamIsUploadedUnderAContentHashName() {
+        kit.execute("classpath:workflows/invert.json", Map.of("image", new ByteArrayInputStream(PNG))).join()
+                .orThrow();
+
+        var image = upload().getPart("image");
+        assertThat(image.getHeader("Content-Disposition").firstValue()).matches(
+                "form-data; name=\"image\"; filename=\"comfykit-[0-9a-f]{16}\\.png\"");
+        assertThat(image.getBody().asBytes()).isEqualTo(PNG);
+        assertThat(imageInputOfSubmittedPrompt()).isEqualTo("stored (1).png");
+    }
+
+    @Test
     void urlsAreDownloadedWithoutTheServersCredentialsAndThenUploaded() {
+        kit.close();
+        kit = builder().cookies("session=server-only-cookie; theme=dark").build();
         otherHost.stubFor(get("/media/cat").willReturn(aResponse().withHeader("Content-Type", "image/png")
                 .withBody(PNG)));
 
@@ -128,6 +146,9 @@ class MediaUploadTest {
                 .getRequestedFor(urlEqualTo("/media/cat"))).get(0);
         assertThat(download.containsHeader("Authorization")).isFalse();
         assertThat(download.containsHeader("Cookie")).isFalse();
+        assertThat(upload().getHeader("Cookie")).as("the cookies are configured and reach the ComfyUI server")
+                .isEqualTo("session=server-only-cookie; theme=dark");
+        assertThat(upload().getHeader("Authorization")).isEqualTo("Bearer test-api-key");
         assertThat(upload().getPart("image").getBody().asBytes()).isEqualTo(PNG);
         assertThat(upload().getPart("image").getHeader("Content-Disposition").firstValue())
                 .contains("filename=\"cat.png\"");
