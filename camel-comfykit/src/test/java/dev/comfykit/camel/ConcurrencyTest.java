@@ -17,10 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * 200 exchanges in flight through one endpoint, driven by a pool of 4 threads: the asynchronous producer holds no
- * thread while a prompt runs, so all complete, each with its own result.
+ * thread while a prompt runs, so all 200 prompts are on the server at once, and all complete, each with its own
+ * result.
  */
 class ConcurrencyTest extends EmulatorCamelTestSupport {
 
@@ -47,6 +49,9 @@ class ConcurrencyTest extends EmulatorCamelTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"direct:http", "direct:websocket"})
     void twoHundredExchangesThroughOneEndpointWithFourThreads(String route) {
+        // no prompt can finish while execution stalls, so a producer that blocked a thread per prompt would get no
+        // more prompts onto the server than there are threads (the 4 callers', or the producer template's 10)
+        comfy.faults().stallExecution();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<CompletableFuture<ExecuteResult>> results = new ArrayList<>();
@@ -55,6 +60,10 @@ class ConcurrencyTest extends EmulatorCamelTestSupport {
                 results.add(CompletableFuture.supplyAsync(() -> template.asyncRequestBody(route, text,
                         ExecuteResult.class), pool).thenCompose(f -> f));
             }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(comfy.emulator().queueRemaining()).as("prompts on the server").isEqualTo(200));
+            comfy.faults().releaseStall();
+
             Set<String> texts = new HashSet<>();
             Set<String> promptIds = new HashSet<>();
             for (CompletableFuture<ExecuteResult> result : results) {
@@ -65,6 +74,7 @@ class ConcurrencyTest extends EmulatorCamelTestSupport {
             assertThat(texts).hasSize(200).contains("message 0, from ComfyKit", "message 199, from ComfyKit");
             assertThat(promptIds).hasSize(200);
         } finally {
+            comfy.faults().releaseStall();
             pool.shutdownNow();
         }
     }

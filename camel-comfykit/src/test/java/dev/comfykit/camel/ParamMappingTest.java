@@ -15,13 +15,17 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -50,7 +54,12 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
                 from("direct:text").to("comfykit:classpath:workflows/text.json");
                 from("direct:text-to-suffix").to("comfykit:classpath:workflows/text.json?textParam=suffix"
                         + "&param.text=Bye");
+                from("direct:text-to-caption").to("comfykit:classpath:workflows/text.json?textParam=caption");
                 from("direct:edit").to("comfykit:classpath:workflows/image-invert.json");
+                from("direct:edit-picture").to("comfykit:classpath:workflows/image-invert.json?mediaParam=picture");
+                from("direct:two-images").to("comfykit:classpath:test-workflows/two-images.json");
+                from("direct:two-images-overlay").to("comfykit:classpath:test-workflows/two-images.json"
+                        + "?mediaParam=overlay");
                 from("file:" + inbox + "?include=.*\\.txt").routeId("prompts")
                         .to("comfykit:classpath:workflows/t2i.json?param.width=32&param.height=32")
                         .to("mock:generated");
@@ -66,6 +75,18 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
 
     private ExecuteResult send(String uri, Object body, Map<String, Object> headers) {
         return template.requestBodyAndHeaders(uri, body, headers, ExecuteResult.class);
+    }
+
+    /** The message of the validation exception that sending fails with. */
+    private String validationError(String uri, Object body, Map<String, Object> headers) {
+        Throwable failure = catchThrowable(() -> send(uri, body, headers));
+        assertThat(failure).isInstanceOf(CamelExecutionException.class)
+                .hasCauseInstanceOf(ComfyKitValidationException.class);
+        return failure.getCause().getMessage();
+    }
+
+    private static byte[] uploaded(String name) throws Exception {
+        return Files.readAllBytes(comfy.emulator().inputDirectory().resolve(name));
     }
 
     @Test
@@ -151,6 +172,120 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
         assertThat(Files.exists(comfy.emulator().inputDirectory().resolve("green.png"))).isTrue();
         BufferedImage output = ImageIO.read(new ByteArrayInputStream(result.getFiles().get(0).readAllBytes()));
         assertThat(output.getRGB(0, 0) & 0xFFFFFF).isEqualTo(0xFF00FF);
+    }
+
+    @Test
+    void aStreamBodyIsUploadedAsTheMediaParamUnderTheMessageFileName() throws Exception {
+        byte[] picture = png(0xFF0000);
+        ExecuteResult result = send("direct:edit", new ByteArrayInputStream(picture),
+                Map.of(Exchange.FILE_NAME, "red-stream.png"));
+        assertThat(result.isCompleted()).isTrue();
+        assertThat(submitted().at("/1/inputs/image").asText()).isEqualTo("red-stream.png");
+        assertThat(uploaded("red-stream.png")).isEqualTo(picture);
+    }
+
+    @Test
+    void aFileBodyIsUploadedAsTheMediaParamUnderItsOwnName(@TempDir Path dir) throws Exception {
+        byte[] picture = png(0x00FFFF);
+        File file = Files.write(dir.resolve("cyan-file.png"), picture).toFile();
+        ExecuteResult result = send("direct:edit", file, Map.of());
+        assertThat(result.isCompleted()).isTrue();
+        assertThat(submitted().at("/1/inputs/image").asText()).isEqualTo("cyan-file.png");
+        assertThat(uploaded("cyan-file.png")).isEqualTo(picture);
+    }
+
+    @Test
+    void aPathBodyIsUploadedAsTheMediaParamUnderItsOwnName(@TempDir Path dir) throws Exception {
+        byte[] picture = png(0xFFFFFF);
+        Path path = Files.write(dir.resolve("white-path.png"), picture);
+        ExecuteResult result = send("direct:edit", path, Map.of());
+        assertThat(result.isCompleted()).isTrue();
+        assertThat(submitted().at("/1/inputs/image").asText()).isEqualTo("white-path.png");
+        assertThat(uploaded("white-path.png")).isEqualTo(picture);
+    }
+
+    @Test
+    void mediaParamChoosesWhichMediaParamTheBodyGoesTo() throws Exception {
+        byte[] picture = png(0xFFFF00);
+        ExecuteResult result = send("direct:two-images-overlay", picture,
+                Map.of(Exchange.FILE_NAME, "yellow-overlay.png"));
+        assertThat(result.isCompleted()).isTrue();
+        assertThat(submitted().at("/2/inputs/image").asText()).isEqualTo("yellow-overlay.png");
+        assertThat(submitted().at("/1/inputs/image").asText()).isEqualTo("example.png");
+        assertThat(uploaded("yellow-overlay.png")).isEqualTo(picture);
+    }
+
+    @Test
+    void aMediaParamThatNamesNoParamIsAValidationErrorThatNamesTheOption() throws Exception {
+        assertThat(validationError("direct:edit-picture", png(0x000000), Map.of()))
+                .contains("mediaParam=picture", "names no param", "Declared params", "image");
+    }
+
+    @Test
+    void aFileForAWorkflowWithSeveralMediaParamsIsAValidationErrorThatNamesTheOption() throws Exception {
+        assertThat(validationError("direct:two-images", png(0x000000), Map.of()))
+                .contains("several media params [photo, overlay]", "mediaParam");
+    }
+
+    @Test
+    void bytesForAWorkflowWithoutAMediaParamAreAValidationErrorThatSaysHowToSendText() {
+        // bytes without a textual Content-Type are taken for a file: the error must point at the header that
+        // makes them text
+        assertThat(validationError("direct:text", "Hi".getBytes(StandardCharsets.UTF_8), Map.of()))
+                .contains("no media param", "Content-Type");
+    }
+
+    @Test
+    void bytesWithATextContentTypeAreReadAsText() {
+        ExecuteResult result = send("direct:text-to-suffix", "see you".getBytes(StandardCharsets.UTF_8),
+                Map.of(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8"));
+        assertThat(result.getTexts()).containsExactly("Bye, see you");
+    }
+
+    @Test
+    void bytesWithAJsonContentTypeAreParams() {
+        byte[] json = "{\"text\": \"Hola\", \"suffix\": \"amigos\"}".getBytes(StandardCharsets.UTF_8);
+        ExecuteResult result = send("direct:text", json, Map.of(Exchange.CONTENT_TYPE, "application/json"));
+        assertThat(result.getTexts()).containsExactly("Hola, amigos");
+    }
+
+    @Test
+    void anEmptyBodyAddsNothing() {
+        // an HTTP GET: the params come from the endpoint and the query parameters
+        assertThat(send("direct:text-to-suffix", new byte[0], Map.of()).getTexts())
+                .containsExactly("Bye, from ComfyKit");
+        assertThat(send("direct:text-to-suffix", "", Map.of()).getTexts()).containsExactly("Bye, from ComfyKit");
+    }
+
+    @Test
+    void aFormBodyAddsNothing() {
+        // the HTTP components already turned the form's fields into headers; read as text, the whole form would
+        // become the suffix
+        Map<String, Object> form = Map.of(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        assertThat(send("direct:text-to-suffix", "suffix=ciao".getBytes(StandardCharsets.UTF_8), form).getTexts())
+                .containsExactly("Bye, from ComfyKit");
+        assertThat(send("direct:text-to-suffix", "suffix=ciao", form).getTexts())
+                .containsExactly("Bye, from ComfyKit");
+    }
+
+    @Test
+    void aJacksonObjectBodyIsParams() throws Exception {
+        JsonNode body = Json.mapper().readTree("{\"prompt\": \"a heron\", \"width\": 56}");
+        send("direct:t2i", body, Map.of());
+        assertThat(submitted().at("/6/inputs/text").asText()).isEqualTo("a heron");
+        assertThat(submitted().at("/5/inputs/width").asInt()).isEqualTo(56);
+    }
+
+    @Test
+    void aBodyOfAnotherTypeIsAValidationErrorThatSaysWhatCanBeSent() {
+        assertThat(validationError("direct:t2i", new Date(), Map.of()))
+                .contains("java.util.Date", "cannot become workflow params", "Map or JSON object", "plain text");
+    }
+
+    @Test
+    void aTextParamThatNamesNoParamIsAValidationErrorThatNamesTheOption() {
+        assertThat(validationError("direct:text-to-caption", "hello", Map.of()))
+                .contains("textParam=caption", "names no param", "Declared params");
     }
 
     @Test

@@ -79,7 +79,9 @@ public final class MessageParams {
         } else if (body instanceof JsonNode && ((JsonNode) body).isObject()) {
             params.putAll(Json.toMap((JsonNode) body));
         } else if (body instanceof CharSequence) {
-            fromText(body.toString(), configuration, schema, params);
+            if (!isForm(contentType(exchange))) {
+                fromText(body.toString(), configuration, schema, params);
+            }
         } else if (body instanceof WrappedFile) {
             fromFileMessage(exchange, (WrappedFile<?>) body, configuration, schema, params);
         } else if (body instanceof byte[] || body instanceof InputStream) {
@@ -121,10 +123,8 @@ public final class MessageParams {
                                   WorkflowSchema schema, Map<String, Object> params) {
         byte[] bytes = body instanceof byte[] ? (byte[]) body
                 : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (bytes == null || bytes.length == 0 || (contentType != null
-                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded"))) {
-            // no body, or an HTML form whose fields the HTTP components already turned into headers
+        String contentType = contentType(exchange);
+        if (bytes == null || bytes.length == 0 || isForm(contentType)) {
             return;
         }
         if (isText(contentType)) {
@@ -132,6 +132,16 @@ public final class MessageParams {
             return;
         }
         params.put(mediaParam(configuration, schema, body), media(exchange, bytes));
+    }
+
+    private static String contentType(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+    }
+
+    /** An HTML form, whose fields the HTTP components already turned into headers: the body adds nothing. */
+    private static boolean isForm(String contentType) {
+        return contentType != null
+                && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     private static boolean isText(String contentType) {
@@ -227,10 +237,18 @@ public final class MessageParams {
             return media.get(0).getName();
         }
         String kind = body.getClass().getSimpleName();
+        String problem;
+        if (media.isEmpty()) {
+            // bytes and streams are taken for a file only because nothing says they are text
+            boolean maybeText = body instanceof byte[] || body instanceof InputStream;
+            problem = "no media param ($~name title marker or a loader node) to upload it to" + (maybeText
+                    ? "; if the body is text or JSON, set the Content-Type header to text/plain or application/json"
+                    : "");
+        } else {
+            problem = "several media params " + media.stream().map(ParamSpec::getName).toList()
+                    + "; set the endpoint option mediaParam to choose one";
+        }
         throw new InvalidParameterException(null, "The message body is a file (" + kind + "), but workflow "
-                + schema.getOrigin() + " has " + (media.isEmpty() ? "no media param ($~name title marker or a loader"
-                + " node) to upload it to" : "several media params " + media.stream().map(ParamSpec::getName)
-                .toList() + "; set the endpoint option mediaParam to choose one")
-                + ". Declared params: " + schema.describeParams());
+                + schema.getOrigin() + " has " + problem + ". Declared params: " + schema.describeParams());
     }
 }
