@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.comfykit.runninghub-timeout=45m",
         "camel.component.comfykit.runninghub-retry-count=5",
         "camel.component.comfykit.runninghub-instance-type=plus",
+        "camel.component.comfykit.runninghub-poll-interval=5s",
+        "camel.component.comfykit.runninghub-max-concurrency=4",
         // a Spring placeholder, resolved by Spring for both
         "test.comfy-key=sk-from-a-spring-placeholder",
         "camel.component.comfykit.api-key=${test.comfy-key}",
@@ -71,6 +73,7 @@ class PropertiesReachTheComponentAndTheClientTest {
         assertThat(c.getRunninghubApiKey()).isEqualTo("rh-from-a-camel-placeholder");
         assertThat(c.getRunninghubRetryCount()).isEqualTo(5);
         assertThat(c.getRunninghubInstanceType()).isEqualTo("plus");
+        assertThat(c.getRunninghubMaxConcurrency()).isEqualTo(4);
         assertThat(c.getMaxUploadBytes()).isEqualTo(1024);
     }
 
@@ -82,6 +85,7 @@ class PropertiesReachTheComponentAndTheClientTest {
         assertThat(c.getConnectTimeout()).as("a bare number is milliseconds, as in Camel").isEqualTo(1_500);
         assertThat(c.getRequestTimeout()).as("2m").isEqualTo(120_000);
         assertThat(c.getRunninghubTimeout()).as("45m").isEqualTo(2_700_000);
+        assertThat(c.getRunninghubPollInterval()).as("5s").isEqualTo(5_000);
     }
 
     @Test
@@ -116,6 +120,8 @@ class PropertiesReachTheComponentAndTheClientTest {
         assertThat(client.getRunninghubTimeout()).isEqualTo(Duration.ofMinutes(45));
         assertThat(client.getRunninghubRetryCount()).isEqualTo(5);
         assertThat(client.getRunninghubInstanceType()).isEqualTo("plus");
+        assertThat(client.getRunninghubPollInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(client.getRunninghubMaxConcurrency()).isEqualTo(4);
         assertThat(client.getMaxUploadBytes()).isEqualTo(1024);
     }
 }
