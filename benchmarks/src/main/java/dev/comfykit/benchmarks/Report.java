@@ -308,11 +308,7 @@ final class Report {
         servers.forEach(serverList::add);
         ArrayNode list = root.putArray("runs");
         for (RunResult r : runs) {
-            ObjectNode n = list.addObject();
-            n.put("scenario", lower(r.scenario()));
-            n.put("via", lower(r.via()));
-            n.put("executor", lower(r.executor()));
-            n.put("inFlight", r.inFlight());
+            ObjectNode n = identify(list.addObject(), r);
             n.put("repeat", r.repeat());
             n.put("server", r.server());
             n.put("executions", r.executions());
@@ -353,11 +349,7 @@ final class Report {
         ArrayNode summary = root.putArray("summary");
         for (List<RunResult> group : groups().values()) {
             RunResult r = group.get(0);
-            ObjectNode n = summary.addObject();
-            n.put("scenario", lower(r.scenario()));
-            n.put("via", lower(r.via()));
-            n.put("executor", lower(r.executor()));
-            n.put("inFlight", r.inFlight());
+            ObjectNode n = identify(summary.addObject(), r);
             n.put("runs", group.size());
             n.put("failures", group.stream().mapToInt(RunResult::failures).sum());
             stat(n, "p50Ms", group, RunResult::p50);
@@ -432,5 +424,14 @@ final class Report {
 
     static String join(Object... parts) {
         return String.join(" ", Arrays.stream(parts).map(String::valueOf).toList());
+    }
+
+    /** The fields that say which measurement a JSON entry is: scenario, path, executor and executions in flight. */
+    private static ObjectNode identify(ObjectNode n, RunResult r) {
+        n.put("scenario", lower(r.scenario()));
+        n.put("via", lower(r.via()));
+        n.put("executor", lower(r.executor()));
+        n.put("inFlight", r.inFlight());
+        return n;
     }
 }
