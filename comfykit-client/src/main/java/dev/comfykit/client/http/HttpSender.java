@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Sends HTTP requests on a bounded pool of I/O threads and returns futures.
@@ -49,11 +48,9 @@ public final class HttpSender {
                 response.completeExceptionally(e);
             }
         };
-        try {
-            io.execute(request.method().equals("GET") ? IoLanes.Lane.READ : IoLanes.Lane.WRITE, job);
-        } catch (RejectedExecutionException e) {
-            response.completeExceptionally(new IOException("the client is closed", e));
-        }
+        io.execute(request.method().equals("GET") ? IoLanes.Lane.READ : IoLanes.Lane.WRITE, job,
+                rejected -> response.completeExceptionally(new IOException("the client's I/O executor refused the"
+                        + " request (the client is closed, or the executor given to it is saturated)", rejected)));
         return response;
     }
 }

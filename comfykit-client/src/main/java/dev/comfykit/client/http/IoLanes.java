@@ -6,6 +6,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The client's bounded I/O executor, with the work that waits for a thread taken by urgency instead of by arrival.
@@ -29,7 +30,18 @@ public final class IoLanes {
     }
 
     private final Executor pool;
-    private final Map<Lane, Queue<Runnable>> waiting = new EnumMap<>(Lane.class);
+    private final Map<Lane, Queue<Task>> waiting = new EnumMap<>(Lane.class);
+
+    /** A waiting task, and what to do with it if the pool refuses to run it. */
+    private static final class Task {
+        final Runnable work;
+        final Consumer<RejectedExecutionException> onRejected;
+
+        Task(Runnable work, Consumer<RejectedExecutionException> onRejected) {
+            this.work = work;
+            this.onRejected = onRejected;
+        }
+    }
 
     /**
      * @param pool a bounded executor whose threads may block for the duration of a request
@@ -43,33 +55,50 @@ public final class IoLanes {
 
     /**
      * Runs a task on the pool, after the waiting tasks of its own and of more urgent lanes.
+     * <p>
+     * Every task that enters a lane is either run or handed to its {@code onRejected}, once: when the pool refuses
+     * to run one more task (it is shut down, or its queue is full), one waiting task cannot run, this one if it
+     * still waits, else the least urgent that does.
      *
-     * @throws RejectedExecutionException when the pool is shut down (the task is then dropped)
+     * @param onRejected what to do instead of running the task when the pool refuses it
      */
-    public void execute(Lane lane, Runnable task) {
-        Queue<Runnable> queue = waiting.get(lane);
-        queue.add(task);
+    public void execute(Lane lane, Runnable task, Consumer<RejectedExecutionException> onRejected) {
+        Task entry = new Task(task, onRejected);
+        waiting.get(lane).add(entry);
         try {
             pool.execute(this::runNext);
         } catch (RejectedExecutionException e) {
-            queue.remove(task);
-            throw e;
+            Task refused = waiting.get(lane).remove(entry) ? entry : leastUrgent();
+            if (refused != null) {
+                refused.onRejected.accept(e);
+            }
         }
     }
 
-    /** An executor view of one lane. */
+    /** An executor view of one lane; a task the pool refuses runs on the caller's thread (it must be short). */
     public Executor lane(Lane lane) {
-        return task -> execute(lane, task);
+        return task -> execute(lane, task, rejected -> task.run());
     }
 
     /** Every {@link #execute} schedules exactly one of these, so each task runs once. */
     private void runNext() {
         for (Lane lane : Lane.values()) {
-            Runnable task = waiting.get(lane).poll();
+            Task task = waiting.get(lane).poll();
             if (task != null) {
-                task.run();
+                task.work.run();
                 return;
             }
         }
+    }
+
+    private Task leastUrgent() {
+        Lane[] lanes = Lane.values();
+        for (int i = lanes.length - 1; i >= 0; i--) {
+            Task task = waiting.get(lanes[i]).poll();
+            if (task != null) {
+                return task;
+            }
+        }
+        return null;
     }
 }

@@ -70,13 +70,34 @@ class IoLanesTest {
         List<String> order = new java.util.ArrayList<>();
         send("POST", "/prompt?n=1").thenRun(() -> order.add("submitted"));
         send("GET", "/history/a").thenRun(() -> order.add("read"));
-        lanes.execute(IoLanes.Lane.COMPLETION, () -> order.add("completed"));
+        lanes.lane(IoLanes.Lane.COMPLETION).execute(() -> order.add("completed"));
 
         while (!pool.isEmpty()) {
             pool.poll().run();
         }
 
         assertThat(order).containsExactly("completed", "read", "submitted");
+    }
+
+    @Test
+    void whenThePoolRefusesATaskEveryWaitingTaskIsStillRunOrRefusedOnce() {
+        // the pool holds its first task and, when refusing the second, first runs the one it holds: that task takes
+        // the more urgent read, so the refused one must be the write, which no pool task would ever run
+        Runnable[] held = new Runnable[1];
+        IoLanes refusing = new IoLanes(task -> {
+            if (held[0] == null) {
+                held[0] = task;
+                return;
+            }
+            held[0].run();
+            throw new RejectedExecutionException("saturated");
+        });
+        List<String> events = new java.util.ArrayList<>();
+
+        refusing.execute(IoLanes.Lane.WRITE, () -> events.add("write ran"), e -> events.add("write refused"));
+        refusing.execute(IoLanes.Lane.READ, () -> events.add("read ran"), e -> events.add("read refused"));
+
+        assertThat(events).containsExactly("read ran", "write refused");
     }
 
     @Test
