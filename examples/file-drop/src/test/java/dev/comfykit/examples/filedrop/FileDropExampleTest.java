@@ -6,12 +6,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The quick start example works: every prompt file becomes a PNG of the requested size, named after it.
@@ -34,6 +38,28 @@ class FileDropExampleTest {
             assertThat(Files.list(work.resolve("inbox"))).as("prompt files are consumed").isEmpty();
             assertThat(emulator.receivedPromptBodies()).hasSize(3)
                     .anySatisfy(body -> assertThat(body).contains("a red fox asleep in the snow"));
+        }
+    }
+
+    @Test
+    void theQuickStartProgramStartsTheEmulatorAndPrintsTheWrittenImages(@TempDir Path work) throws Exception {
+        String realServer = System.getenv("COMFYUI_BASE_URL");
+        assumeTrue(realServer == null || realServer.isBlank(), "the quick start uses a real server when this is set");
+        PrintStream console = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            FileDropExample.main(new String[]{work.toString()});
+        } finally {
+            System.setOut(console);
+        }
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("Started the embedded ComfyUI emulator", "Generated 3 images:");
+        for (String name : List.of("prompt-1.png", "prompt-2.png", "prompt-3.png")) {
+            Path image = work.resolve("outbox").resolve(name).toAbsolutePath();
+            assertThat(output).contains(image.toString());
+            assertThat(image).isRegularFile();
         }
     }
 }
