@@ -126,7 +126,17 @@ final class Reconciler {
             }
             lastQueueCheck = now;
             boolean foundBefore = found;
-            return api.queue().thenCompose(queue -> checkAbsent(absent, queue)).thenApply(f -> f || foundBefore);
+            return api.queue().thenApply(queue -> {
+                // their history was just read: no need to read it again, as checkAbsent does
+                for (PendingPrompt prompt : absent) {
+                    if (queue.contains(prompt.promptId())) {
+                        prompt.seen();
+                    } else if (!prompt.isDone()) {
+                        checkLost(prompt);
+                    }
+                }
+                return foundBefore;
+            });
         });
     }
 
