@@ -21,11 +21,9 @@ import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -66,7 +64,8 @@ public final class ExecutionEngine implements AutoCloseable {
      * @param lostGrace       how long a prompt may be unknown to the server before it is reported lost
      * @param safetyInterval  the WebSocket executor's reconciliation interval while its socket is healthy
      * @param completions     where a result built from WebSocket events is completed, so that the application's
-     *                        callbacks never run on (and hold up) the socket's listener thread
+     *                        callbacks never run on (and hold up) the socket's listener thread; it must accept every
+     *                        task (see {@code IoLanes#lane})
      */
     public ExecutionEngine(ComfyUiApi api, boolean webSocket, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration connectTimeout, Duration lostGrace,
@@ -119,11 +118,7 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         long remaining = Math.max(0, startNanos + timeout.toNanos() - clock.getAsLong());
         execution.timer(scheduler.schedule(() -> timeOut(execution), remaining, TimeUnit.NANOSECONDS));
-        execution.result().whenComplete((r, e) -> {
-            if (e instanceof CancellationException) {
-                abandon(execution, "cancelled by the caller");
-            }
-        });
+        execution.onCallerCancel(() -> abandon(execution, "cancelled by the caller"));
         CompletableFuture<PreparedPrompt> prepared;
         try {
             prepared = prepare.get();
@@ -345,19 +340,13 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         if (!event.isPromptFinished()) {
-            if (pending.eventsExpected()) {
-                pending.collect(event);
-            }
+            pending.collect(event);
             return;
         }
-        JsonNode entry = pending.eventsExpected() ? pending.entryFromEvents() : null;
+        JsonNode entry = pending.entryFromEvents();
         if (entry != null) {
             PromptOutcome outcome = PromptOutcome.finished(entry);
-            try {
-                completions.execute(() -> pending.outcome().complete(outcome));
-            } catch (RejectedExecutionException closing) {
-                pending.outcome().complete(outcome);
-            }
+            completions.execute(() -> pending.outcome().complete(outcome));
             return;
         }
         reconciler.fetchHistory(pending).thenAccept(lookup -> {

@@ -82,9 +82,14 @@ final class PendingPrompt {
         return missingSinceNanos;
     }
 
-    /** Collects one of the prompt's WebSocket events (called by the one socket's listener, in order). */
+    /**
+     * Collects one of the prompt's WebSocket events (called by the one socket's listener, in order); only for a
+     * prompt submitted with this client's id, whose events all come to its socket.
+     */
     void collect(ComfyUiEvent event) {
-        events = EventHistory.collect(events, event);
+        if (eventsExpected) {
+            events = EventHistory.collect(events, event);
+        }
     }
 
     /** The history entry built from the prompt's events, or {@code null} when they were not all seen. */

@@ -3,6 +3,7 @@ package dev.comfykit.client.execution;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -70,6 +71,18 @@ public abstract class TimedExecution {
     /** Seconds since the execution started. */
     public double elapsedSeconds(long nowNanos) {
         return (nowNanos - startNanos) / 1e9;
+    }
+
+    /**
+     * Runs {@code action} when the caller cancels the result future (the prompt or task would otherwise go on running
+     * on the server).
+     */
+    public void onCallerCancel(Runnable action) {
+        result.whenComplete((r, e) -> {
+            if (e instanceof CancellationException) {
+                action.run();
+            }
+        });
     }
 
     /** Ends the execution with a failed result, unless it already ended. */

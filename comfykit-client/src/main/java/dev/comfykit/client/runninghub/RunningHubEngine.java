@@ -104,10 +104,10 @@ public final class RunningHubEngine implements AutoCloseable {
             return task.result();
         }
         open.add(task);
-        task.result().whenComplete((r, e) -> {
-            open.remove(task);
-            if (e instanceof CancellationException && task.taskId() != null) {
-                // the caller gave up (e.g. Camel stopping an exchange): the task would keep running and billing
+        task.result().whenComplete((r, e) -> open.remove(task));
+        task.onCallerCancel(() -> {
+            // the task would keep running and billing; one still being created is cancelled once it exists
+            if (task.taskId() != null) {
                 cancelQuietly(task.taskId(), "the caller cancelled the execution");
             }
         });
