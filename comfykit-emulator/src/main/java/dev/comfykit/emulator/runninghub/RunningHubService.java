@@ -182,15 +182,11 @@ public final class RunningHubService implements RunningHubEmulation {
 
     /** {@code POST /api/openapi/getJsonApiFormat}: {@code data.prompt} is the workflow's API JSON as a string. */
     public ObjectNode getJsonApiFormat(JsonNode body) {
-        Accounts.Check key = key(body, "apiKey");
-        if (!key.ok()) {
-            return Envelopes.error(key.code());
+        Opening opening = open(body, "workflowId", false);
+        if (opening.error() != null) {
+            return opening.error();
         }
-        String workflowId = id(body.get("workflowId"));
-        if (workflowId == null) {
-            return Envelopes.of(Envelopes.PARAMS_INVALID, "workflowId is required", NullNode.getInstance());
-        }
-        ObjectNode workflow = catalog.workflow(workflowId);
+        ObjectNode workflow = catalog.workflow(opening.id());
         if (workflow == null) {
             return Envelopes.error(Envelopes.WORKFLOW_NOT_EXISTS);
         }
@@ -201,21 +197,9 @@ public final class RunningHubService implements RunningHubEmulation {
 
     /** {@code POST /task/openapi/create}: runs a workflow ({@code workflowId}, or the JSON string {@code workflow}). */
     public ObjectNode create(JsonNode body) {
-        ObjectNode scripted = scriptedFailure();
-        if (scripted != null) {
-            return scripted;
-        }
-        Accounts.Check key = key(body, "apiKey");
-        if (!key.ok()) {
-            return Envelopes.error(key.code());
-        }
-        ObjectNode badInstance = checkInstanceType(body);
-        if (badInstance != null) {
-            return badInstance;
-        }
-        String workflowId = id(body.get("workflowId"));
-        if (workflowId == null) {
-            return Envelopes.of(Envelopes.PARAMS_INVALID, "workflowId is required", NullNode.getInstance());
+        Opening opening = open(body, "workflowId", true);
+        if (opening.error() != null) {
+            return opening.error();
         }
         ObjectNode graph;
         JsonNode inline = body.get("workflow");
@@ -227,42 +211,30 @@ public final class RunningHubService implements RunningHubEmulation {
                         + e.getMessage(), NullNode.getInstance());
             }
         } else {
-            ObjectNode stored = catalog.workflow(workflowId);
+            ObjectNode stored = catalog.workflow(opening.id());
             if (stored == null) {
                 return Envelopes.error(Envelopes.WORKFLOW_NOT_EXISTS);
             }
             graph = stored.deepCopy();
         }
-        return submit(key.account(), graph, body.get("nodeInfoList"));
+        return submit(opening.account(), graph, body.get("nodeInfoList"));
     }
 
     /** {@code POST /task/openapi/ai-app/run}: runs an AI app; {@code webappId} as a number or a string. */
     public ObjectNode runApp(JsonNode body) {
-        ObjectNode scripted = scriptedFailure();
-        if (scripted != null) {
-            return scripted;
+        Opening opening = open(body, "webappId", true);
+        if (opening.error() != null) {
+            return opening.error();
         }
-        Accounts.Check key = key(body, "apiKey");
-        if (!key.ok()) {
-            return Envelopes.error(key.code());
-        }
-        ObjectNode badInstance = checkInstanceType(body);
-        if (badInstance != null) {
-            return badInstance;
-        }
-        String webappId = id(body.get("webappId"));
-        if (webappId == null) {
-            return Envelopes.of(Envelopes.PARAMS_INVALID, "webappId is required", NullNode.getInstance());
-        }
-        ObjectNode app = catalog.app(webappId);
+        ObjectNode app = catalog.app(opening.id());
         if (app == null) {
             return Envelopes.error(Envelopes.WEBAPP_NOT_EXISTS);
         }
         JsonNode list = body.get("nodeInfoList");
         if (list == null || list.isNull()) {
-            return Envelopes.of(Envelopes.PARAMS_INVALID, "nodeInfoList is required", NullNode.getInstance());
+            return required("nodeInfoList");
         }
-        return submit(key.account(), app.deepCopy(), list);
+        return submit(opening.account(), app.deepCopy(), list);
     }
 
     private ObjectNode submit(Account account, ObjectNode graph, JsonNode nodeInfoList) {
@@ -408,7 +380,7 @@ public final class RunningHubService implements RunningHubEmulation {
             return Envelopes.error(key.code());
         }
         if (uploaded == null) {
-            return Envelopes.of(Envelopes.PARAMS_INVALID, "file is required", NullNode.getInstance());
+            return required("file");
         }
         if (size > MAX_UPLOAD_BYTES) {
             return Envelopes.error(Envelopes.APIKEY_FILE_SIZE_EXCEEDED);
@@ -447,6 +419,49 @@ public final class RunningHubService implements RunningHubEmulation {
             }
         }
         return null;
+    }
+
+    /** What the opening checks found: the account and the id, or the error envelope to answer with. */
+    private record Opening(ObjectNode error, Account account, String id) {
+
+        static Opening failed(ObjectNode error) {
+            return new Opening(error, null, null);
+        }
+    }
+
+    /**
+     * The checks a request naming a workflow or an app opens with, in this order: a scripted failure (runs only), the
+     * {@code apiKey}, the instance type (runs only), then the id in {@code idField}, required.
+     *
+     * @param run whether the request runs a task ({@code create}, {@code ai-app/run})
+     */
+    private Opening open(JsonNode body, String idField, boolean run) {
+        if (run) {
+            ObjectNode scripted = scriptedFailure();
+            if (scripted != null) {
+                return Opening.failed(scripted);
+            }
+        }
+        Accounts.Check key = key(body, "apiKey");
+        if (!key.ok()) {
+            return Opening.failed(Envelopes.error(key.code()));
+        }
+        if (run) {
+            ObjectNode badInstance = checkInstanceType(body);
+            if (badInstance != null) {
+                return Opening.failed(badInstance);
+            }
+        }
+        String id = id(body.get(idField));
+        if (id == null) {
+            return Opening.failed(required(idField));
+        }
+        return new Opening(null, key.account(), id);
+    }
+
+    /** 301 for a missing field: {@code "<field> is required"}. */
+    private static ObjectNode required(String field) {
+        return Envelopes.of(Envelopes.PARAMS_INVALID, field + " is required", NullNode.getInstance());
     }
 
     private Accounts.Check key(JsonNode body, String field) {
