@@ -374,15 +374,7 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private boolean needsFastPolling() {
-        if (!events.isReady()) {
-            return true;
-        }
-        for (PendingPrompt prompt : registry.acknowledged()) {
-            if (!prompt.eventsExpected()) {
-                return true;
-            }
-        }
-        return false;
+        return !events.isReady() || registry.anyWithoutEvents();
     }
 
     private static String seconds(long nanos) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The prompts a client waits for, by prompt id. The one place where completion signals (events, polls, timeouts)
@@ -12,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class PromptRegistry {
 
     private final ConcurrentHashMap<String, PendingPrompt> prompts = new ConcurrentHashMap<>();
+    /** How many registered prompts get no events on this client's socket (kept so no lookup scans them all). */
+    private final AtomicInteger withoutEvents = new AtomicInteger();
 
     /**
      * Adds a prompt before it is submitted, so that an event arriving before the submit answer is not lost.
@@ -23,7 +26,10 @@ final class PromptRegistry {
         if (prompts.putIfAbsent(promptId, prompt) != null) {
             throw new IllegalStateException("Prompt " + promptId + " is already awaited by this client");
         }
-        prompt.outcome().whenComplete((o, e) -> prompts.remove(promptId, prompt));
+        if (!eventsExpected) {
+            withoutEvents.incrementAndGet();
+        }
+        prompt.outcome().whenComplete((o, e) -> remove(prompt));
         return prompt;
     }
 
@@ -32,7 +38,14 @@ final class PromptRegistry {
     }
 
     void remove(PendingPrompt prompt) {
-        prompts.remove(prompt.promptId(), prompt);
+        if (prompts.remove(prompt.promptId(), prompt) && !prompt.eventsExpected()) {
+            withoutEvents.decrementAndGet();
+        }
+    }
+
+    /** Whether a registered prompt gets no events on this client's socket (it was not submitted by it). */
+    boolean anyWithoutEvents() {
+        return withoutEvents.get() > 0;
     }
 
     boolean isEmpty() {

@@ -111,6 +111,9 @@ final class ReconcileLoop implements AutoCloseable {
 
     private void afterRound(List<PendingPrompt> prompts, long started, Throwable error) {
         long now = clock.getAsLong();
+        // the prompts still waiting now (the round may have finished some): one scan serves the cadence and the
+        // decision whether to go on
+        List<PendingPrompt> waiting = registry.acknowledged();
         long delay;
         if (error != null) {
             consecutiveFailures++;
@@ -124,27 +127,35 @@ final class ReconcileLoop implements AutoCloseable {
             consecutiveFailures = 0;
             failingSinceNanos = -1;
             lastFailure = null;
-            delay = fastPolling.getAsBoolean() ? fastDelay(prompts, now, now - started) : safetyInterval;
+            delay = fastPolling.getAsBoolean() ? fastDelay(prompts.size(), waiting, now, now - started)
+                    : safetyInterval;
         }
         long due;
+        boolean requested;
         synchronized (this) {
             roundRunning = false;
+            // a prompt acknowledged during the round asked for a round; it may be missing from the scan above
+            requested = requestedDue != Long.MAX_VALUE;
             due = Math.min(requestedDue, now + delay);
             requestedDue = Long.MAX_VALUE;
         }
-        if (!registry.acknowledged().isEmpty()) {
+        if (!waiting.isEmpty() || requested) {
             scheduleAt(due);
         }
     }
 
-    private long fastDelay(List<PendingPrompt> prompts, long now, long roundTook) {
+    /**
+     * @param polled  how many prompts the round just polled
+     * @param waiting the prompts waiting now
+     */
+    private long fastDelay(int polled, List<PendingPrompt> waiting, long now, long roundTook) {
         long youngestAge = Long.MAX_VALUE;
-        for (PendingPrompt prompt : registry.acknowledged()) {
+        for (PendingPrompt prompt : waiting) {
             youngestAge = Math.min(youngestAge, now - prompt.registeredNanos());
         }
         long delay = youngestAge == Long.MAX_VALUE ? MIN_DELAY : Math.max(MIN_DELAY, Math.min(MAX_DELAY,
                 youngestAge / 20));
-        long floor = Math.max(roundTook, prompts.size() * PER_PROMPT_GAP);
+        long floor = Math.max(roundTook, polled * PER_PROMPT_GAP);
         return Math.max(delay, Math.min(floor, MAX_DELAY));
     }
 
