@@ -18,6 +18,20 @@ final class ErrorPayload {
     private ErrorPayload() {
     }
 
+    /**
+     * The fields {@code execution_error} and {@code execution_interrupted} open with: {@code prompt_id, node_id,
+     * node_type, executed}.
+     */
+    static ObjectNode header(String promptId, String nodeId, String classType, List<String> executed) {
+        ObjectNode data = Json.object();
+        data.put("prompt_id", promptId);
+        data.put("node_id", nodeId);
+        data.put("node_type", classType);
+        ArrayNode done = data.putArray("executed");
+        executed.forEach(done::add);
+        return data;
+    }
+
     /** The payload for a node that raised: its exception as a Python type and message, its inputs, what ran before. */
     static ObjectNode of(String promptId, String nodeId, String classType, List<String> executed, Throwable e,
                          Map<String, Object> inputs, ObjectNode prompt) {
@@ -30,12 +44,7 @@ final class ErrorPayload {
             type = e.getClass().getName();
             message = String.valueOf(e.getMessage());
         }
-        ObjectNode data = Json.object();
-        data.put("prompt_id", promptId);
-        data.put("node_id", nodeId);
-        data.put("node_type", classType);
-        ArrayNode done = data.putArray("executed");
-        executed.forEach(done::add);
+        ObjectNode data = header(promptId, nodeId, classType, executed);
         data.put("exception_message", message + "\n");
         data.put("exception_type", type);
         ArrayNode tb = data.putArray("traceback");

@@ -181,13 +181,7 @@ final class PromptRun {
             executed.add(nodeId);
             return true;
         } catch (RunSignals.Interrupted interrupted) {
-            ObjectNode data = Json.object();
-            data.put("prompt_id", promptId);
-            data.put("node_id", nodeId);
-            data.put("node_type", classType);
-            ArrayNode done = data.putArray("executed");
-            executed.forEach(done::add);
-            addMessage("execution_interrupted", data, true);
+            addMessage("execution_interrupted", ErrorPayload.header(promptId, nodeId, classType, executed), true);
             return false;
         } catch (RunSignals.Aborted aborted) {
             throw aborted;
