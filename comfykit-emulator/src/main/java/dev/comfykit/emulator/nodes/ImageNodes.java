@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.emulator.files.DataDirectories;
+import dev.comfykit.emulator.files.FileHashes;
 import dev.comfykit.emulator.files.SaveNaming;
 import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.media.PngCodec;
@@ -14,13 +15,10 @@ import java.awt.Image;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +108,8 @@ final class ImageNodes {
         if (file == null || !Files.isRegularFile(file)) {
             return "missing";
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[65536];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
+        try {
+            return FileHashes.sha256(file);
         } catch (IOException | NoSuchAlgorithmException e) {
             return "unreadable";
         }

@@ -10,6 +10,7 @@ import dev.comfykit.emulator.SampleWorkflows;
 import dev.comfykit.emulator.execution.ExecutionEngine;
 import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
+import dev.comfykit.emulator.files.FileHashes;
 import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
@@ -17,15 +18,12 @@ import dev.comfykit.emulator.queue.QueueItem;
 import dev.comfykit.emulator.validation.PromptValidator;
 import dev.comfykit.emulator.validation.ValidationResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -514,13 +512,8 @@ public final class RunningHubService implements RunningHubEmulation {
     }
 
     private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
+        try {
+            return FileHashes.sha256(file);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
