@@ -115,13 +115,7 @@ public final class HttpApi {
     }
 
     private static void on(Router router, HttpMethod method, String path, Handler<RoutingContext> handler) {
-        Handler<RoutingContext> safe = ctx -> {
-            try {
-                handler.handle(ctx);
-            } catch (RuntimeException e) {
-                Responses.serverError(ctx);
-            }
-        };
+        Handler<RoutingContext> safe = Responses.safe(handler);
         router.route(method, path).handler(safe);
         router.route(method, "/api" + path).handler(safe);
     }

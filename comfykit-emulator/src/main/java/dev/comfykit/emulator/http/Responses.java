@@ -2,6 +2,7 @@ package dev.comfykit.emulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.emulator.json.Json;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,6 +37,17 @@ final class Responses {
         if (!ctx.response().ended()) {
             text(ctx, 500, SERVER_ERROR);
         }
+    }
+
+    /** The handler, with a {@link RuntimeException} it throws answered by {@link #serverError}. */
+    static Handler<RoutingContext> safe(Handler<RoutingContext> handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (RuntimeException e) {
+                serverError(ctx);
+            }
+        };
     }
 
     /** The raw request body; empty if there was none. */

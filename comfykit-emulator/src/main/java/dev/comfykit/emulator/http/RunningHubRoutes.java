@@ -56,21 +56,11 @@ final class RunningHubRoutes {
         for (String namespace : new String[]{"/task/openapi/*", "/api/openapi/*", "/uc/openapi/*"}) {
             post(router, namespace, ctx -> send(ctx, service.unknownPath()));
         }
-        router.route(HttpMethod.GET, "/rh-cdn/:taskId/:name").handler(safe(this::cdn));
+        router.route(HttpMethod.GET, "/rh-cdn/:taskId/:name").handler(Responses.safe(this::cdn));
     }
 
     private static void post(Router router, String path, Handler<RoutingContext> handler) {
-        router.route(HttpMethod.POST, path).handler(safe(handler));
-    }
-
-    private static Handler<RoutingContext> safe(Handler<RoutingContext> handler) {
-        return ctx -> {
-            try {
-                handler.handle(ctx);
-            } catch (RuntimeException e) {
-                Responses.serverError(ctx);
-            }
-        };
+        router.route(HttpMethod.POST, path).handler(Responses.safe(handler));
     }
 
     private static Handler<RoutingContext> json(Function<JsonNode, ObjectNode> endpoint) {
