@@ -33,11 +33,13 @@ public final class MimeTypes {
 
     /** The guessed type, or null when the extension is unknown. */
     public static String guess(String filename) {
+        return TYPES.get(extension(filename));
+    }
+
+    /** The lower-case extension after the last dot; empty if the name has no dot. */
+    public static String extension(String filename) {
         int dot = filename.lastIndexOf('.');
-        if (dot < 0) {
-            return null;
-        }
-        return TYPES.get(filename.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot < 0 ? "" : filename.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     public static boolean isImage(String filename) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.comfykit.emulator.files.DataDirectories;
+import dev.comfykit.emulator.files.MimeTypes;
 import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.queue.HistoryEntry;
 import java.nio.charset.StandardCharsets;
@@ -132,8 +133,8 @@ final class Outcomes {
                         Path file = locate(dirs, item);
                         if (file != null) {
                             String filename = item.get("filename").textValue();
-                            files.add(new OutputFile(nodeId, unique(names, nodeId, filename), extension(filename),
-                                    file, null));
+                            files.add(new OutputFile(nodeId, unique(names, nodeId, filename),
+                                    MimeTypes.extension(filename), file, null));
                         }
                     }
                 }
@@ -158,11 +159,6 @@ final class Outcomes {
             candidate = nodeId + "_" + i + "_" + name;
         }
         return candidate;
-    }
-
-    private static String extension(String filename) {
-        int dot = filename.lastIndexOf('.');
-        return dot < 0 ? "" : filename.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String text(JsonNode node) {

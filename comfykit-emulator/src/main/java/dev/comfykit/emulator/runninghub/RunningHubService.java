@@ -11,6 +11,7 @@ import dev.comfykit.emulator.execution.ExecutionEngine;
 import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.files.FileHashes;
+import dev.comfykit.emulator.files.MimeTypes;
 import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -506,8 +506,7 @@ public final class RunningHubService implements RunningHubEmulation {
         if (filename == null) {
             return "";
         }
-        int dot = filename.lastIndexOf('.');
-        String extension = dot < 0 ? "" : filename.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String extension = MimeTypes.extension(filename);
         return EXTENSION.matcher(extension).matches() ? extension : "";
     }
 
