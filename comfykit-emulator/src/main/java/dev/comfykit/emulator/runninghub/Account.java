@@ -9,17 +9,8 @@ final class Account {
 
     static final long INITIAL_COINS = 100_000;
 
-    private final String apiKey;
     private final AtomicLong coins = new AtomicLong(INITIAL_COINS);
     private final Set<Task> open = ConcurrentHashMap.newKeySet();
-
-    Account(String apiKey) {
-        this.apiKey = apiKey;
-    }
-
-    String apiKey() {
-        return apiKey;
-    }
 
     long coins() {
         return coins.get();

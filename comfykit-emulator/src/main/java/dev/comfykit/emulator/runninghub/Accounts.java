@@ -25,7 +25,7 @@ final class Accounts {
     void addValid(String key) {
         Objects.requireNonNull(key, "apiKey");
         otherSite.remove(key);
-        valid.computeIfAbsent(key, Account::new);
+        valid.computeIfAbsent(key, k -> new Account());
     }
 
     void addOtherSite(String key) {

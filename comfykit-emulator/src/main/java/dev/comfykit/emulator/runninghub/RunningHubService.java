@@ -95,11 +95,6 @@ public final class RunningHubService implements RunningHubEmulation {
         return PATHS.contains(path);
     }
 
-    /** Whether a path is in RunningHub's API namespaces, where an unknown path answers 412. */
-    public static boolean isApiNamespace(String path) {
-        return path.startsWith("/task/openapi/") || path.startsWith("/api/openapi/") || path.startsWith("/uc/openapi/");
-    }
-
     // ---------------------------------------------------------------- public API (RunningHubEmulation)
 
     @Override
