@@ -84,9 +84,9 @@ public final class ComfyUiApi {
 
     private static ExecutionError rejection(JsonNode json) {
         JsonNode error = json.path("error");
-        String type = error.isObject() ? text(error.get("type")) : null;
-        String message = error.isObject() ? text(error.get("message")) : error.isTextual() ? error.asText() : null;
-        String details = error.isObject() ? text(error.get("details")) : null;
+        String type = error.isObject() ? Json.text(error.get("type")) : null;
+        String message = error.isObject() ? Json.text(error.get("message")) : error.isTextual() ? error.asText() : null;
+        String details = error.isObject() ? Json.text(error.get("details")) : null;
         Map<String, NodeValidationError> nodeErrors = ValidationErrors.parse(json.get("node_errors"));
         StringBuilder text = new StringBuilder("ComfyUI rejected the workflow");
         if (message != null) {
@@ -172,8 +172,8 @@ public final class ComfyUiApi {
                 if (!json.path("name").isTextual()) {
                     throw new UnexpectedResponseException("POST /upload/image", "the answer has no name");
                 }
-                return new UploadedFile(json.get("name").asText(), text(json.get("subfolder")),
-                        text(json.get("type")));
+                return new UploadedFile(json.get("name").asText(), Json.text(json.get("subfolder")),
+                        Json.text(json.get("type")));
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
@@ -238,7 +238,4 @@ public final class ComfyUiApi {
         return null;
     }
 
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
-    }
 }

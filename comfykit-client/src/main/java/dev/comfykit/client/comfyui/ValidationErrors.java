@@ -38,8 +38,8 @@ public final class ValidationErrors {
             for (JsonNode id : node.path("dependent_outputs")) {
                 dependents.add(id.asText());
             }
-            result.put(entry.getKey(), new NodeValidationError(entry.getKey(), text(node.get("class_type")), issues,
-                    dependents));
+            result.put(entry.getKey(), new NodeValidationError(entry.getKey(), Json.text(node.get("class_type")),
+                    issues, dependents));
         }
         return result;
     }
@@ -53,8 +53,8 @@ public final class ValidationErrors {
             return new ValidationIssue(null, issue.asText(), null, null);
         }
         Map<String, Object> extra = issue.path("extra_info").isObject() ? Json.toMap(issue.get("extra_info")) : null;
-        return new ValidationIssue(text(issue.get("type")), text(issue.get("message")), text(issue.get("details")),
-                extra);
+        return new ValidationIssue(Json.text(issue.get("type")), Json.text(issue.get("message")),
+                Json.text(issue.get("details")), extra);
     }
 
     /** A one-line summary of node errors, e.g. {@code node 1 (EmptyImage): Required input is missing (height)}. */
@@ -78,7 +78,4 @@ public final class ValidationErrors {
         return sb.toString();
     }
 
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
-    }
 }

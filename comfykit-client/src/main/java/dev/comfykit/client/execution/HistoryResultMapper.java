@@ -106,7 +106,7 @@ final class HistoryResultMapper {
             if (type.equals("execution_interrupted")) {
                 return ExecutionError.builder(ErrorKind.INTERRUPTED, "Prompt " + promptId
                         + " was interrupted on the server" + atNode(data) + ".")
-                        .node(text(data.get("node_id")), text(data.get("node_type"))).build();
+                        .node(Json.text(data.get("node_id")), Json.text(data.get("node_type"))).build();
             }
         }
         return ExecutionError.of(ErrorKind.EXECUTION, "ComfyUI reported prompt " + promptId
@@ -114,8 +114,8 @@ final class HistoryResultMapper {
     }
 
     private static ExecutionError executionError(JsonNode data) {
-        String exceptionType = text(data.get("exception_type"));
-        String exceptionMessage = text(data.get("exception_message"));
+        String exceptionType = Json.text(data.get("exception_type"));
+        String exceptionMessage = Json.text(data.get("exception_message"));
         List<String> traceback = new ArrayList<>();
         for (JsonNode line : data.path("traceback")) {
             traceback.add(line.asText());
@@ -123,7 +123,7 @@ final class HistoryResultMapper {
         String message = "Node " + nodeLabel(data) + " failed: " + (exceptionType == null ? "" : exceptionType + ": ")
                 + (exceptionMessage == null ? "no message" : exceptionMessage.trim());
         return ExecutionError.builder(ErrorKind.EXECUTION, message)
-                .node(text(data.get("node_id")), text(data.get("node_type")))
+                .node(Json.text(data.get("node_id")), Json.text(data.get("node_type")))
                 .exception(exceptionType, exceptionMessage, traceback).build();
     }
 
@@ -138,7 +138,4 @@ final class HistoryResultMapper {
         return data.path("node_id").asText("?") + (nodeType.isTextual() ? " (" + nodeType.asText() + ")" : "");
     }
 
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
-    }
 }

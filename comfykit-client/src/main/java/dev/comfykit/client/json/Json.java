@@ -73,6 +73,11 @@ public final class Json {
         }
     }
 
+    /** The node's text, or {@code null} when it is missing or JSON {@code null}. */
+    public static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
     /** Converts a JSON tree to plain Java maps, lists, strings, numbers and booleans. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> toMap(JsonNode node) {

@@ -348,10 +348,10 @@ public final class RunningHubEngine implements AutoCloseable {
     /** A 805 answer, with the real reason from {@code failedReason} instead of the "failed: success" of the status. */
     private static ExecutionError failed(String taskId, Envelope envelope) {
         JsonNode reason = envelope.data().path("failedReason");
-        String nodeId = text(reason.get("node_id"));
-        String nodeName = text(reason.get("node_name"));
-        String exceptionType = text(reason.get("exception_type"));
-        String exceptionMessage = text(reason.get("exception_message"));
+        String nodeId = Json.text(reason.get("node_id"));
+        String nodeName = Json.text(reason.get("node_name"));
+        String exceptionType = Json.text(reason.get("exception_type"));
+        String exceptionMessage = Json.text(reason.get("exception_message"));
         List<String> traceback = new ArrayList<>();
         JsonNode trace = reason.get("traceback");
         if (trace != null && trace.isTextual()) {
@@ -450,9 +450,6 @@ public final class RunningHubEngine implements AutoCloseable {
         }
     }
 
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
-    }
 
     /**
      * Stops waiting: executions in flight end with a failed (cancelled) result; their tasks continue on RunningHub
