@@ -17,8 +17,6 @@ import dev.comfykit.client.http.UnexpectedResponseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -37,8 +35,8 @@ import java.util.function.Supplier;
  * {@code executing(node=null)} event (WebSocket executor) or a {@link Reconciler} round of the {@link ReconcileLoop}
  * (the HTTP executor's polling, and the WebSocket executor's safety net). The result is the prompt's history
  * entry: read from {@code /history/{id}}, or, when the WebSocket delivered all of the prompt's events, assembled from
- * them ({@link EventHistory}), which saves a round trip. The overall timeout ends the execution with a failed result and cancels the prompt on the
- * server; a prompt the server forgot is reported lost.
+ * them ({@link EventHistory}), which saves a round trip. The overall timeout ends the execution with a failed result
+ * and cancels the prompt on the server; a prompt the server forgot is reported lost.
  */
 public final class ExecutionEngine implements AutoCloseable {
 
@@ -91,16 +89,6 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    /** The client id prompts are submitted with. */
-    public String clientId() {
-        return clientId;
-    }
-
-    /** How many prompts this engine is waiting for. */
-    public int inFlight() {
-        return registry.size();
-    }
-
     /**
      * Prepares, submits and awaits one prompt.
      *
@@ -116,7 +104,7 @@ public final class ExecutionEngine implements AutoCloseable {
             execution.fail(null, clock.getAsLong(), closedError());
             return execution.result();
         }
-        long remaining = Math.max(0, startNanos + timeout.toNanos() - clock.getAsLong());
+        long remaining = Math.max(0, execution.deadlineNanos() - clock.getAsLong());
         execution.timer(scheduler.schedule(() -> timeOut(execution), remaining, TimeUnit.NANOSECONDS));
         execution.onCallerCancel(() -> abandon(execution, "cancelled by the caller"));
         CompletableFuture<PreparedPrompt> prepared;
@@ -243,8 +231,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void submitFailed(LocalExecution execution, PendingPrompt pending, Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                || cause.getCause() instanceof ConnectException || cause instanceof UnexpectedResponseException) {
+        if (Failures.neverConnected(cause) || cause instanceof UnexpectedResponseException) {
             // the request never reached the server, or the server answered that it did not queue it
             registry.remove(pending);
             execution.fail(null, clock.getAsLong(), Failures.toError(error, api.transport().baseUrl(),

@@ -32,6 +32,12 @@ public final class Failures {
         return current;
     }
 
+    /** The message of the failure behind any future's wrapping, or its class name when it has none. */
+    public static String message(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
     /** A short description of a failure, e.g. {@code connection refused}. */
     public static String describe(Throwable error) {
         Throwable cause = unwrap(error);
@@ -78,6 +84,16 @@ public final class Failures {
         }
         return ExecutionError.of(ErrorKind.SERVER, "Unexpected failure while " + action + " with ComfyUI at "
                 + baseUrl + ": " + describe(cause));
+    }
+
+    /**
+     * Whether a request provably never reached the server: the connection was refused or could not be made in time
+     * (so sending it again cannot make a duplicate).
+     */
+    public static boolean neverConnected(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+                || cause.getCause() instanceof ConnectException;
     }
 
     private static boolean isConnectionRefused(Throwable cause) {

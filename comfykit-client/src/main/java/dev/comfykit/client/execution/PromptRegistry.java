@@ -52,10 +52,6 @@ final class PromptRegistry {
         return prompts.isEmpty();
     }
 
-    int size() {
-        return prompts.size();
-    }
-
     /** The prompts the server has accepted and that are not finished. */
     List<PendingPrompt> acknowledged() {
         List<PendingPrompt> list = new ArrayList<>();

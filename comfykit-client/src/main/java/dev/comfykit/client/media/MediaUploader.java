@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.MediaInput;
 import dev.comfykit.client.dsl.BoundWorkflow;
+import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.http.UrlFetcher;
 
 import java.io.File;
@@ -150,7 +151,7 @@ public final class MediaUploader {
         return fetcher.fetch(uri, maxBytes).handle((fetched, error) -> {
             if (error != null) {
                 throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
-                        + "': downloading " + uri + " failed (" + describe(error) + ").", error));
+                        + "': downloading " + uri + " failed (" + Failures.message(error) + ").", error));
             }
             String name = fetched.fileName();
             String extension = ContentTypes.extensionOfType(fetched.contentType());
@@ -200,13 +201,5 @@ public final class MediaUploader {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -213,8 +211,7 @@ final class RunningHubRequests {
     /** Failures where the request provably did not reach RunningHub. */
     private static boolean neverArrived(Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        return cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                || cause.getCause() instanceof ConnectException
+        return Failures.neverConnected(cause)
                 || (cause instanceof UnexpectedResponseException
                 && (((UnexpectedResponseException) cause).status() == 503
                 || ((UnexpectedResponseException) cause).status() == 429));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.dsl.WorkflowSchemaParser;
+import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.json.Json;
 
@@ -74,7 +75,7 @@ public final class WorkflowLoader {
                 return fetcher.fetch(URI.create(source.location()), maxBytes).handle((fetched, error) -> {
                     if (error != null) {
                         throw new CompletionException(new InvalidWorkflowException("Cannot download workflow "
-                                + source.location() + ": " + describe(error), error));
+                                + source.location() + ": " + Failures.message(error), error));
                     }
                     return parse(source, new String(fetched.body(), StandardCharsets.UTF_8));
                 });
@@ -213,13 +214,5 @@ public final class WorkflowLoader {
     private synchronized LoadedWorkflow remember(Object key, Object version, LoadedWorkflow loaded) {
         cache.put(key, new Cached(version, loaded));
         return loaded;
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }
