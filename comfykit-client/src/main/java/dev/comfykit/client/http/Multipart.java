@@ -1,7 +1,6 @@
 package dev.comfykit.client.http;
 
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -12,6 +11,7 @@ public final class Multipart {
 
     private final String boundary = "comfykit-" + UUID.randomUUID().toString().replace("-", "");
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private boolean closed;
 
     /** Adds a text field. */
     public Multipart field(String name, String value) {
@@ -37,17 +37,13 @@ public final class Multipart {
         return "multipart/form-data; boundary=" + boundary;
     }
 
-    /** The finished body. */
+    /** The finished body; the closing boundary is written once, so write no parts after this. */
     public byte[] toByteArray() {
-        ByteArrayOutputStream copy = new ByteArrayOutputStream(body.size() + boundary.length() + 8);
-        copy.writeBytes(body.toByteArray());
-        copy.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return copy.toByteArray();
-    }
-
-    /** The finished body as a request publisher. */
-    public HttpRequest.BodyPublisher publisher() {
-        return HttpRequest.BodyPublishers.ofByteArray(toByteArray());
+        if (!closed) {
+            write("--" + boundary + "--\r\n");
+            closed = true;
+        }
+        return body.toByteArray();
     }
 
     private void write(String text) {

@@ -1,11 +1,9 @@
 package dev.comfykit.client.output;
 
-import dev.comfykit.client.OutputFile;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,15 +46,5 @@ public final class OutputSaver {
             return target;
         }
         throw new IOException("No free name for " + name + " in " + directory);
-    }
-
-    /** Downloads one output file into a directory; the returned copy knows its local path. */
-    public static OutputFile save(OutputFile file, Path directory) {
-        try (InputStream in = file.openStream()) {
-            return file.withPath(save(in, directory, file.getFilename()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot save output " + file.getFilename() + " to " + directory + ": "
-                    + e.getMessage(), e);
-        }
     }
 }
