@@ -80,10 +80,8 @@ public final class WorkflowSource {
             }
             return new WorkflowSource(Kind.FILE, path);
         }
-        if (isExistingFile(value)) {
-            return new WorkflowSource(Kind.FILE, value);
-        }
-        if (DIGITS.matcher(value).matches()) {
+        // only a name of digits could be either; anything else is a file, checked when it is read
+        if (DIGITS.matcher(value).matches() && !isExistingFile(value)) {
             return new WorkflowSource(Kind.RUNNINGHUB_WORKFLOW, value);
         }
         return new WorkflowSource(Kind.FILE, value);
