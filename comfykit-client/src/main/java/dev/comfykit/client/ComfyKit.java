@@ -172,8 +172,7 @@ public final class ComfyKit implements AutoCloseable {
      * @return the result; completes exceptionally only for invalid input
      */
     public CompletableFuture<ExecuteResult> execute(String workflow, Map<String, ?> params) {
-        Map<String, ?> given = params == null ? Map.of() : params;
-        return executeWith(workflow, schema -> given);
+        return executeWith(workflow, fixed(params));
     }
 
     /**

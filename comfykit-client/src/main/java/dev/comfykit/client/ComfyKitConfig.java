@@ -81,7 +81,7 @@ public final class ComfyKitConfig {
                 "comfyuiUrl", "COMFYUI_BASE_URL");
         String type = env.apply("COMFYUI_EXECUTOR_TYPE");
         this.executorType = b.executorType != null ? b.executorType
-                : type != null ? parseExecutorType(type) : ExecutorType.HTTP;
+                : type != null ? ExecutorType.parse(type) : ExecutorType.HTTP;
         this.apiKey = first(b.apiKey, env.apply("COMFYUI_API_KEY"), null);
         this.cookies = first(b.cookies, env.apply("COMFYUI_COOKIES"), null);
         this.runninghubUrl = url(first(b.runninghubUrl, env.apply("RUNNINGHUB_BASE_URL"), DEFAULT_RUNNINGHUB_URL),
@@ -125,10 +125,6 @@ public final class ComfyKitConfig {
             return explicit.trim();
         }
         return fromEnvironment != null ? fromEnvironment : fallback;
-    }
-
-    private static ExecutorType parseExecutorType(String value) {
-        return ExecutorType.parse(value);
     }
 
     private static URI url(String value, String option, String variable) {

@@ -196,14 +196,19 @@ public final class MessageParams {
         return name == null ? bytes : MediaInput.of(bytes, name);
     }
 
+    /** The param an option names, which the workflow must declare. */
+    private static String declared(String option, String chosen, WorkflowSchema schema) {
+        if (schema.param(chosen) == null) {
+            throw new InvalidParameterException(chosen, option + "=" + chosen + " names no param of workflow "
+                    + schema.getOrigin() + ". Declared params: " + schema.describeParams());
+        }
+        return chosen;
+    }
+
     static String textParam(ComfyKitConfiguration configuration, WorkflowSchema schema) {
         String chosen = configuration.getTextParam();
         if (chosen != null) {
-            if (schema.param(chosen) == null) {
-                throw new InvalidParameterException(chosen, "textParam=" + chosen + " names no param of workflow "
-                        + schema.getOrigin() + ". Declared params: " + schema.describeParams());
-            }
-            return chosen;
+            return declared("textParam", chosen, schema);
         }
         if (schema.param("prompt") != null) {
             return "prompt";
@@ -226,11 +231,7 @@ public final class MessageParams {
     static String mediaParam(ComfyKitConfiguration configuration, WorkflowSchema schema, Object body) {
         String chosen = configuration.getMediaParam();
         if (chosen != null) {
-            if (schema.param(chosen) == null) {
-                throw new InvalidParameterException(chosen, "mediaParam=" + chosen + " names no param of workflow "
-                        + schema.getOrigin() + ". Declared params: " + schema.describeParams());
-            }
-            return chosen;
+            return declared("mediaParam", chosen, schema);
         }
         List<ParamSpec> media = schema.mediaParams();
         if (media.size() == 1) {
