@@ -1,14 +1,58 @@
 package dev.comfykit.camel;
 
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Builds {@link ComfyKit} clients from the component's options, the one mapping used by the component's endpoints
  * and by the Spring Boot starter's client bean.
  */
 public final class ComfyKitClients {
+
+    /** One connection option: how to read it from a configuration and give it to a client builder. */
+    private static final class Option<T> {
+        final Function<ComfyKitConfiguration, T> read;
+        final BiConsumer<ComfyKit.Builder, T> apply;
+
+        Option(Function<ComfyKitConfiguration, T> read, BiConsumer<ComfyKit.Builder, T> apply) {
+            this.read = read;
+            this.apply = apply;
+        }
+
+        void applyTo(ComfyKit.Builder builder, ComfyKitConfiguration c) {
+            apply.accept(builder, read.apply(c));
+        }
+    }
+
+    /** Every option that makes a client: the builder and the identity of shared clients both come from this list. */
+    private static final List<Option<?>> OPTIONS = List.of(
+            new Option<String>(ComfyKitConfiguration::getComfyuiUrl, ComfyKit.Builder::comfyuiUrl),
+            new Option<ExecutorType>(ComfyKitConfiguration::getExecutorType, ComfyKit.Builder::executorType),
+            new Option<String>(ComfyKitConfiguration::getApiKey, ComfyKit.Builder::apiKey),
+            new Option<String>(ComfyKitConfiguration::getCookieSecret, ComfyKit.Builder::cookies),
+            new Option<String>(ComfyKitConfiguration::getRunninghubUrl, ComfyKit.Builder::runninghubUrl),
+            new Option<String>(ComfyKitConfiguration::getRunninghubApiKey, ComfyKit.Builder::runninghubApiKey),
+            new Option<Long>(ComfyKitConfiguration::getRunninghubTimeout,
+                    (b, v) -> b.runninghubTimeout(Duration.ofMillis(v))),
+            new Option<Integer>(ComfyKitConfiguration::getRunninghubRetryCount, ComfyKit.Builder::runninghubRetryCount),
+            new Option<String>(ComfyKitConfiguration::getRunninghubInstanceType,
+                    ComfyKit.Builder::runninghubInstanceType),
+            new Option<Long>(ComfyKitConfiguration::getRunninghubPollInterval,
+                    (b, v) -> b.runninghubPollInterval(Duration.ofMillis(v))),
+            new Option<Integer>(ComfyKitConfiguration::getRunninghubMaxConcurrency,
+                    ComfyKit.Builder::runninghubMaxConcurrency),
+            new Option<Long>(ComfyKitConfiguration::getTimeout, (b, v) -> b.timeout(Duration.ofMillis(v))),
+            new Option<Long>(ComfyKitConfiguration::getConnectTimeout,
+                    (b, v) -> b.connectTimeout(Duration.ofMillis(v))),
+            new Option<Long>(ComfyKitConfiguration::getRequestTimeout,
+                    (b, v) -> b.requestTimeout(Duration.ofMillis(v))),
+            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKit.Builder::maxUploadBytes));
 
     private ComfyKitClients() {
     }
@@ -18,22 +62,15 @@ public final class ComfyKitClients {
      * configuration is explicit (use placeholders such as {@code {{env:COMFYUI_BASE_URL}}} for the environment).
      */
     public static ComfyKit.Builder builder(ComfyKitConfiguration c) {
-        return ComfyKit.builder()
-                .environment(name -> null)
-                .comfyuiUrl(c.getComfyuiUrl())
-                .executorType(c.getExecutorType())
-                .apiKey(c.getApiKey())
-                .cookies(c.getCookieSecret())
-                .runninghubUrl(c.getRunninghubUrl())
-                .runninghubApiKey(c.getRunninghubApiKey())
-                .runninghubTimeout(Duration.ofMillis(c.getRunninghubTimeout()))
-                .runninghubRetryCount(c.getRunninghubRetryCount())
-                .runninghubInstanceType(c.getRunninghubInstanceType())
-                .runninghubPollInterval(Duration.ofMillis(c.getRunninghubPollInterval()))
-                .runninghubMaxConcurrency(c.getRunninghubMaxConcurrency())
-                .timeout(Duration.ofMillis(c.getTimeout()))
-                .connectTimeout(Duration.ofMillis(c.getConnectTimeout()))
-                .requestTimeout(Duration.ofMillis(c.getRequestTimeout()))
-                .maxUploadBytes(c.getMaxUploadBytes());
+        ComfyKit.Builder builder = ComfyKit.builder().environment(name -> null);
+        OPTIONS.forEach(option -> option.applyTo(builder, c));
+        return builder;
+    }
+
+    /** The values of the options that make a client: configurations with equal values can share one. */
+    public static List<Object> connectionOptions(ComfyKitConfiguration c) {
+        List<Object> values = new ArrayList<>(OPTIONS.size());
+        OPTIONS.forEach(option -> values.add(option.read.apply(c)));
+        return values;
     }
 }

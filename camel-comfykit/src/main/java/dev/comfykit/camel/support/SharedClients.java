@@ -3,10 +3,11 @@ package dev.comfykit.camel.support;
 import dev.comfykit.camel.ComfyKitConfiguration;
 import dev.comfykit.camel.ComfyKitClients;
 import dev.comfykit.client.ComfyKit;
-import dev.comfykit.client.ExecutorType;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,15 +17,15 @@ import java.util.Map;
  */
 public final class SharedClients {
 
-    private final Map<Key, Shared> byKey = new HashMap<>();
+    private final Map<List<Object>, Shared> byKey = new HashMap<>();
     private final Map<ComfyKit, Shared> byClient = new IdentityHashMap<>();
 
     private static final class Shared {
-        final Key key;
+        final List<Object> key;
         final ComfyKit client;
         int users;
 
-        Shared(Key key, ComfyKit client) {
+        Shared(List<Object> key, ComfyKit client) {
             this.key = key;
             this.client = client;
         }
@@ -37,7 +38,7 @@ public final class SharedClients {
      * @throws IllegalArgumentException naming the option that is invalid
      */
     public synchronized ComfyKit acquire(ComfyKitConfiguration configuration, ClassLoader classLoader) {
-        Key key = new Key(configuration, classLoader);
+        List<Object> key = key(configuration, classLoader);
         Shared shared = byKey.get(key);
         if (shared == null) {
             shared = new Shared(key, build(configuration, classLoader));
@@ -74,28 +75,10 @@ public final class SharedClients {
         return ComfyKitClients.builder(configuration).classLoader(classLoader).build();
     }
 
-    /** The options that make a client. */
-    private static final class Key {
-        private final Object[] values;
-
-        Key(ComfyKitConfiguration c, ClassLoader classLoader) {
-            ExecutorType type = c.getExecutorType();
-            this.values = new Object[]{c.getComfyuiUrl(), type, c.getApiKey(), c.getCookieSecret(),
-                    c.getRunninghubUrl(), c.getRunninghubApiKey(), c.getRunninghubTimeout(),
-                    c.getRunninghubRetryCount(), c.getRunninghubInstanceType(), c.getRunninghubPollInterval(),
-                    c.getRunninghubMaxConcurrency(), c.getTimeout(),
-                    c.getConnectTimeout(), c.getRequestTimeout(), c.getMaxUploadBytes(), classLoader};
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key && java.util.Arrays.equals(values, ((Key) o).values);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Arrays.hashCode(values);
-        }
-
+    /** What makes a client: its connection options and the class loader of its classpath: workflows. */
+    private static List<Object> key(ComfyKitConfiguration configuration, ClassLoader classLoader) {
+        List<Object> key = new ArrayList<>(ComfyKitClients.connectionOptions(configuration));
+        key.add(classLoader);
+        return key;
     }
 }
