@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -420,10 +419,6 @@ final class Report {
 
     private static String fmt(String f, double v) {
         return String.format(Locale.ROOT, f, v);
-    }
-
-    static String join(Object... parts) {
-        return String.join(" ", Arrays.stream(parts).map(String::valueOf).toList());
     }
 
     /** The fields that say which measurement a JSON entry is: scenario, path, executor and executions in flight. */

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs N executions with at most C in flight: the calling thread takes a permit before starting each execution and
@@ -77,7 +78,8 @@ final class ScenarioRunner {
         Semaphore permits = new Semaphore(inFlight);
         CountDownLatch finished = new CountDownLatch(executions);
         AtomicInteger failures = new AtomicInteger();
-        long[] last = new long[1];
+        // the latest completion, kept without a lock: completions are the code under measurement
+        AtomicLong last = new AtomicLong();
         Object lock = new Object();
         for (int i = 0; i < executions; i++) {
             permits.acquire();
@@ -93,9 +95,7 @@ final class ScenarioRunner {
                         }
                     }
                 }
-                synchronized (lock) {
-                    last[0] = Math.max(last[0], end);
-                }
+                last.accumulateAndGet(end, Math::max);
                 permits.release();
                 finished.countDown();
             });
@@ -105,11 +105,9 @@ final class ScenarioRunner {
             failures.addAndGet(missing);
             synchronized (lock) {
                 samples.add(missing + " executions did not complete within " + patience.toSeconds() + " s");
-                last[0] = System.nanoTime();
             }
+            last.set(System.nanoTime());
         }
-        synchronized (lock) {
-            return new Outcome(failures.get(), last[0]);
-        }
+        return new Outcome(failures.get(), last.get());
     }
 }
