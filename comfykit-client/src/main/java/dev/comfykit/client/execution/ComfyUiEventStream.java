@@ -206,9 +206,11 @@ final class ComfyUiEventStream implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                String frame = text.toString();
+            if (!last) {
+                text.append(data);
+            } else {
+                // a frame that came in one piece is not copied through the builder
+                String frame = text.length() == 0 ? data.toString() : text.append(data).toString();
                 text.setLength(0);
                 ComfyUiEvent event = ComfyUiEvent.parse(frame);
                 if (event != null) {

@@ -1,9 +1,9 @@
 package dev.comfykit.client.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +79,8 @@ public final class BoundedBodyHandlers {
     private static final class LimitedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
         private final long maxBytes;
         private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        // the received buffers are kept and joined once at the end, as the JDK's own byte-array subscriber does
+        private final List<ByteBuffer> chunks = new ArrayList<>();
         private Flow.Subscription subscription;
         private long received;
 
@@ -110,9 +111,7 @@ public final class BoundedBodyHandlers {
                     body.completeExceptionally(new BodyTooLargeException("Response body", maxBytes));
                     return;
                 }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
+                chunks.add(item);
             }
         }
 
@@ -123,7 +122,14 @@ public final class BoundedBodyHandlers {
 
         @Override
         public void onComplete() {
-            body.complete(buffer.toByteArray());
+            byte[] bytes = new byte[(int) received];
+            int at = 0;
+            for (ByteBuffer chunk : chunks) {
+                int length = chunk.remaining();
+                chunk.get(bytes, at, length);
+                at += length;
+            }
+            body.complete(bytes);
         }
     }
 }
