@@ -8,29 +8,22 @@ import dev.comfykit.client.dsl.WorkflowSchema;
  */
 public final class LoadedWorkflow {
 
-    private final WorkflowSource source;
     private final Workflow workflow;
     private final WorkflowSchema schema;
     private final WorkflowSource runningHub;
 
-    private LoadedWorkflow(WorkflowSource source, Workflow workflow, WorkflowSchema schema, WorkflowSource runningHub) {
-        this.source = source;
+    private LoadedWorkflow(Workflow workflow, WorkflowSchema schema, WorkflowSource runningHub) {
         this.workflow = workflow;
         this.schema = schema;
         this.runningHub = runningHub;
     }
 
-    static LoadedWorkflow local(WorkflowSource source, Workflow workflow, WorkflowSchema schema) {
-        return new LoadedWorkflow(source, workflow, schema, null);
+    static LoadedWorkflow local(Workflow workflow, WorkflowSchema schema) {
+        return new LoadedWorkflow(workflow, schema, null);
     }
 
-    static LoadedWorkflow runningHub(WorkflowSource source, WorkflowSource target) {
-        return new LoadedWorkflow(source, null, null, target);
-    }
-
-    /** Where it was loaded from. */
-    public WorkflowSource source() {
-        return source;
+    static LoadedWorkflow runningHub(WorkflowSource target) {
+        return new LoadedWorkflow(null, null, target);
     }
 
     /** Whether it runs on RunningHub; then {@link #runningHubTarget()} names the workflow or app. */

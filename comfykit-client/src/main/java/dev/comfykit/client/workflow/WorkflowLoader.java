@@ -70,7 +70,7 @@ public final class WorkflowLoader {
         switch (source.kind()) {
             case RUNNINGHUB_WORKFLOW:
             case RUNNINGHUB_APP:
-                return CompletableFuture.completedFuture(LoadedWorkflow.runningHub(source, source));
+                return CompletableFuture.completedFuture(LoadedWorkflow.runningHub(source));
             case URL:
                 return fetcher.fetch(URI.create(source.location()), maxBytes).handle((fetched, error) -> {
                     if (error != null) {
@@ -96,21 +96,19 @@ public final class WorkflowLoader {
     /** Parses in-memory JSON text (not cached). */
     public LoadedWorkflow parseInline(String json) {
         Objects.requireNonNull(json, "workflow JSON");
-        return parse(WorkflowSource.file(Path.of("inline-workflow.json")), json, "inline JSON");
+        return parse(json, "inline JSON");
     }
 
     /** Wraps an in-memory workflow tree (not cached). */
     public LoadedWorkflow wrapInline(JsonNode tree) {
         Workflow workflow = Workflow.of(tree, "inline JSON");
-        return LoadedWorkflow.local(WorkflowSource.file(Path.of("inline-workflow.json")), workflow,
-                WorkflowSchemaParser.parse(workflow));
+        return LoadedWorkflow.local(workflow, WorkflowSchemaParser.parse(workflow));
     }
 
     /** Wraps in-memory maps (not cached). */
     public LoadedWorkflow wrapInline(Map<String, ?> map) {
         Workflow workflow = Workflow.of(map, "inline JSON");
-        return LoadedWorkflow.local(WorkflowSource.file(Path.of("inline-workflow.json")), workflow,
-                WorkflowSchemaParser.parse(workflow));
+        return LoadedWorkflow.local(workflow, WorkflowSchemaParser.parse(workflow));
     }
 
     private LoadedWorkflow fromFile(WorkflowSource source) {
@@ -140,7 +138,7 @@ public final class WorkflowLoader {
         } catch (IOException e) {
             throw new InvalidWorkflowException("Cannot read workflow " + path + ": " + e.getMessage(), e);
         }
-        return remember(path, version, parse(source, json, path.toString()));
+        return remember(path, version, parse(json, path.toString()));
     }
 
     private LoadedWorkflow fromClasspath(WorkflowSource source) {
@@ -160,7 +158,7 @@ public final class WorkflowLoader {
         } catch (IOException e) {
             throw new InvalidWorkflowException("Cannot read workflow classpath:" + resource + ": " + e.getMessage(), e);
         }
-        return remember(resource, "", parse(source, json, "classpath:" + resource));
+        return remember(resource, "", parse(json, "classpath:" + resource));
     }
 
     private URL find(String resource) {
@@ -173,10 +171,10 @@ public final class WorkflowLoader {
     }
 
     private LoadedWorkflow parse(WorkflowSource source, String json) {
-        return parse(source, json, source.location());
+        return parse(json, source.location());
     }
 
-    private static LoadedWorkflow parse(WorkflowSource source, String json, String origin) {
+    private static LoadedWorkflow parse(String json, String origin) {
         JsonNode tree;
         try {
             tree = Json.mapper().readTree(json);
@@ -186,11 +184,11 @@ public final class WorkflowLoader {
             throw new InvalidWorkflowException("Workflow " + origin + " is not valid JSON", e);
         }
         if (tree != null && "runninghub".equals(tree.path("_source").asText(null))) {
-            return LoadedWorkflow.runningHub(source, runningHubTarget(tree, origin));
+            return LoadedWorkflow.runningHub(runningHubTarget(tree, origin));
         }
         Workflow workflow = tree == null ? Workflow.parse(json, origin) : Workflow.of(tree, origin);
         WorkflowSchema schema = WorkflowSchemaParser.parse(workflow);
-        return LoadedWorkflow.local(source, workflow, schema);
+        return LoadedWorkflow.local(workflow, schema);
     }
 
     private static WorkflowSource runningHubTarget(JsonNode stub, String origin) {
