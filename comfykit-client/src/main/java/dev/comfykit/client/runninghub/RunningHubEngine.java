@@ -165,7 +165,7 @@ public final class RunningHubEngine implements AutoCloseable {
                                     || RunningHubCodes.CANCEL_NOT_ALLOWED.equals(answer.code())) {
                                 return CancelOutcome.NOT_FOUND;
                             }
-                            throw RunningHubRequests.wrap(requests.failure("cancelling task " + taskId, answer));
+                            throw requests.failure("cancelling task " + taskId, answer);
                         }));
     }
 
@@ -181,7 +181,7 @@ public final class RunningHubEngine implements AutoCloseable {
         return guard(() -> requests.read("reading the account status", () -> requests.api().accountStatus())
                 .thenApply(envelope -> {
                     if (!envelope.isOk()) {
-                        throw RunningHubRequests.wrap(requests.failure("the account status", envelope));
+                        throw requests.failure("the account status", envelope);
                     }
                     return envelope.data().isObject() ? Json.toMap(envelope.data()) : Map.<String, Object>of();
                 }));
@@ -221,7 +221,7 @@ public final class RunningHubEngine implements AutoCloseable {
         return requests.read("fetching workflow " + workflowId, () -> requests.api().workflowJson(workflowId))
                 .thenApply(envelope -> {
                     if (!envelope.isOk()) {
-                        throw RunningHubRequests.wrap(requests.failure("workflow " + workflowId, envelope));
+                        throw requests.failure("workflow " + workflowId, envelope);
                     }
                     JsonNode prompt = envelope.data().path("prompt");
                     if (!prompt.isTextual()) {
@@ -266,8 +266,8 @@ public final class RunningHubEngine implements AutoCloseable {
                 .thenApply(envelope -> {
                     String taskId = envelope.data().path("taskId").asText("");
                     if (taskId.isEmpty()) {
-                        throw RunningHubRequests.wrap(new RunningHubFailure(ExecutionError.of(ErrorKind.SERVER,
-                                "RunningHub accepted the task but returned no task id: " + envelope.data())));
+                        throw new RunningHubFailure(ExecutionError.of(ErrorKind.SERVER,
+                                "RunningHub accepted the task but returned no task id: " + envelope.data()));
                     }
                     checkPromptTips(taskId, envelope.data().path("promptTips"));
                     LOG.debug("[{}] created on {} ({} node overrides)", taskId, requests.api().site(),
@@ -283,8 +283,8 @@ public final class RunningHubEngine implements AutoCloseable {
     private static void checkPromptTips(String taskId, JsonNode promptTips) {
         PromptTips tips = PromptTips.parse(promptTips);
         if (tips.rejected()) {
-            throw RunningHubRequests.wrap(new RunningHubFailure(tips.rejection("RunningHub's ComfyUI rejected the"
-                    + " workflow of task " + taskId, null)));
+            throw new RunningHubFailure(tips.rejection("RunningHub's ComfyUI rejected the"
+                    + " workflow of task " + taskId, null));
         }
         if (!tips.nodeErrors().isEmpty()) {
             LOG.warn("[{}] accepted without some outputs, which failed validation: {}", taskId,
@@ -429,7 +429,7 @@ public final class RunningHubEngine implements AutoCloseable {
         return requests.read("uploading " + filename, () -> requests.api().upload(filename, contentType, content),
                 RunningHubCodes.UPLOAD_FAILED).thenApply(envelope -> {
                     if (!envelope.isOk()) {
-                        throw RunningHubRequests.wrap(requests.failure("the upload of " + filename, envelope));
+                        throw requests.failure("the upload of " + filename, envelope);
                     }
                     return envelope.data().path("fileName").asText();
                 });

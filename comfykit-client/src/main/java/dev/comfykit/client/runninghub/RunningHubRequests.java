@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -224,9 +223,5 @@ final class RunningHubRequests {
             }
         }
         return false;
-    }
-
-    static CompletionException wrap(RunningHubFailure failure) {
-        return new CompletionException(failure);
     }
 }
