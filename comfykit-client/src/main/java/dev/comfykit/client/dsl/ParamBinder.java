@@ -3,6 +3,7 @@ package dev.comfykit.client.dsl;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.InvalidParameterException;
+import dev.comfykit.client.ServerFile;
 import dev.comfykit.client.workflow.Workflow;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class ParamBinder {
         Map<String, ?> given = params == null ? Map.of() : params;
         for (String name : given.keySet()) {
             if (schema.param(name) == null) {
-                throw unknown(workflow, schema, name);
+                throw unknown(workflow.origin(), schema, name);
             }
         }
         ObjectNode graph = workflow.copyGraph();
@@ -51,6 +52,8 @@ public final class ParamBinder {
             if (spec.isUpload()) {
                 if (needsUpload.test(value)) {
                     uploads.add(new BoundWorkflow.PendingUpload(spec, value));
+                } else if (value instanceof ServerFile file) {
+                    BoundWorkflow.apply(graph, spec, JsonNodeFactory.instance.textNode(file.name()));
                 } else if (value instanceof CharSequence) {
                     BoundWorkflow.apply(graph, spec, JsonNodeFactory.instance.textNode(value.toString()));
                 } else {
@@ -65,9 +68,9 @@ public final class ParamBinder {
         return new BoundWorkflow(graph, uploads);
     }
 
-    private static InvalidParameterException unknown(Workflow workflow, WorkflowSchema schema, String name) {
+    static InvalidParameterException unknown(String origin, WorkflowSchema schema, String name) {
         String suggestion = closest(name, schema.paramNames());
-        return new InvalidParameterException(name, "Unknown param '" + name + "' for workflow " + workflow.origin()
+        return new InvalidParameterException(name, "Unknown param '" + name + "' for workflow " + origin
                 + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
                 + ". Declared params: " + schema.describeParams()
                 + ". A param is declared by a node title marker such as $" + name + ".field.");

@@ -54,6 +54,25 @@ public final class WorkflowSchema {
         return params.values();
     }
 
+    /**
+     * Checks the names and types of some params without requiring the required ones: for params fixed ahead of the
+     * values that complete them (an endpoint's options, checked when it starts). Media params are not read here.
+     *
+     * @throws dev.comfykit.client.InvalidParameterException naming an unknown param (with the closest declared name)
+     *                                                       or a value that does not fit its param's type
+     */
+    public void checkParams(Map<String, ?> given) {
+        given.forEach((name, value) -> {
+            ParamSpec spec = params.get(name);
+            if (spec == null) {
+                throw ParamBinder.unknown(origin, this, name);
+            }
+            if (!spec.isUpload() && value != null) {
+                ParamCoercer.coerce(spec, value);
+            }
+        });
+    }
+
     /** One param, or {@code null}. */
     public ParamSpec param(String name) {
         return params.get(name);

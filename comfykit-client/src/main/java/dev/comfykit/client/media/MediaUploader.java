@@ -3,6 +3,7 @@ package dev.comfykit.client.media;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.MediaInput;
+import dev.comfykit.client.ServerFile;
 import dev.comfykit.client.dsl.BoundWorkflow;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.http.UrlFetcher;
@@ -31,8 +32,9 @@ import java.util.concurrent.Executor;
  * Uploads the values of media params and puts the names the server chose into the workflow.
  * <p>
  * A value is uploaded when it is a {@link MediaInput}, {@link Path}, {@link File}, {@code byte[]},
- * {@link InputStream}, {@link URL}/{@link URI}, or text naming an http(s) URL or an existing local file; other text
- * is the name of an already uploaded file and is used as is. URLs are downloaded with a plain request (never with
+ * {@link InputStream}, {@link URL}/{@link URI}, a {@link RestrictedUrl} that a media policy allowed, or (trusted)
+ * text naming an http(s) URL or an existing local file; other text and a {@link ServerFile} name an already uploaded
+ * file and are used as is. URLs are downloaded with a plain request (never with
  * the server's credentials) and, like streams, never beyond the size limit.
  */
 public final class MediaUploader {
@@ -62,13 +64,16 @@ public final class MediaUploader {
 
     /** Whether a media param value must be uploaded (otherwise it names an uploaded file). */
     public static boolean needsUpload(Object value) {
+        if (value instanceof ServerFile) {
+            return false;
+        }
         if (value instanceof CharSequence) {
             String text = value.toString().trim();
             return UrlFetcher.isHttpUrl(text) || isLocalFile(text);
         }
         return value instanceof MediaInput || value instanceof Path || value instanceof File
                 || value instanceof byte[] || value instanceof InputStream || value instanceof URL
-                || value instanceof URI;
+                || value instanceof URI || value instanceof RestrictedUrl;
     }
 
     private static boolean isLocalFile(String text) {
@@ -127,6 +132,9 @@ public final class MediaUploader {
         if (value instanceof URI) {
             return download(param, (URI) value);
         }
+        if (value instanceof RestrictedUrl restricted) {
+            return download(param, restricted);
+        }
         String text = value.toString().trim();
         if (UrlFetcher.isHttpUrl(text)) {
             try {
@@ -147,8 +155,22 @@ public final class MediaUploader {
         return CompletableFuture.completedFuture(MediaInput.of(file));
     }
 
+    private CompletableFuture<MediaInput> download(String param, RestrictedUrl restricted) {
+        String refusal = restricted.rule().apply(restricted.uri());
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(new InvalidParameterException(param, "Media param '" + param
+                    + "': the URL " + refusal + "."));
+        }
+        return named(param, restricted.uri(), fetcher.fetch(restricted.uri(), maxBytes));
+    }
+
     private CompletableFuture<MediaInput> download(String param, URI uri) {
-        return fetcher.fetch(uri, maxBytes).handle((fetched, error) -> {
+        return named(param, uri, fetcher.fetch(uri, maxBytes));
+    }
+
+    private static CompletableFuture<MediaInput> named(String param, URI uri,
+                                                       CompletableFuture<UrlFetcher.Fetched> fetch) {
+        return fetch.handle((fetched, error) -> {
             if (error != null) {
                 throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
                         + "': downloading " + uri + " failed (" + Failures.message(error) + ").", error));

@@ -113,6 +113,11 @@ public final class WorkflowSource {
         return location;
     }
 
+    /** Whether the workflow is read from the class path or the local disk (no network involved to load it). */
+    public boolean isLocal() {
+        return kind == Kind.FILE || kind == Kind.CLASSPATH;
+    }
+
     /** Whether the workflow runs on RunningHub. */
     public boolean isRunningHub() {
         return kind == Kind.RUNNINGHUB_WORKFLOW || kind == Kind.RUNNINGHUB_APP;
