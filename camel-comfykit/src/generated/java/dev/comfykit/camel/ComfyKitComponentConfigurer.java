@@ -30,6 +30,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         ComfyKitComponent target = (ComfyKitComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": getOrCreateConfiguration(target).setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": getOrCreateConfiguration(target).setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": getOrCreateConfiguration(target).setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
@@ -43,8 +47,12 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "cookiesecret":
         case "cookieSecret": getOrCreateConfiguration(target).setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "defaultparam":
+        case "defaultParam": getOrCreateConfiguration(target).setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "executortype":
         case "executorType": getOrCreateConfiguration(target).setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "headerparams":
+        case "headerParams": getOrCreateConfiguration(target).setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
@@ -58,7 +66,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": getOrCreateConfiguration(target).setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
-        case "params": getOrCreateConfiguration(target).setParams(property(camelContext, java.util.Map.class, value)); return true;
+        case "param": getOrCreateConfiguration(target).setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -87,6 +95,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return java.lang.String.class;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
         case "autowiredenabled":
@@ -100,8 +112,12 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "defaultparam":
+        case "defaultParam": return java.util.Map.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "headerparams":
+        case "headerParams": return java.lang.String.class;
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
@@ -115,7 +131,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
-        case "params": return java.util.Map.class;
+        case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -145,6 +161,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         ComfyKitComponent target = (ComfyKitComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return getOrCreateConfiguration(target).getAllowedMediaDirectories();
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return getOrCreateConfiguration(target).getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return getOrCreateConfiguration(target).getApiKey();
         case "autowiredenabled":
@@ -158,8 +178,12 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return getOrCreateConfiguration(target).getCookieSecret();
+        case "defaultparam":
+        case "defaultParam": return getOrCreateConfiguration(target).getDefaultParam();
         case "executortype":
         case "executorType": return getOrCreateConfiguration(target).getExecutorType();
+        case "headerparams":
+        case "headerParams": return getOrCreateConfiguration(target).getHeaderParams();
         case "healthcheckconsumerenabled":
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
@@ -173,7 +197,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "outputdirectory":
         case "outputDirectory": return getOrCreateConfiguration(target).getOutputDirectory();
-        case "params": return getOrCreateConfiguration(target).getParams();
+        case "param": return getOrCreateConfiguration(target).getParam();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "runninghubapikey":
@@ -202,7 +226,9 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "params": return java.lang.Object.class;
+        case "defaultparam":
+        case "defaultParam": return java.lang.Object.class;
+        case "param": return java.lang.Object.class;
         default: return null;
         }
     }

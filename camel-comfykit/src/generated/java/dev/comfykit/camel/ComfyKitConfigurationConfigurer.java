@@ -23,6 +23,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         dev.comfykit.camel.ComfyKitConfiguration target = (dev.comfykit.camel.ComfyKitConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": target.setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": target.setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "comfykit":
@@ -33,8 +37,12 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": target.setConnectTimeout(property(camelContext, long.class, value)); return true;
         case "cookiesecret":
         case "cookieSecret": target.setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "defaultparam":
+        case "defaultParam": target.setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "executortype":
         case "executorType": target.setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "headerparams":
+        case "headerParams": target.setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -42,7 +50,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": target.setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": target.setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
-        case "params": target.setParams(property(camelContext, java.util.Map.class, value)); return true;
+        case "param": target.setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
         case "runninghubapikey":
@@ -71,6 +79,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return java.lang.String.class;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
         case "comfykit":
@@ -81,8 +93,12 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "defaultparam":
+        case "defaultParam": return java.util.Map.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "headerparams":
+        case "headerParams": return java.lang.String.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -90,7 +106,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
-        case "params": return java.util.Map.class;
+        case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -120,6 +136,10 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         dev.comfykit.camel.ComfyKitConfiguration target = (dev.comfykit.camel.ComfyKitConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return target.getAllowedMediaDirectories();
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return target.getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return target.getApiKey();
         case "comfykit":
@@ -130,8 +150,12 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": return target.getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return target.getCookieSecret();
+        case "defaultparam":
+        case "defaultParam": return target.getDefaultParam();
         case "executortype":
         case "executorType": return target.getExecutorType();
+        case "headerparams":
+        case "headerParams": return target.getHeaderParams();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getMaxUploadBytes();
         case "mediaparam":
@@ -139,7 +163,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": return target.getOperation();
         case "outputdirectory":
         case "outputDirectory": return target.getOutputDirectory();
-        case "params": return target.getParams();
+        case "param": return target.getParam();
         case "requesttimeout":
         case "requestTimeout": return target.getRequestTimeout();
         case "runninghubapikey":
@@ -168,7 +192,9 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     @Override
     public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "params": return java.lang.Object.class;
+        case "defaultparam":
+        case "defaultParam": return java.lang.Object.class;
+        case "param": return java.lang.Object.class;
         default: return null;
         }
     }

@@ -23,6 +23,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         ComfyKitEndpoint target = (ComfyKitEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": target.getConfiguration().setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": target.getConfiguration().setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "comfykit":
@@ -33,8 +37,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "cookiesecret":
         case "cookieSecret": target.getConfiguration().setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "defaultparam":
+        case "defaultParam": target.getConfiguration().setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "executortype":
         case "executorType": target.getConfiguration().setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "headerparams":
+        case "headerParams": target.getConfiguration().setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxuploadbytes":
@@ -44,7 +52,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": target.getConfiguration().setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": target.getConfiguration().setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
-        case "params": target.getConfiguration().setParams(property(camelContext, java.util.Map.class, value)); return true;
+        case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -73,6 +81,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return java.lang.String.class;
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
         case "comfykit":
@@ -83,8 +95,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "defaultparam":
+        case "defaultParam": return java.util.Map.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "headerparams":
+        case "headerParams": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxuploadbytes":
@@ -94,7 +110,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
-        case "params": return java.util.Map.class;
+        case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -124,6 +140,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         ComfyKitEndpoint target = (ComfyKitEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowedmediadirectories":
+        case "allowedMediaDirectories": return target.getConfiguration().getAllowedMediaDirectories();
+        case "allowedmediaurls":
+        case "allowedMediaUrls": return target.getConfiguration().getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return target.getConfiguration().getApiKey();
         case "comfykit":
@@ -134,8 +154,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return target.getConfiguration().getCookieSecret();
+        case "defaultparam":
+        case "defaultParam": return target.getConfiguration().getDefaultParam();
         case "executortype":
         case "executorType": return target.getConfiguration().getExecutorType();
+        case "headerparams":
+        case "headerParams": return target.getConfiguration().getHeaderParams();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxuploadbytes":
@@ -145,7 +169,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": return target.getConfiguration().getOperation();
         case "outputdirectory":
         case "outputDirectory": return target.getConfiguration().getOutputDirectory();
-        case "params": return target.getConfiguration().getParams();
+        case "param": return target.getConfiguration().getParam();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "runninghubapikey":
@@ -174,7 +198,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
-        case "params": return java.lang.Object.class;
+        case "defaultparam":
+        case "defaultParam": return java.lang.Object.class;
+        case "param": return java.lang.Object.class;
         default: return null;
         }
     }

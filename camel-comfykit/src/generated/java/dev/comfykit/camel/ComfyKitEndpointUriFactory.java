@@ -24,19 +24,23 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(24);
+        Set<String> props = new HashSet<>(28);
+        props.add("allowedMediaDirectories");
+        props.add("allowedMediaUrls");
         props.add("apiKey");
         props.add("comfyKit");
         props.add("comfyuiUrl");
         props.add("connectTimeout");
         props.add("cookieSecret");
+        props.add("defaultParam");
         props.add("executorType");
+        props.add("headerParams");
         props.add("lazyStartProducer");
         props.add("maxUploadBytes");
         props.add("mediaParam");
         props.add("operation");
         props.add("outputDirectory");
-        props.add("params");
+        props.add("param");
         props.add("requestTimeout");
         props.add("runninghubApiKey");
         props.add("runninghubInstanceType");
@@ -56,8 +60,9 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         secretProps.add("runninghubApiKey");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();
-        Map<String, String> prefixes = new HashMap<>(1);
-        prefixes.put("params", "param.");
+        Map<String, String> prefixes = new HashMap<>(2);
+        prefixes.put("defaultParam", "defaultParam.");
+        prefixes.put("param", "param.");
         MULTI_VALUE_PREFIXES = Collections.unmodifiableMap(prefixes);
     }
 

@@ -24,10 +24,9 @@ public class ComfyKitComponent extends HealthCheckComponent {
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         ComfyKitConfiguration endpointConfiguration = configuration != null ? configuration.copy()
                 : new ComfyKitConfiguration();
-        Map<String, Object> params = PropertiesHelper.extractProperties(parameters, "param.");
-        if (!params.isEmpty()) {
-            endpointConfiguration.getParams().putAll(params);
-        }
+        endpointConfiguration.getParam().putAll(PropertiesHelper.extractProperties(parameters, "param."));
+        endpointConfiguration.getDefaultParam().putAll(PropertiesHelper.extractProperties(parameters,
+                "defaultParam."));
         ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, remaining, endpointConfiguration);
         setProperties(endpoint, parameters);
         return endpoint;

@@ -28,7 +28,15 @@ public class ComfyKitConfiguration implements Cloneable {
     @UriParam(label = "producer", defaultValue = "execute")
     private ComfyKitOperation operation = ComfyKitOperation.execute;
     @UriParam(label = "producer", prefix = "param.", multiValue = true)
-    private Map<String, Object> params = new LinkedHashMap<>();
+    private Map<String, Object> param = new LinkedHashMap<>();
+    @UriParam(label = "producer", prefix = "defaultParam.", multiValue = true)
+    private Map<String, Object> defaultParam = new LinkedHashMap<>();
+    @UriParam(label = "producer,security")
+    private String headerParams;
+    @UriParam(label = "producer,security")
+    private String allowedMediaDirectories;
+    @UriParam(label = "producer,security")
+    private String allowedMediaUrls;
     @UriParam(label = "producer")
     private String textParam;
     @UriParam(label = "producer")
@@ -114,16 +122,70 @@ public class ComfyKitConfiguration implements Cloneable {
         this.operation = operation;
     }
 
-    public Map<String, Object> getParams() {
-        return params;
+    public Map<String, Object> getParam() {
+        return param;
     }
 
     /**
-     * Fixed params of this endpoint, written param.NAME=value (e.g. param.steps=30). They have the lowest
-     * precedence: the body, headers named like a param and the CamelComfyKitParams header override them.
+     * Params fixed by the route, written param.NAME=value (e.g. param.width=512): locked, so that no message data
+     * (body, headers, the CamelComfyKitParams header) can change them; a message that tries fails with a
+     * ComfyKitValidationException. Checked against the workflow when the producer starts. Use defaultParam.NAME for
+     * values that messages may override.
      */
-    public void setParams(Map<String, Object> params) {
-        this.params = params;
+    public void setParam(Map<String, Object> param) {
+        this.param = param;
+    }
+
+    public Map<String, Object> getDefaultParam() {
+        return defaultParam;
+    }
+
+    /**
+     * Default params that messages may override, written defaultParam.NAME=value (e.g. defaultParam.steps=20); the
+     * body, the headers listed in headerParams and the CamelComfyKitParams header win over them.
+     */
+    public void setDefaultParam(Map<String, Object> defaultParam) {
+        this.defaultParam = defaultParam;
+    }
+
+    public String getHeaderParams() {
+        return headerParams;
+    }
+
+    /**
+     * Which plain-named message headers become params: a comma-separated list of declared param names (e.g.
+     * prompt,seed), or * for every declared param that is not locked by param.NAME. Unset: none (a header named like
+     * a declared param then fails the exchange, naming this option). HTTP consumers turn query parameters into
+     * headers, so this is the allow-list of what callers may set that way.
+     */
+    public void setHeaderParams(String headerParams) {
+        this.headerParams = headerParams;
+    }
+
+    public String getAllowedMediaDirectories() {
+        return allowedMediaDirectories;
+    }
+
+    /**
+     * Directories (comma-separated) whose files a message may name by absolute path for a media param. Paths are
+     * resolved to their real location, so '..' and symbolic links cannot leave them. Unset: text from a message is
+     * never read as a local path (only as the name of a file in the server's input folder).
+     */
+    public void setAllowedMediaDirectories(String allowedMediaDirectories) {
+        this.allowedMediaDirectories = allowedMediaDirectories;
+    }
+
+    public String getAllowedMediaUrls() {
+        return allowedMediaUrls;
+    }
+
+    /**
+     * URL prefixes (comma-separated, e.g. https://cdn.example.com/inputs/) under which a message may name an http(s)
+     * URL for a media param; every redirect must stay under them too. Unset: text from a message is never fetched as
+     * a URL. Fetches to private and loopback addresses also need allowPrivateUrls.
+     */
+    public void setAllowedMediaUrls(String allowedMediaUrls) {
+        this.allowedMediaUrls = allowedMediaUrls;
     }
 
     public String getTextParam() {
@@ -331,7 +393,8 @@ public class ComfyKitConfiguration implements Cloneable {
     public ComfyKitConfiguration copy() {
         try {
             ComfyKitConfiguration copy = (ComfyKitConfiguration) clone();
-            copy.params = new LinkedHashMap<>(params);
+            copy.param = new LinkedHashMap<>(param);
+            copy.defaultParam = new LinkedHashMap<>(defaultParam);
             return copy;
         } catch (CloneNotSupportedException e) {
             throw new RuntimeCamelException(e);

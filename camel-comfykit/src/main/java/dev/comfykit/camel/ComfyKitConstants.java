@@ -11,8 +11,10 @@ public final class ComfyKitConstants {
             + " (a file path, classpath: resource, http(s) URL or RunningHub id).", javaType = "String")
     public static final String WORKFLOW = "CamelComfyKitWorkflow";
 
-    @Metadata(label = "producer", description = "Params for this message; they win over every other source of"
-            + " params (endpoint param.* options, the body, headers named like a param).",
+    @Metadata(label = "producer", description = "Params for this message, a map; they win over the endpoint's"
+            + " defaultParam.* options, the body and the headers listed in headerParams, but never over the locked"
+            + " param.* options. Message data: a text for a media param only names a file on the server unless"
+            + " allowedMediaDirectories or allowedMediaUrls allow more.",
             javaType = "java.util.Map<String, Object>")
     public static final String PARAMS = "CamelComfyKitParams";
 

@@ -14,8 +14,6 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * Run ComfyUI workflows (image, video, audio generation) on a local ComfyUI server or on RunningHub.
@@ -24,8 +22,6 @@ import java.util.Set;
         producerOnly = true, category = {Category.AI}, headersClass = ComfyKitConstants.class)
 public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, EndpointServiceLocation {
 
-    private static final Set<ComfyKitOperation> NEED_WORKFLOW = EnumSet.of(ComfyKitOperation.execute,
-            ComfyKitOperation.submit, ComfyKitOperation.describe);
 
     @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
             + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
@@ -130,7 +126,7 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     }
 
     private void validate() {
-        if (NEED_WORKFLOW.contains(configuration.getOperation()) && (workflow == null || workflow.isBlank())) {
+        if (configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
             throw new IllegalArgumentException("comfykit endpoint: operation " + configuration.getOperation()
                     + " needs a workflow: write comfykit:<workflow> (a file path, classpath:resource, http(s) URL or"
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"

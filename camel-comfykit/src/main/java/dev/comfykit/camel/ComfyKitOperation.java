@@ -13,5 +13,10 @@ public enum ComfyKitOperation {
     /** Cancels the prompt whose id is in the {@code CamelComfyKitPromptId} header (or the body). */
     cancel,
     /** Returns the workflow's declared params and outputs. */
-    describe
+    describe;
+
+    /** Whether the operation runs or reads a workflow (await and cancel work on a prompt id alone). */
+    public boolean needsWorkflow() {
+        return this == execute || this == submit || this == describe;
+    }
 }

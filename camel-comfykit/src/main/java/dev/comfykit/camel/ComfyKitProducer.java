@@ -6,9 +6,12 @@ import dev.comfykit.camel.support.MessageParams;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.InvalidParameterException;
+import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.workflow.WorkflowSource;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -16,6 +19,9 @@ import org.apache.camel.Message;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +32,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public class ComfyKitProducer extends DefaultAsyncProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ComfyKitProducer.class);
+
     private ComfyKitProducerHealthCheck healthCheck;
+    private MessageParams messageParams;
     private WritableHealthCheckRepository healthCheckRepository;
 
     public ComfyKitProducer(ComfyKitEndpoint endpoint) {
@@ -68,8 +77,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                 ComfyKitOperation.class);
         switch (operation) {
             case submit:
-                return client.submitWith(workflow(message), schema -> MessageParams.resolve(exchange, configuration,
-                        schema)).thenAccept(submitted -> submitted(exchange, submitted));
+                return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenAccept(submitted -> submitted(exchange, submitted));
             case await:
                 return client.await(promptId(exchange)).thenCompose(result -> completed(exchange, result));
             case cancel:
@@ -77,8 +85,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case describe:
                 return client.describeAsync(workflow(message)).thenAccept(schema -> described(exchange, schema));
             default:
-                return client.executeWith(workflow(message), schema -> MessageParams.resolve(exchange, configuration,
-                        schema)).thenCompose(result -> completed(exchange, result));
+                return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
         }
     }
 
@@ -150,6 +157,13 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        try {
+            messageParams = new MessageParams(getEndpoint().getConfiguration());
+            checkParamsAgainstWorkflow();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri() + ": "
+                    + e.getMessage(), e);
+        }
         healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
                 "producers", WritableHealthCheckRepository.class);
         if (healthCheckRepository != null) {
@@ -157,6 +171,33 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
             healthCheckRepository.addHealthCheck(healthCheck);
         }
+    }
+
+    /**
+     * A workflow on the class path or the local disk is loaded now, so that a misspelt param.NAME or headerParams
+     * entry stops the route from starting instead of failing its first message. Workflows fetched over the network
+     * (a URL, RunningHub) are checked at the first message, like workflows chosen per message; lazyStartProducer=true
+     * defers this check too.
+     */
+    private void checkParamsAgainstWorkflow() {
+        String workflow = getEndpoint().getWorkflow();
+        if (workflow == null || workflow.isBlank() || !getEndpoint().getConfiguration().getOperation().needsWorkflow()
+                || !WorkflowSource.detect(workflow).isLocal()) {
+            return;
+        }
+        WorkflowSchema schema;
+        try {
+            schema = getEndpoint().getClient().describe(workflow);
+        } catch (RuntimeException e) {
+            Throwable cause = Failures.unwrap(e);
+            if (cause instanceof InvalidWorkflowException || cause instanceof InvalidParameterException) {
+                throw new IllegalArgumentException(cause.getMessage(), cause);
+            }
+            LOG.info("Workflow {} could not be loaded at start ({}); its params are checked at the first message.",
+                    workflow, cause.getMessage());
+            return;
+        }
+        messageParams.check(schema);
     }
 
     @Override

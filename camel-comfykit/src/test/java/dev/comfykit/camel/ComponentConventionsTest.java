@@ -55,7 +55,7 @@ class ComponentConventionsTest {
                 public void configure() {
                     from("direct:a").routeId("lazy").to("comfykit:t2i.json?lazyStartProducer=true"
                             + "&comfyuiUrl=http://127.0.0.1:" + closedPort);
-                    from("direct:b").routeId("eager").to("comfykit:t2i.json?comfyuiUrl=http://127.0.0.1:"
+                    from("direct:b").routeId("eager").to("comfykit:classpath:workflows/t2i.json?comfyuiUrl=http://127.0.0.1:"
                             + closedPort);
                 }
             });
@@ -90,9 +90,9 @@ class ComponentConventionsTest {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:a").to("comfykit:a.json");
-                    from("direct:b").to("comfykit:b.json?param.x=1");
-                    from("direct:c").to("comfykit:c.json?comfyuiUrl=http://other:8188");
+                    from("direct:a").to("comfykit:classpath:workflows/t2i.json");
+                    from("direct:b").to("comfykit:classpath:workflows/text.json?param.suffix=!");
+                    from("direct:c").to("comfykit:classpath:workflows/t2i.json?comfyuiUrl=http://other:8188");
                 }
             });
             context.start();
@@ -109,7 +109,7 @@ class ComponentConventionsTest {
             context.start();
             ComfyKitEndpoint endpoint = context.getEndpoint("comfykit:t2i.json?param.steps=30&param.prompt=a%20cat",
                     ComfyKitEndpoint.class);
-            assertThat(endpoint.getConfiguration().getParams()).isEqualTo(Map.of("steps", "30", "prompt", "a cat"));
+            assertThat(endpoint.getConfiguration().getParam()).isEqualTo(Map.of("steps", "30", "prompt", "a cat"));
         }
     }
 

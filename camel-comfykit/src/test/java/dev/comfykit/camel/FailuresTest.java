@@ -49,6 +49,7 @@ class FailuresTest extends EmulatorCamelTestSupport {
             public void configure() {
                 String t2i = "comfykit:classpath:workflows/t2i.json?param.width=32&param.height=32";
                 from("direct:t2i").to(t2i);
+                from("direct:rejected").to("comfykit:classpath:test-workflows/t2i-width-zero.json");
                 from("direct:short").to(t2i + "&timeout=1s");
                 from("direct:down").to(t2i + "&comfyuiUrl=http://127.0.0.1:" + closedPort);
                 from("direct:as-body").to(t2i + "&throwExceptionOnFailure=false");
@@ -72,7 +73,7 @@ class FailuresTest extends EmulatorCamelTestSupport {
 
     @Test
     void theServerRejectingTheWorkflowIsAValidationException() {
-        ComfyKitFailureException e = failure(() -> template.requestBodyAndHeader("direct:t2i", "x", "width", 0));
+        ComfyKitFailureException e = failure(() -> template.requestBody("direct:rejected", "x"));
 
         assertThat(e).isInstanceOf(ComfyKitValidationException.class);
         assertThat(e.isRetryable()).isFalse();

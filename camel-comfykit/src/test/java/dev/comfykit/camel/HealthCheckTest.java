@@ -34,9 +34,10 @@ class HealthCheckTest {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("direct:up").to("comfykit:t2i.json?apiKey=RAW(sk-health-secret)&comfyuiUrl="
+                    from("direct:up").to("comfykit:classpath:workflows/t2i.json?apiKey=RAW(sk-health-secret)&comfyuiUrl="
                             + comfy.baseUrl());
-                    from("direct:down").to("comfykit:t2i.json?comfyuiUrl=http://127.0.0.1:" + closedPort);
+                    from("direct:down").to("comfykit:classpath:workflows/t2i.json?comfyuiUrl=http://127.0.0.1:"
+                            + closedPort);
                 }
             });
             HealthCheckRegistry registry = HealthCheckRegistry.get(context);

@@ -47,7 +47,7 @@ class RunningHubRouteTest extends CamelTestSupport {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:cloud").to("comfykit:1987654321?runninghubApiKey={{rh.key}}");
+                from("direct:cloud").to("comfykit:1987654321?runninghubApiKey={{rh.key}}&headerParams=*");
                 from("direct:other-site").to("comfykit:1987654321?runninghubApiKey={{rh.other}}");
             }
         };

@@ -40,6 +40,11 @@ class YamlDslTest {
             assertThat(result.isCompleted()).isTrue();
             assertThat(exchange.getMessage().getHeader("firstImage", String.class)).startsWith(comfy.baseUrl());
             assertThat(comfy.emulator().lastPromptBody()).contains("a castle", "\"width\":48");
+
+            // the same options as nested maps, named as on the URI (param.width) and in Spring (param.width)
+            context.createProducerTemplate().sendBodyAndHeader("direct:yaml-nested", null, "prompt", "a tower");
+            assertThat(comfy.emulator().lastPromptBody()).contains("a tower", "\"width\":64", "\"height\":40",
+                    "\"seed\":11");
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.comfykit.camel.ComfyKitConfiguration;
 import dev.comfykit.camel.ComfyKitConstants;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.MediaInput;
+import dev.comfykit.client.MediaPolicy;
 import dev.comfykit.client.dsl.ParamSpec;
 import dev.comfykit.client.dsl.ParamType;
 import dev.comfykit.client.dsl.WorkflowSchema;
@@ -18,55 +19,180 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a Camel message into workflow params, the most specific source winning:
+ * Turns a Camel message into workflow params for one endpoint, keeping what the route fixed out of the message's
+ * reach. Sources, the most specific winning:
  * <ol>
- * <li>the endpoint's {@code param.NAME=value} options;</li>
+ * <li>the endpoint's {@code defaultParam.NAME=value} options (trusted, overridable);</li>
  * <li>the body: a {@code Map} or JSON object is params; plain text goes to the text param; {@code byte[]},
  * {@code InputStream}, {@code File}, {@code Path} and file messages go to the media param (uploaded under the
- * message's file name); bytes and streams with a textual {@code Content-Type} (text/*, JSON) are read as text; an
- * empty body or an HTML form body adds nothing; a file message whose workflow has no media param is read as
- * text;</li>
- * <li>headers named like a declared param (only declared names are read, so HTTP query parameters of
- * {@code platform-http} map directly, and unrelated headers are ignored);</li>
- * <li>the {@code CamelComfyKitParams} header, a map.</li>
+ * message's file name); bytes and streams with a textual {@code Content-Type} (text/*, JSON) are read as text, and
+ * a JSON content type must hold a JSON object; an empty body or an HTML form body adds nothing; a file message whose
+ * workflow has no media param is read as text;</li>
+ * <li>headers named like a declared param, only those the {@code headerParams} option lists (a header named like a
+ * declared param that is not listed fails the exchange: nothing is silently ignored);</li>
+ * <li>the {@code CamelComfyKitParams} header, a map;</li>
+ * <li>the endpoint's {@code param.NAME=value} options: locked, a message that tries to set one fails.</li>
  * </ol>
- * Values are coerced to each param's type by the client ({@code "42"} becomes an int).
+ * Message data is untrusted: a text that a message gives for a media param goes through the endpoint's
+ * {@link MediaPolicy} (by default only the name of a file in the server's input folder), while objects the route
+ * produced (bytes, streams, files) are uploaded as they are. Values are coerced to each param's type by the client
+ * ({@code "42"} becomes an int).
  */
 public final class MessageParams {
 
-    private MessageParams() {
+    private final ComfyKitConfiguration configuration;
+    private final MediaPolicy mediaPolicy;
+    private final Set<String> headerParams;
+    private final boolean allHeaders;
+
+    /**
+     * @throws IllegalArgumentException naming the option when the allow-lists are malformed
+     */
+    public MessageParams(ComfyKitConfiguration configuration) {
+        this.configuration = configuration;
+        this.mediaPolicy = mediaPolicy(configuration);
+        Set<String> names = new LinkedHashSet<>(split(configuration.getHeaderParams()));
+        this.allHeaders = names.remove("*");
+        this.headerParams = Set.copyOf(names);
+    }
+
+    private static MediaPolicy mediaPolicy(ComfyKitConfiguration configuration) {
+        try {
+            return MediaPolicy.untrusted()
+                    .allowedDirectories(split(configuration.getAllowedMediaDirectories()).stream().map(Path::of)
+                            .toList())
+                    .allowedUrlPrefixes(split(configuration.getAllowedMediaUrls()))
+                    .maxDataBytes(configuration.getMaxUploadBytes())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option allowedMediaDirectories/allowedMediaUrls: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static List<String> split(String list) {
+        if (list == null || list.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(list.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /**
+     * Checks the endpoint's own params and allow-list against a workflow, for failing at start rather than at the
+     * first message.
+     *
+     * @throws IllegalArgumentException naming the option and the problem
+     */
+    public void check(WorkflowSchema schema) {
+        try {
+            checkOptions(schema);
+        } catch (InvalidParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private void checkOptions(WorkflowSchema schema) {
+        for (String name : configuration.getParam().keySet()) {
+            if (configuration.getDefaultParam().containsKey(name)) {
+                throw new IllegalArgumentException("param." + name + " and defaultParam." + name + " are both set;"
+                        + " keep param." + name + " to lock the value, or defaultParam." + name
+                        + " to let messages override it.");
+            }
+        }
+        check("param.", configuration.getParam(), schema);
+        check("defaultParam.", configuration.getDefaultParam(), schema);
+        for (String name : headerParams) {
+            if (schema.param(name) == null) {
+                check("headerParams: ", Map.of(name, ""), schema);
+            }
+            if (configuration.getParam().containsKey(name)) {
+                throw new IllegalArgumentException("headerParams lists '" + name + "', but param." + name
+                        + " locks it; remove one of them (defaultParam." + name
+                        + " gives a default that headers may override).");
+            }
+        }
+        if (configuration.getTextParam() != null) {
+            declared("textParam", configuration.getTextParam(), schema);
+        }
+        if (configuration.getMediaParam() != null) {
+            declared("mediaParam", configuration.getMediaParam(), schema);
+        }
+    }
+
+    private static void check(String option, Map<String, Object> params, WorkflowSchema schema) {
+        try {
+            schema.checkParams(params);
+        } catch (InvalidParameterException e) {
+            throw new InvalidParameterException(e.getParam(), option + e.getMessage(), e);
+        }
     }
 
     /**
      * The params for a message and a workflow.
      *
-     * @throws InvalidParameterException when the body does not fit the workflow (e.g. text for a workflow with no
-     *                                   text param), naming the option that fixes it
+     * @throws InvalidParameterException when the message does not fit the workflow (e.g. text for a workflow with no
+     *                                   text param) or tries what the route does not allow, naming the option that
+     *                                   fixes it
      */
-    public static Map<String, Object> resolve(Exchange exchange, ComfyKitConfiguration configuration,
-                                              WorkflowSchema schema) {
+    public Map<String, Object> resolve(Exchange exchange, WorkflowSchema schema) {
         Message message = exchange.getMessage();
-        Map<String, Object> params = new LinkedHashMap<>(configuration.getParams());
-        fromBody(exchange, message.getBody(), configuration, schema, params);
+        Map<String, Object> fromMessage = new LinkedHashMap<>();
+        fromBody(exchange, message.getBody(), configuration, schema, fromMessage);
         for (ParamSpec spec : schema.getParams()) {
             Object header = message.getHeader(spec.getName());
             if (header != null) {
-                params.put(spec.getName(), header);
+                fromMessage.put(spec.getName(), headerParam(spec.getName(), header));
             }
         }
         Object explicit = message.getHeader(ComfyKitConstants.PARAMS);
-        if (explicit instanceof Map) {
-            ((Map<?, ?>) explicit).forEach((k, v) -> params.put(String.valueOf(k), v));
+        if (explicit instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> fromMessage.put(String.valueOf(k), v));
         } else if (explicit != null) {
             throw new InvalidParameterException(null, "The " + ComfyKitConstants.PARAMS + " header must be a Map of"
                     + " param name to value, but it is a " + explicit.getClass().getName());
         }
+        Map<String, Object> params = new LinkedHashMap<>(configuration.getDefaultParam());
+        fromMessage.forEach((name, value) -> params.put(name, untrusted(name, value, schema)));
+        params.putAll(configuration.getParam());
         return params;
+    }
+
+    private Object headerParam(String name, Object value) {
+        if (configuration.getParam().containsKey(name)) {
+            throw locked(name);
+        }
+        if (!allHeaders && !headerParams.contains(name)) {
+            throw new InvalidParameterException(name, "The message has a header '" + name + "', named like a param"
+                    + " of the workflow, but this endpoint does not take that param from headers. Send it in the body"
+                    + " or the " + ComfyKitConstants.PARAMS + " header, or list it in the endpoint option headerParams"
+                    + (headerParams.isEmpty() ? "" : " (now: " + String.join(",", headerParams) + ")") + ".");
+        }
+        return value;
+    }
+
+    /** A value from the message: never a locked param, and a text for a media param passes the media policy. */
+    private Object untrusted(String name, Object value, WorkflowSchema schema) {
+        if (configuration.getParam().containsKey(name)) {
+            throw locked(name);
+        }
+        ParamSpec spec = schema.param(name);
+        if (spec != null && spec.isUpload() && value instanceof CharSequence text) {
+            return mediaPolicy.resolve(name, text.toString());
+        }
+        return value;
+    }
+
+    private InvalidParameterException locked(String name) {
+        return new InvalidParameterException(name, "Param '" + name + "' is fixed by the route (param." + name + "="
+                + configuration.getParam().get(name) + ") and cannot be set by the message.");
     }
 
     private static void fromBody(Exchange exchange, Object body, ComfyKitConfiguration configuration,
@@ -79,8 +205,9 @@ public final class MessageParams {
         } else if (body instanceof JsonNode && ((JsonNode) body).isObject()) {
             params.putAll(Json.toMap((JsonNode) body));
         } else if (body instanceof CharSequence) {
-            if (!isForm(contentType(exchange))) {
-                fromText(body.toString(), configuration, schema, params);
+            String contentType = contentType(exchange);
+            if (!isForm(contentType)) {
+                fromText(body.toString(), configuration, schema, params, isJson(contentType));
             }
         } else if (body instanceof WrappedFile) {
             fromFileMessage(exchange, (WrappedFile<?>) body, configuration, schema, params);
@@ -96,9 +223,13 @@ public final class MessageParams {
     }
 
     private static void fromText(String text, ComfyKitConfiguration configuration, WorkflowSchema schema,
-                                 Map<String, Object> params) {
+                                 Map<String, Object> params, boolean declaredJson) {
         String trimmed = text.trim();
         if (trimmed.isEmpty()) {
+            return;
+        }
+        if (declaredJson) {
+            params.putAll(jsonObject(trimmed));
             return;
         }
         if (trimmed.startsWith("{")) {
@@ -115,6 +246,24 @@ public final class MessageParams {
         params.put(textParam(configuration, schema), text);
     }
 
+    /** A body that says it is JSON: a JSON object of params, or a clear failure (never taken for prompt text). */
+    private static Map<String, Object> jsonObject(String text) {
+        JsonNode json;
+        try {
+            json = Json.mapper().readTree(text);
+        } catch (IOException e) {
+            String problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new InvalidParameterException(null, "The message body has a JSON Content-Type but is not valid"
+                    + " JSON: " + problem + ". Send a JSON object of params, e.g. {\"prompt\": \"a cat\"}.");
+        }
+        if (json == null || !json.isObject()) {
+            throw new InvalidParameterException(null, "The message body has a JSON Content-Type but is a JSON "
+                    + (json == null ? "nothing" : json.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                    + ", not an object. Send a JSON object of params, e.g. {\"prompt\": \"a cat\"}.");
+        }
+        return Json.toMap(json);
+    }
+
     /**
      * Bytes and streams: empty means no body (an HTTP GET), a textual content type means text or JSON (an HTTP
      * POST of a prompt or of params), anything else is a file for the media param.
@@ -128,7 +277,7 @@ public final class MessageParams {
             return;
         }
         if (isText(contentType)) {
-            fromText(new String(bytes, charset(exchange)), configuration, schema, params);
+            fromText(new String(bytes, charset(exchange)), configuration, schema, params, isJson(contentType));
             return;
         }
         params.put(mediaParam(configuration, schema, body), media(exchange, bytes));
@@ -145,11 +294,16 @@ public final class MessageParams {
     }
 
     private static boolean isText(String contentType) {
+        return contentType != null && (contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/")
+                || isJson(contentType));
+    }
+
+    private static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }
         String type = contentType.toLowerCase(java.util.Locale.ROOT);
-        return type.startsWith("text/") || type.startsWith("application/json") || type.contains("+json");
+        return type.startsWith("application/json") || type.contains("+json");
     }
 
     private static java.nio.charset.Charset charset(Exchange exchange) {
@@ -165,7 +319,7 @@ public final class MessageParams {
                                         WorkflowSchema schema, Map<String, Object> params) {
         if (configuration.getMediaParam() == null && schema.mediaParams().isEmpty()) {
             String text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, file);
-            fromText(text == null ? "" : text, configuration, schema, params);
+            fromText(text == null ? "" : text, configuration, schema, params, false);
             return;
         }
         params.put(mediaParam(configuration, schema, file), media(exchange, file));
