@@ -53,11 +53,30 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private ComfyKitOperation operation = ComfyKitOperation.execute;
     /**
-     * Fixed params of every endpoint, e.g. camel.component.comfykit.params.steps=30 (on a URI: param.steps=30).
-     * They have the lowest precedence: the endpoint's param.NAME options, the body, headers named like a param and
-     * the CamelComfyKitParams header override them.
+     * Params locked for every endpoint, e.g. camel.component.comfykit.param.width=512 (on a URI: param.width=512): no
+     * message data (body, headers, the CamelComfyKitParams header) can change them.
      */
-    private Map<String, Object> params;
+    private Map<String, Object> param;
+    /**
+     * Default params of every endpoint that messages may override, e.g.
+     * camel.component.comfykit.default-param.steps=20 (on a URI: defaultParam.steps=20).
+     */
+    private Map<String, Object> defaultParam;
+    /**
+     * Which plain-named message headers become params: a comma-separated list of declared param names (e.g.
+     * prompt,seed), or * for every declared param that is not locked. Unset: none.
+     */
+    private String headerParams;
+    /**
+     * Directories (comma-separated) whose files a message may name by absolute path for a media param. Unset: text
+     * from a message is never read as a local path.
+     */
+    private String allowedMediaDirectories;
+    /**
+     * URL prefixes (comma-separated) under which a message may name an http(s) URL for a media param. Unset: text
+     * from a message is never fetched as a URL.
+     */
+    private String allowedMediaUrls;
     /**
      * The param that a plain text body goes to. Unset: the workflow's param named prompt, or its only required text
      * param.
@@ -213,12 +232,44 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
         this.operation = operation;
     }
 
-    public Map<String, Object> getParams() {
-        return params;
+    public Map<String, Object> getParam() {
+        return param;
     }
 
-    public void setParams(Map<String, Object> params) {
-        this.params = params;
+    public void setParam(Map<String, Object> param) {
+        this.param = param;
+    }
+
+    public Map<String, Object> getDefaultParam() {
+        return defaultParam;
+    }
+
+    public void setDefaultParam(Map<String, Object> defaultParam) {
+        this.defaultParam = defaultParam;
+    }
+
+    public String getHeaderParams() {
+        return headerParams;
+    }
+
+    public void setHeaderParams(String headerParams) {
+        this.headerParams = headerParams;
+    }
+
+    public String getAllowedMediaDirectories() {
+        return allowedMediaDirectories;
+    }
+
+    public void setAllowedMediaDirectories(String allowedMediaDirectories) {
+        this.allowedMediaDirectories = allowedMediaDirectories;
+    }
+
+    public String getAllowedMediaUrls() {
+        return allowedMediaUrls;
+    }
+
+    public void setAllowedMediaUrls(String allowedMediaUrls) {
+        this.allowedMediaUrls = allowedMediaUrls;
     }
 
     public String getTextParam() {

@@ -27,8 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "camel.component.comfykit.connect-timeout=1500",
         "camel.component.comfykit.request-timeout=2m",
         "camel.component.comfykit.operation=describe",
-        "camel.component.comfykit.params.steps=30",
-        "camel.component.comfykit.params.sampler=euler",
+        "camel.component.comfykit.param.steps=30",
+        "camel.component.comfykit.param.sampler=euler",
+        "camel.component.comfykit.default-param.seed=7",
+        "camel.component.comfykit.header-params=prompt,seed",
+        "camel.component.comfykit.allowed-media-urls=https://cdn.example.com/in/",
         "camel.component.comfykit.text-param=caption",
         "camel.component.comfykit.media-param=picture",
         "camel.component.comfykit.output-directory=target/comfy-out",
@@ -94,7 +97,10 @@ class PropertiesReachTheComponentAndTheClientTest {
         ComfyKitConfiguration c = component.getConfiguration();
 
         assertThat(c.getOperation()).isEqualTo(ComfyKitOperation.describe);
-        assertThat(c.getParams()).containsEntry("steps", "30").containsEntry("sampler", "euler");
+        assertThat(c.getParam()).containsEntry("steps", "30").containsEntry("sampler", "euler");
+        assertThat(c.getDefaultParam()).containsEntry("seed", "7");
+        assertThat(c.getHeaderParams()).isEqualTo("prompt,seed");
+        assertThat(c.getAllowedMediaUrls()).isEqualTo("https://cdn.example.com/in/");
         assertThat(c.getTextParam()).isEqualTo("caption");
         assertThat(c.getMediaParam()).isEqualTo("picture");
         assertThat(c.getOutputDirectory()).isEqualTo("target/comfy-out");
