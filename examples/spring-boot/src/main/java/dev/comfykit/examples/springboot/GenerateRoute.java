@@ -21,7 +21,8 @@ public class GenerateRoute extends RouteBuilder {
         onException(ComfyKitValidationException.class).logExhausted(false);
 
         from("direct:generate").routeId("generate")
-                .to("comfykit:" + WORKFLOW)
+                // the controller maps the request's query parameters to these headers
+                .to("comfykit:" + WORKFLOW + "?headerParams=prompt,seed,width,height")
                 .transform(simple("${body.files[0]}"))
                 // downloads the image from ComfyUI (the component's converter for output files)
                 .convertBodyTo(byte[].class);
