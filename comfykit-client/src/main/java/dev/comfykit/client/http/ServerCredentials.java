@@ -61,22 +61,27 @@ public final class ServerCredentials {
             return current;
         }
         synchronized (this) {
-            if (headers == null) {
-                headers = fetcher.fetch(URI.create(cookies), MAX_COOKIE_FILE_BYTES)
-                        .thenApply(f -> build(Cookies.header(Cookies.parse(new String(f.body(),
-                                StandardCharsets.UTF_8)))))
-                        .exceptionallyCompose(e -> CompletableFuture.failedFuture(
-                                new CookiesUnavailableException(cookies, Failures.unwrap(e))));
-                // a failed fetch is retried on the next request instead of being remembered forever
-                headers.whenComplete((h, e) -> {
-                    if (e != null) {
-                        synchronized (this) {
+            if (headers != null) {
+                return headers;
+            }
+            CompletableFuture<List<String>> fetched = fetcher.fetch(URI.create(cookies), MAX_COOKIE_FILE_BYTES)
+                    .thenApply(f -> build(Cookies.header(Cookies.parse(new String(f.body(),
+                            StandardCharsets.UTF_8)))))
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                            new CookiesUnavailableException(cookies, Failures.unwrap(e))));
+            headers = fetched;
+            // a failed fetch is retried on the next request instead of being remembered forever (a fetch refused at
+            // once fails here, synchronously: return the local future, never the field it may have just cleared)
+            fetched.whenComplete((h, e) -> {
+                if (e != null) {
+                    synchronized (this) {
+                        if (headers == fetched) {
                             headers = null;
                         }
                     }
-                });
-            }
-            return headers;
+                }
+            });
+            return fetched;
         }
     }
 
