@@ -30,6 +30,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         ComfyKitComponent target = (ComfyKitComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": getOrCreateConfiguration(target).setAllowPrivateUrls(property(camelContext, boolean.class, value)); return true;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": getOrCreateConfiguration(target).setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
         case "allowedmediaurls":
@@ -95,6 +97,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return boolean.class;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return java.lang.String.class;
         case "allowedmediaurls":
@@ -161,6 +165,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         ComfyKitComponent target = (ComfyKitComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return getOrCreateConfiguration(target).isAllowPrivateUrls();
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return getOrCreateConfiguration(target).getAllowedMediaDirectories();
         case "allowedmediaurls":

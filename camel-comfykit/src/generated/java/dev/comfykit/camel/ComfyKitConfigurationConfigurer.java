@@ -23,6 +23,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         dev.comfykit.camel.ComfyKitConfiguration target = (dev.comfykit.camel.ComfyKitConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": target.setAllowPrivateUrls(property(camelContext, boolean.class, value)); return true;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": target.setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
         case "allowedmediaurls":
@@ -79,6 +81,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return boolean.class;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return java.lang.String.class;
         case "allowedmediaurls":
@@ -136,6 +140,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         dev.comfykit.camel.ComfyKitConfiguration target = (dev.comfykit.camel.ComfyKitConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return target.isAllowPrivateUrls();
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return target.getAllowedMediaDirectories();
         case "allowedmediaurls":

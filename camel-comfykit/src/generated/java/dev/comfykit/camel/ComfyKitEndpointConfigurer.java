@@ -23,6 +23,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         ComfyKitEndpoint target = (ComfyKitEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": target.getConfiguration().setAllowPrivateUrls(property(camelContext, boolean.class, value)); return true;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": target.getConfiguration().setAllowedMediaDirectories(property(camelContext, java.lang.String.class, value)); return true;
         case "allowedmediaurls":
@@ -81,6 +83,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return boolean.class;
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return java.lang.String.class;
         case "allowedmediaurls":
@@ -140,6 +144,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         ComfyKitEndpoint target = (ComfyKitEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "allowprivateurls":
+        case "allowPrivateUrls": return target.getConfiguration().isAllowPrivateUrls();
         case "allowedmediadirectories":
         case "allowedMediaDirectories": return target.getConfiguration().getAllowedMediaDirectories();
         case "allowedmediaurls":

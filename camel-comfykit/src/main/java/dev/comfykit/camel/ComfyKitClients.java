@@ -52,7 +52,8 @@ public final class ComfyKitClients {
                     (b, v) -> b.connectTimeout(Duration.ofMillis(v))),
             new Option<Long>(ComfyKitConfiguration::getRequestTimeout,
                     (b, v) -> b.requestTimeout(Duration.ofMillis(v))),
-            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKit.Builder::maxUploadBytes));
+            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKit.Builder::maxUploadBytes),
+            new Option<Boolean>(ComfyKitConfiguration::isAllowPrivateUrls, ComfyKit.Builder::allowPrivateUrls));
 
     private ComfyKitClients() {
     }

@@ -37,6 +37,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private String allowedMediaDirectories;
     @UriParam(label = "producer,security")
     private String allowedMediaUrls;
+    @UriParam(label = "security", defaultValue = "false")
+    private boolean allowPrivateUrls;
     @UriParam(label = "producer")
     private String textParam;
     @UriParam(label = "producer")
@@ -186,6 +188,21 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setAllowedMediaUrls(String allowedMediaUrls) {
         this.allowedMediaUrls = allowedMediaUrls;
+    }
+
+    public boolean isAllowPrivateUrls() {
+        return allowPrivateUrls;
+    }
+
+    /**
+     * Whether workflow, media and cookie URLs may name hosts that resolve to loopback, link-local, private or
+     * unspecified addresses (127.0.0.1, 169.254.x.x, 10.x.x.x, 192.168.x.x, ::1, fc00::/7 ...). Off by default, so that
+     * no URL, nor any redirect of one, can reach internal services such as a cloud metadata endpoint. The ComfyUI
+     * server's own URL (comfyuiUrl) is not affected. Set it for workflows or media served from localhost or a private
+     * network.
+     */
+    public void setAllowPrivateUrls(boolean allowPrivateUrls) {
+        this.allowPrivateUrls = allowPrivateUrls;
     }
 
     public String getTextParam() {

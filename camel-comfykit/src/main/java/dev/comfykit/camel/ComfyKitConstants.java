@@ -35,7 +35,8 @@ public final class ComfyKitConstants {
     public static final String DURATION = "CamelComfyKitDuration";
 
     @Metadata(label = "producer", description = "Why a failed execution failed (when failures are returned as the"
-            + " body): VALIDATION, EXECUTION, INTERRUPTED, TIMEOUT, LOST, CONNECTION, SERVER or CANCELLED.",
+            + " body): VALIDATION, EXECUTION, INTERRUPTED, TIMEOUT, LOST, CONNECTION, SERVER, CANCELLED,"
+            + " OUTCOME_UNKNOWN, AUTHENTICATION or CONFIGURATION.",
             javaType = "dev.comfykit.client.ErrorKind")
     public static final String ERROR_KIND = "CamelComfyKitErrorKind";
 

@@ -10,7 +10,8 @@ import org.apache.camel.Exchange;
  * A failed ComfyKit execution, set on the exchange. Carries the {@link ExecuteResult} (with everything produced
  * before the failure) and its structured {@link ExecutionError}; {@link #isRetryable()} tells redelivery whether
  * trying again can help. Subclasses separate the kinds: {@link ComfyKitValidationException},
- * {@link ComfyKitExecutionException}, {@link ComfyKitTimeoutException}, {@link ComfyKitConnectionException}.
+ * {@link ComfyKitExecutionException}, {@link ComfyKitTimeoutException}, {@link ComfyKitConnectionException},
+ * {@link ComfyKitConfigurationException}.
  */
 public class ComfyKitFailureException extends CamelExchangeException {
 

@@ -60,6 +60,13 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
         internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         internal.createContext("/", exchange -> {
             INTERNAL_REQUESTS.incrementAndGet();
+            if (exchange.getRequestURI().getPath().equals("/inputs/moved.png")) {
+                // an allowed URL that redirects outside the allowed prefix
+                exchange.getResponseHeaders().add("Location", "/private/x.png");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = png(0x336699);
             exchange.getResponseHeaders().add("Content-Type", "image/png");
             exchange.sendResponseHeaders(200, body.length);
@@ -94,8 +101,11 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
                 from("direct:edit").to("comfykit:classpath:workflows/image-invert.json?headerParams=image");
                 from("direct:edit-from-dir").to("comfykit:classpath:workflows/image-invert.json?headerParams=image"
                         + "&allowedMediaDirectories=" + allowed);
+                // the test server runs on 127.0.0.1, so private URLs must be allowed as well
                 from("direct:edit-from-url").to("comfykit:classpath:workflows/image-invert.json?headerParams=image"
-                        + "&allowedMediaUrls=" + internalUrl("/inputs/"));
+                        + "&allowedMediaUrls=" + internalUrl("/inputs/") + "&allowPrivateUrls=true");
+                from("direct:edit-from-url-public-only").to("comfykit:classpath:workflows/image-invert.json"
+                        + "?headerParams=image&allowedMediaUrls=" + internalUrl("/inputs/"));
                 from("direct:trusted-path").to("comfykit:classpath:workflows/image-invert.json?param.image="
                         + allowed.resolve("trusted.png"));
             }
@@ -271,6 +281,25 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
                 "http://user:pw@127.0.0.1:" + internal.getAddress().getPort() + "/inputs/x.png")))
                 .contains("user info");
         assertThat(INTERNAL_REQUESTS.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aRedirectFromAnAllowedUrlToOneOutsideThePrefixIsRefusedBeforeItIsFollowed() {
+        int before = INTERNAL_REQUESTS.get();
+
+        assertThat(validationError("direct:edit-from-url", null, Map.of("image", internalUrl("/inputs/moved.png"))))
+                .contains("the redirect to " + internalUrl("/private/x.png"), "not under an allowed URL prefix");
+        assertThat(INTERNAL_REQUESTS.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void anAllowedUrlPrefixOnALoopbackHostAlsoNeedsAllowPrivateUrls() {
+        int before = INTERNAL_REQUESTS.get();
+
+        assertThat(validationError("direct:edit-from-url-public-only", null,
+                Map.of("image", internalUrl("/inputs/cat.png"))))
+                .contains("resolves to a loopback address (127.0.0.1)", "Set allowPrivateUrls=true");
+        assertThat(INTERNAL_REQUESTS.get()).isEqualTo(before);
     }
 
     @Test

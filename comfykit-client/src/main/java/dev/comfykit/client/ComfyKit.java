@@ -10,10 +10,12 @@ import dev.comfykit.client.execution.ExecutionEngine;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.execution.PreparedPrompt;
 import dev.comfykit.client.http.ComfyUiTransport;
+import dev.comfykit.client.http.HostResolver;
 import dev.comfykit.client.http.HttpSender;
 import dev.comfykit.client.http.IoLanes;
 import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
+import dev.comfykit.client.http.UrlGuard;
 import dev.comfykit.client.media.MediaUploader;
 import dev.comfykit.client.output.OutputSaver;
 import dev.comfykit.client.runninghub.RunningHubEngine;
@@ -121,12 +123,14 @@ public final class ComfyKit implements AutoCloseable {
         HttpClient plainClient = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.getConnectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // redirects are followed by the fetcher, which checks every hop against the URL rules
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(ownHttpWorkers)
                 .build();
         IoLanes lanes = new IoLanes(io);
         HttpSender sender = new HttpSender(httpClient, lanes);
-        this.fetcher = new UrlFetcher(new HttpSender(plainClient, lanes), config.getRequestTimeout());
+        this.fetcher = new UrlFetcher(new HttpSender(plainClient, lanes), config.getRequestTimeout(),
+                new UrlGuard(config.isAllowPrivateUrls(), HostResolver.SYSTEM));
         ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES));
@@ -503,6 +507,7 @@ public final class ComfyKit implements AutoCloseable {
         Duration connectTimeout;
         Duration requestTimeout;
         Long maxUploadBytes;
+        boolean allowPrivateUrls;
         Duration lostPromptGrace;
         Duration reconcileInterval;
         Executor executor;
@@ -615,6 +620,17 @@ public final class ComfyKit implements AutoCloseable {
         /** The largest media value that is uploaded (files, streams, downloaded URLs); default 100 MiB. */
         public Builder maxUploadBytes(long bytes) {
             this.maxUploadBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Whether workflow, media and cookie URLs may name hosts that resolve to loopback, link-local, private or
+         * unspecified addresses (default {@code false}: such downloads are refused, so that a URL cannot reach
+         * internal services). The ComfyUI server's own URL is not affected. Set it for workflows or media served from
+         * {@code http://127.0.0.1} or a private network.
+         */
+        public Builder allowPrivateUrls(boolean allow) {
+            this.allowPrivateUrls = allow;
             return this;
         }
 

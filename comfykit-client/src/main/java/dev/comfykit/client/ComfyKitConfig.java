@@ -32,6 +32,7 @@ import java.util.function.Function;
  * <tr><td>connectTimeout</td><td></td><td>10 seconds</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60 seconds</td></tr>
  * <tr><td>maxUploadBytes</td><td></td><td>100 MiB</td></tr>
+ * <tr><td>allowPrivateUrls</td><td></td><td>false</td></tr>
  * </table>
  */
 public final class ComfyKitConfig {
@@ -66,6 +67,7 @@ public final class ComfyKitConfig {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final long maxUploadBytes;
+    private final boolean allowPrivateUrls;
     private final Duration lostPromptGrace;
     private final Duration reconcileInterval;
     private final Executor executor;
@@ -111,6 +113,7 @@ public final class ComfyKitConfig {
         if (maxUploadBytes <= 0) {
             throw new IllegalArgumentException("maxUploadBytes must be positive, got " + maxUploadBytes);
         }
+        this.allowPrivateUrls = b.allowPrivateUrls;
         this.lostPromptGrace = positive(b.lostPromptGrace == null ? DEFAULT_LOST_PROMPT_GRACE : b.lostPromptGrace,
                 "lostPromptGrace");
         this.reconcileInterval = positive(b.reconcileInterval == null ? DEFAULT_RECONCILE_INTERVAL
@@ -256,6 +259,14 @@ public final class ComfyKitConfig {
         return maxUploadBytes;
     }
 
+    /**
+     * Whether workflow, media and cookie URLs may name hosts on loopback, link-local or private networks (the ComfyUI
+     * server's own URL always may).
+     */
+    public boolean isAllowPrivateUrls() {
+        return allowPrivateUrls;
+    }
+
     /** How long a prompt may be unknown to the server before it is reported lost. */
     public Duration getLostPromptGrace() {
         return lostPromptGrace;
@@ -290,7 +301,8 @@ public final class ComfyKitConfig {
                 + ", runninghubInstanceType=" + runninghubInstanceType
                 + ", runninghubPollInterval=" + runninghubPollInterval
                 + ", runninghubMaxConcurrency=" + runninghubMaxConcurrency + ", timeout=" + timeout
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
+                + ", allowPrivateUrls=" + allowPrivateUrls + "]";
     }
 
     private static String mask(String secret) {

@@ -36,7 +36,13 @@ public enum ErrorKind {
     OUTCOME_UNKNOWN(false),
 
     /** The service refused the credentials (wrong or expired key, a key of another site, no membership). */
-    AUTHENTICATION(false);
+    AUTHENTICATION(false),
+
+    /**
+     * The configuration is wrong in a way that sending again cannot fix: the server answered 404 for its API (a wrong
+     * base URL), or the cookies URL cannot be used.
+     */
+    CONFIGURATION(false);
 
     private final boolean retryable;
 

@@ -60,7 +60,8 @@ class CredentialsTest {
     }
 
     private ComfyKit kit(String cookies) {
-        kit = ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).apiKey(API_KEY)
+        kit = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).comfyuiUrl(server.baseUrl())
+                .apiKey(API_KEY)
                 .cookies(cookies).timeout(Duration.ofSeconds(10)).build();
         return kit;
     }

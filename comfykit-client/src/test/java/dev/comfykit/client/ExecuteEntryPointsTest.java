@@ -27,6 +27,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,7 +56,9 @@ class ExecuteEntryPointsTest {
     @BeforeEach
     void setUp() {
         comfy.acceptPrompts().emptyQueue().history(ComfyUiStubs.IMAGE_ENTRY);
-        kit = ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).apiKey(API_KEY)
+        // the test server that serves workflow URLs runs on localhost
+        kit = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).comfyuiUrl(server.baseUrl())
+                .apiKey(API_KEY)
                 .cookies(COOKIES).timeout(Duration.ofSeconds(10)).build();
     }
 
@@ -163,6 +166,32 @@ class ExecuteEntryPointsTest {
         assertThatThrownBy(() -> kit.execute(otherHost.baseUrl() + "/workflows/gone.json", PARAMS).join())
                 .hasCauseInstanceOf(InvalidWorkflowException.class)
                 .hasMessageContaining("Cannot download workflow").hasMessageContaining("HTTP 404");
+        assertThat(comfy.submittedPrompts()).isEmpty();
+    }
+
+    @Test
+    void credentialsInAWorkflowUrlNeverAppearInTheError() {
+        otherHost.stubFor(get(urlPathEqualTo("/workflows/gone.json")).willReturn(aResponse().withStatus(404)));
+        String url = otherHost.baseUrl().replace("http://", "http://deploy:hunter2@")
+                + "/workflows/gone.json?token=s3cr3t&v=2";
+
+        assertThatThrownBy(() -> kit.execute(url, PARAMS).join())
+                .hasCauseInstanceOf(InvalidWorkflowException.class)
+                .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("http://****@localhost:").hasMessageContaining("?token=****&v=2")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("s3cr3t");
+    }
+
+    @Test
+    void byDefaultAWorkflowUrlOnALoopbackHostIsRefusedAndNothingIsFetchedOrSubmitted() {
+        otherHost.stubFor(get("/workflows/simple.json").willReturn(aResponse().withStatus(200).withBody("{}")));
+        try (ComfyKit strict = ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).build()) {
+            assertThatThrownBy(() -> strict.execute(otherHost.baseUrl() + "/workflows/simple.json", PARAMS).join())
+                    .hasCauseInstanceOf(InvalidWorkflowException.class)
+                    .hasMessageContaining("resolves to a loopback address")
+                    .hasMessageContaining("Set allowPrivateUrls=true");
+        }
+        assertThat(otherHost.getAllServeEvents()).isEmpty();
         assertThat(comfy.submittedPrompts()).isEmpty();
     }
 }

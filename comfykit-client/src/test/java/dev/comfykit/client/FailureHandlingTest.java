@@ -6,6 +6,8 @@ import dev.comfykit.client.testing.ComfyUiStubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -268,5 +270,53 @@ class FailureHandlingTest {
         assertThat(result.getError().getKind()).isEqualTo(ErrorKind.CANCELLED);
         assertThat(result.getMsg()).contains("closed", "ComfyKit.await");
         assertThat(comfy.requests("/interrupt")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {401, 403})
+    void refusedCredentialsAreAnAuthenticationFailureThatIsNotRetried(int status) {
+        server.stubFor(post("/prompt").willReturn(aResponse().withStatus(status).withBody("Unauthorized")));
+
+        ExecuteResult result = run(kit(builder().apiKey("wrong-key"))).join();
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.AUTHENTICATION);
+        assertThat(result.getError().isRetryable()).isFalse();
+        assertThat(result.getError().getHttpStatus()).isEqualTo(status);
+        assertThat(result.getMsg()).contains("refused the credentials", "apiKey").doesNotContain("wrong-key");
+    }
+
+    @Test
+    void aNotFoundApiIsAConfigurationFailureThatNamesTheBaseUrl() {
+        server.stubFor(post("/prompt").willReturn(aResponse().withStatus(404).withBody("404: Not Found")));
+
+        ExecuteResult result = run(kit(builder())).join();
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(result.getError().isRetryable()).isFalse();
+        assertThat(result.getMsg()).contains("ComfyUI at " + server.baseUrl() + " answered 404", "/prompt",
+                "is baseUrl right?");
+    }
+
+    @Test
+    void aFailingCookiesUrlNamesTheCookiesUrlAndOptionNotComfyUi() {
+        String cookiesUrl = server.baseUrl() + "/no-such-cookies.txt?token=s3cr3t";
+        server.stubFor(get(urlPathMatching("/no-such-cookies.txt")).willReturn(aResponse().withStatus(404)));
+
+        ExecuteResult result = run(kit(builder().allowPrivateUrls(true).cookies(cookiesUrl))).join();
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(result.getMsg()).contains("Cannot read the cookies from " + server.baseUrl()
+                + "/no-such-cookies.txt?token=****", "the cookies option", "HTTP 404")
+                .doesNotContain("s3cr3t").doesNotContain("Cannot reach ComfyUI");
+        server.verify(0, postRequestedFor(urlEqualTo("/prompt")));
+    }
+
+    @Test
+    void aCookiesUrlOnAPrivateHostIsRefusedByDefault() {
+        ExecuteResult result = run(kit(builder().cookies(server.baseUrl() + "/cookies.txt"))).join();
+
+        assertThat(result.getError().getKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(result.getMsg()).contains("the cookies option", "a loopback address", "allowPrivateUrls=true");
+        server.verify(0, postRequestedFor(urlEqualTo("/prompt")));
     }
 }

@@ -53,7 +53,9 @@ class MediaUploadTest {
     }
 
     private static ComfyKit.Builder builder() {
-        return ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).apiKey("test-api-key")
+        // the test server that serves media URLs runs on localhost
+        return ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).comfyuiUrl(server.baseUrl())
+                .apiKey("test-api-key")
                 .maxUploadBytes(1024).timeout(Duration.ofSeconds(10));
     }
 
@@ -175,6 +177,21 @@ class MediaUploadTest {
         assertThatThrownBy(() -> kit.execute("classpath:workflows/invert.json",
                 Map.of("image", otherHost.baseUrl() + "/gone.png")).join())
                 .hasCauseInstanceOf(InvalidParameterException.class).hasMessageContaining("HTTP 404");
+        assertThat(comfy.submittedPrompts()).isEmpty();
+    }
+
+    @Test
+    void byDefaultAMediaUrlOnALoopbackHostIsRefusedBeforeItIsFetched() {
+        otherHost.stubFor(get("/cat.png").willReturn(aResponse().withBody(new byte[]{1, 2, 3})));
+        try (ComfyKit strict = ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl()).build()) {
+            assertThatThrownBy(() -> strict.execute("classpath:workflows/invert.json",
+                    Map.of("image", otherHost.baseUrl() + "/cat.png?api_key=k3y")).join())
+                    .hasCauseInstanceOf(InvalidParameterException.class)
+                    .hasMessageContaining("resolves to a loopback address")
+                    .hasMessageContaining("Set allowPrivateUrls=true")
+                    .hasMessageContaining("api_key=****").hasMessageNotContaining("k3y");
+        }
+        assertThat(otherHost.getAllServeEvents()).isEmpty();
         assertThat(comfy.submittedPrompts()).isEmpty();
     }
 }

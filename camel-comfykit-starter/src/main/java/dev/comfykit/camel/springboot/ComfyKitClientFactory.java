@@ -49,6 +49,7 @@ final class ComfyKitClientFactory {
         set(p.getConnectTimeout(), d -> c.setConnectTimeout(d.toMillis()));
         set(p.getRequestTimeout(), d -> c.setRequestTimeout(d.toMillis()));
         set(p.getMaxUploadBytes(), c::setMaxUploadBytes);
+        set(p.getAllowPrivateUrls(), c::setAllowPrivateUrls);
         return c;
     }
 

@@ -78,6 +78,12 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private String allowedMediaUrls;
     /**
+     * Whether workflow, media and cookie URLs may name hosts that resolve to loopback, link-local, private or
+     * unspecified addresses. Off by default, so that no URL, nor any redirect of one, reaches internal services. The
+     * ComfyUI server's own URL is not affected.
+     */
+    private Boolean allowPrivateUrls = false;
+    /**
      * The param that a plain text body goes to. Unset: the workflow's param named prompt, or its only required text
      * param.
      */
@@ -270,6 +276,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setAllowedMediaUrls(String allowedMediaUrls) {
         this.allowedMediaUrls = allowedMediaUrls;
+    }
+
+    public Boolean getAllowPrivateUrls() {
+        return allowPrivateUrls;
+    }
+
+    public void setAllowPrivateUrls(Boolean allowPrivateUrls) {
+        this.allowPrivateUrls = allowPrivateUrls;
     }
 
     public String getTextParam() {

@@ -1,5 +1,6 @@
 package dev.comfykit.camel.support;
 
+import dev.comfykit.camel.ComfyKitConfigurationException;
 import dev.comfykit.camel.ComfyKitConnectionException;
 import dev.comfykit.camel.ComfyKitExecutionException;
 import dev.comfykit.camel.ComfyKitFailureException;
@@ -35,6 +36,8 @@ public final class FailureExceptions {
             case VALIDATION:
             case AUTHENTICATION:
                 return new ComfyKitValidationException(message, exchange, result, error, cause);
+            case CONFIGURATION:
+                return new ComfyKitConfigurationException(message, exchange, result, error, cause);
             case TIMEOUT:
                 return new ComfyKitTimeoutException(message, exchange, result, error, cause);
             case CONNECTION:

@@ -3,6 +3,7 @@ package dev.comfykit.client.execution;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.http.BoundedBodyHandlers;
+import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UnexpectedResponseException;
 
 import java.io.IOException;
@@ -65,8 +66,25 @@ public final class Failures {
      */
     public static ExecutionError toError(Throwable error, String baseUrl, String action) {
         Throwable cause = unwrap(error);
+        if (cause instanceof ServerCredentials.CookiesUnavailableException) {
+            // the cookies URL failed, not ComfyUI: a broken connection may heal, anything else is configuration
+            return ExecutionError.of(cause.getCause() != null && neverConnected(cause.getCause()) ? ErrorKind.CONNECTION
+                    : ErrorKind.CONFIGURATION, cause.getMessage());
+        }
         if (cause instanceof UnexpectedResponseException) {
             UnexpectedResponseException unexpected = (UnexpectedResponseException) cause;
+            if (unexpected.status() == 401 || unexpected.status() == 403) {
+                return ExecutionError.builder(ErrorKind.AUTHENTICATION, "ComfyUI at " + baseUrl + " refused the"
+                        + " credentials while " + action + ": " + cause.getMessage() + ". Check the apiKey"
+                        + " (COMFYUI_API_KEY) and cookies (COMFYUI_COOKIES) options.")
+                        .httpStatus(unexpected.status()).build();
+            }
+            if (unexpected.status() == 404) {
+                return ExecutionError.builder(ErrorKind.CONFIGURATION, "ComfyUI at " + baseUrl + " answered 404"
+                        + " while " + action + " (" + cause.getMessage() + "): is baseUrl right? Set comfyuiUrl"
+                        + " (COMFYUI_BASE_URL, the component's baseUrl option) to the address ComfyUI serves its API"
+                        + " at, with any path prefix of a proxy.").httpStatus(404).build();
+            }
             return ExecutionError.builder(ErrorKind.SERVER, "ComfyUI at " + baseUrl + " failed while " + action + ": "
                     + cause.getMessage()).httpStatus(unexpected.status() == 0 ? null : unexpected.status()).build();
         }
@@ -92,8 +110,10 @@ public final class Failures {
      */
     public static boolean neverConnected(Throwable error) {
         Throwable cause = unwrap(error);
+        // a request whose cookies could not be fetched was never sent
         return cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-                || cause.getCause() instanceof ConnectException;
+                || cause.getCause() instanceof ConnectException
+                || cause instanceof ServerCredentials.CookiesUnavailableException;
     }
 
     private static boolean isConnectionRefused(Throwable cause) {

@@ -1,5 +1,8 @@
 package dev.comfykit.client.http;
 
+import dev.comfykit.client.execution.Failures;
+
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,6 +35,20 @@ public final class ServerCredentials {
         }
     }
 
+    /**
+     * The cookies URL could not be fetched or its body is not cookies; the message names the URL (redacted) and the
+     * option, never the cookie values.
+     */
+    public static final class CookiesUnavailableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CookiesUnavailableException(String url, Throwable cause) {
+            super("Cannot read the cookies from " + UrlRedactor.redact(url) + " (the cookies option, COMFYUI_COOKIES): "
+                    + UrlRedactor.redactIn(Failures.message(cause), url)
+                    + ". Fix the URL, or give the cookies inline as name1=value1; name2=value2.", cause);
+        }
+    }
+
     /** The api key, or {@code null}. */
     public String apiKey() {
         return apiKey;
@@ -44,20 +61,27 @@ public final class ServerCredentials {
             return current;
         }
         synchronized (this) {
-            if (headers == null) {
-                headers = fetcher.fetch(URI.create(cookies), MAX_COOKIE_FILE_BYTES)
-                        .thenApply(f -> build(Cookies.header(Cookies.parse(new String(f.body(),
-                                StandardCharsets.UTF_8)))));
-                // a failed fetch is retried on the next request instead of being remembered forever
-                headers.whenComplete((h, e) -> {
-                    if (e != null) {
-                        synchronized (this) {
+            if (headers != null) {
+                return headers;
+            }
+            CompletableFuture<List<String>> fetched = fetcher.fetch(URI.create(cookies), MAX_COOKIE_FILE_BYTES)
+                    .thenApply(f -> build(Cookies.header(Cookies.parse(new String(f.body(),
+                            StandardCharsets.UTF_8)))))
+                    .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                            new CookiesUnavailableException(cookies, Failures.unwrap(e))));
+            headers = fetched;
+            // a failed fetch is retried on the next request instead of being remembered forever (a fetch refused at
+            // once fails here, synchronously: return the local future, never the field it may have just cleared)
+            fetched.whenComplete((h, e) -> {
+                if (e != null) {
+                    synchronized (this) {
+                        if (headers == fetched) {
                             headers = null;
                         }
                     }
-                });
-            }
-            return headers;
+                }
+            });
+            return fetched;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.comfykit.client.ServerFile;
 import dev.comfykit.client.dsl.BoundWorkflow;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.http.UrlFetcher;
+import dev.comfykit.client.http.UrlRedactor;
 
 import java.io.File;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class MediaUploader {
                 return download(param, ((URL) value).toURI());
             } catch (URISyntaxException e) {
                 return CompletableFuture.failedFuture(new InvalidParameterException(param, "Media param '" + param
-                        + "' has a malformed URL " + value + ": " + e.getMessage()));
+                        + "' has a malformed URL " + UrlRedactor.redact(value) + "."));
             }
         }
         if (value instanceof URI) {
@@ -141,7 +142,7 @@ public final class MediaUploader {
                 return download(param, new URI(text));
             } catch (URISyntaxException e) {
                 return CompletableFuture.failedFuture(new InvalidParameterException(param, "Media param '" + param
-                        + "' has a malformed URL " + text + ": " + e.getMessage()));
+                        + "' has a malformed URL " + UrlRedactor.redact(text) + "."));
             }
         }
         return local(param, Path.of(text));
@@ -161,7 +162,8 @@ public final class MediaUploader {
             return CompletableFuture.failedFuture(new InvalidParameterException(param, "Media param '" + param
                     + "': the URL " + refusal + "."));
         }
-        return named(param, restricted.uri(), fetcher.fetch(restricted.uri(), maxBytes));
+        // the rule goes along so that every redirect hop is checked against it too
+        return named(param, restricted.uri(), fetcher.fetch(restricted.uri(), maxBytes, restricted.rule()));
     }
 
     private CompletableFuture<MediaInput> download(String param, URI uri) {
@@ -173,7 +175,8 @@ public final class MediaUploader {
         return fetch.handle((fetched, error) -> {
             if (error != null) {
                 throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
-                        + "': downloading " + uri + " failed (" + Failures.message(error) + ").", error));
+                        + "': downloading " + UrlRedactor.redact(uri) + " failed (" + Failures.message(error) + ").",
+                        error));
             }
             String name = fetched.fileName();
             String extension = ContentTypes.extensionOfType(fetched.contentType());

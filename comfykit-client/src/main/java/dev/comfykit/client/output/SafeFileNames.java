@@ -1,15 +1,24 @@
 package dev.comfykit.client.output;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns a file name reported by a server into a name that is safe to create in a local directory: no directory
- * parts, no {@code ..}, no control or reserved characters, no leading dots, a bounded length. Whatever the server
- * returns, the result resolves inside the target directory.
+ * parts, no {@code ..}, no control or reserved characters, no leading dots, no trailing dots or spaces, no Windows
+ * device names ({@code CON}, {@code NUL.txt}, {@code com1}), a bounded length (in characters and in UTF-8 bytes,
+ * well under the 255-byte limit of common file systems). Whatever the server returns, the result resolves inside the
+ * target directory.
  */
 public final class SafeFileNames {
 
     private static final int MAX_LENGTH = 150;
+    private static final int MAX_UTF8_BYTES = 200;
+    // devices on Windows whatever the extension: "NUL.txt" opens the null device there
+    private static final Pattern WINDOWS_DEVICE = Pattern.compile("(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]"
+            + "|lpt[0-9\u00b9\u00b2\u00b3]|conin\\$|conout\\$)(\\..*)?");
 
     private SafeFileNames() {
     }
@@ -28,12 +37,30 @@ public final class SafeFileNames {
         while (result.startsWith(".")) {
             result = result.substring(1);
         }
-        if (result.length() > MAX_LENGTH) {
-            int dot = result.lastIndexOf('.');
-            String extension = dot > 0 && result.length() - dot <= 10 ? result.substring(dot) : "";
-            result = result.substring(0, MAX_LENGTH - extension.length()) + extension;
+        result = bounded(result);
+        // Windows drops trailing dots and spaces, so "a.png." would name "a.png"
+        result = result.replaceAll("[. ]+$", "");
+        if (WINDOWS_DEVICE.matcher(result.toLowerCase(Locale.ROOT)).matches()) {
+            result = "_" + result;
         }
         return result.isEmpty() ? "output" : result;
+    }
+
+    /** The name cut to the length limits, keeping a short extension. */
+    private static String bounded(String name) {
+        if (name.length() <= MAX_LENGTH && name.getBytes(StandardCharsets.UTF_8).length <= MAX_UTF8_BYTES) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 && name.length() - dot <= 10 ? name.substring(dot) : "";
+        String stem = name.substring(0, Math.min(name.length() - extension.length(), MAX_LENGTH - extension.length()));
+        while (!stem.isEmpty() && (stem + extension).getBytes(StandardCharsets.UTF_8).length > MAX_UTF8_BYTES) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        if (!stem.isEmpty() && Character.isHighSurrogate(stem.charAt(stem.length() - 1))) {
+            stem = stem.substring(0, stem.length() - 1); // never half a character
+        }
+        return stem + extension;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.dsl.WorkflowSchemaParser;
 import dev.comfykit.client.execution.Failures;
 import dev.comfykit.client.http.UrlFetcher;
+import dev.comfykit.client.http.UrlRedactor;
 import dev.comfykit.client.json.Json;
 
 import java.io.IOException;
@@ -75,7 +76,7 @@ public final class WorkflowLoader {
                 return fetcher.fetch(URI.create(source.location()), maxBytes).handle((fetched, error) -> {
                     if (error != null) {
                         throw new CompletionException(new InvalidWorkflowException("Cannot download workflow "
-                                + source.location() + ": " + Failures.message(error), error));
+                                + UrlRedactor.redact(source.location()) + ": " + Failures.message(error), error));
                     }
                     return parse(source, new String(fetched.body(), StandardCharsets.UTF_8));
                 });
@@ -171,7 +172,7 @@ public final class WorkflowLoader {
     }
 
     private LoadedWorkflow parse(WorkflowSource source, String json) {
-        return parse(json, source.location());
+        return parse(json, source.describe());
     }
 
     private static LoadedWorkflow parse(String json, String origin) {

@@ -132,6 +132,9 @@ public final class WorkflowSource {
                 return "RunningHub workflow " + location;
             case RUNNINGHUB_APP:
                 return "RunningHub AI app " + location;
+            case URL:
+                // descriptions go into messages and logs: never with the URL's credentials
+                return dev.comfykit.client.http.UrlRedactor.redact(location);
             default:
                 return location;
         }
@@ -150,6 +153,6 @@ public final class WorkflowSource {
 
     @Override
     public String toString() {
-        return kind + ":" + location;
+        return kind + ":" + (kind == Kind.URL ? dev.comfykit.client.http.UrlRedactor.redact(location) : location);
     }
 }

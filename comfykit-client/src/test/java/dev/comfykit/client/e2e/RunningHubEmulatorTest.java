@@ -34,7 +34,8 @@ class RunningHubEmulatorTest {
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
 
     private static ComfyKit kit(UnaryOperator<ComfyKit.Builder> options) {
-        return options.apply(ComfyKit.builder().environment(name -> null)
+        // the emulator serves RunningHub's output URLs on 127.0.0.1
+        return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true)
                 .runninghubUrl(comfy.emulator().runningHubUrl())
                 .runninghubApiKey(RunningHubEmulation.DEFAULT_API_KEY)
                 .runninghubPollInterval(Duration.ofMillis(20))

@@ -83,7 +83,7 @@ class RunningHubContractTest {
     }
 
     private ComfyKit client(java.util.function.UnaryOperator<ComfyKit.Builder> options) {
-        return options.apply(ComfyKit.builder().environment(name -> null).runninghubUrl(runninghub.baseUrl())
+        return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
                 .runninghubApiKey(KEY).runninghubPollInterval(Duration.ofMillis(30))
                 .runninghubTimeout(Duration.ofSeconds(20))).build();
     }
@@ -403,7 +403,7 @@ class RunningHubContractTest {
 
     @Test
     void withoutAKeyNothingIsSentAndTheMessageSaysWhichOptionToSet() {
-        try (ComfyKit keyless = ComfyKit.builder().environment(name -> null).runninghubUrl(runninghub.baseUrl())
+        try (ComfyKit keyless = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
                 .build()) {
             ExecuteResult result = keyless.execute(WORKFLOW_ID, Map.of("prompt", "x")).join();
             assertThat(result.getError().getKind()).isEqualTo(ErrorKind.AUTHENTICATION);
