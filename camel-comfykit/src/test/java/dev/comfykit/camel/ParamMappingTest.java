@@ -103,6 +103,16 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
     }
 
     @Test
+    void aValueOutsideTheServersOwnLimitsFailsBeforeItCostsAQueueSlot() {
+        long before = comfy.emulator().promptsReceived();
+
+        assertThat(validationError("direct:t2i", "a cat", Map.of("width", "99999"))).isEqualTo("Param 'width' ="
+                + " 99999 is above the server's maximum 16384 for EmptyLatentImage.width (node 5): pass a value from"
+                + " 16 to 16384 in steps of 8.");
+        assertThat(comfy.emulator().promptsReceived()).isEqualTo(before);
+    }
+
+    @Test
     void endpointDefaultParamsAreTheDefaults() throws Exception {
         send("direct:t2i", "a cat", Map.of());
         JsonNode prompt = submitted();
