@@ -85,6 +85,9 @@ public final class ComfyKit implements AutoCloseable {
     private static final Duration INPUT_LIMITS_MAX_AGE = Duration.ofMinutes(10);
     /** After a failed {@code /object_info} request the check is skipped for this long, then tried again. */
     private static final Duration INPUT_LIMITS_RETRY = Duration.ofMinutes(1);
+    /** ComfyUI's validation error types for a value outside an input's limits. */
+    private static final Set<String> VALUE_ERRORS = Set.of("value_smaller_than_min", "value_bigger_than_max",
+            "value_not_in_list");
 
     private final ComfyKitConfig config;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -412,6 +415,7 @@ public final class ComfyKit implements AutoCloseable {
                 if (e != null) {
                     result.completeExceptionally(Failures.unwrap(e));
                 } else {
+                    forgetStaleLimits(r);
                     result.complete(r);
                 }
             });
@@ -427,6 +431,24 @@ public final class ComfyKit implements AutoCloseable {
                 .thenCompose(checked -> uploader.uploadAll(bound)).thenApply(ready -> {
             SeedRandomizer.randomize(ready.graph(), () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
             return new PreparedPrompt(ready.graph(), loaded.schema());
+        });
+    }
+
+    /**
+     * The server refused a value as out of range or not an option although the cached limits allowed it (or were
+     * unknown): those limits are stale (a model was removed, the server restarted with other nodes), so the next use
+     * of the class asks again.
+     */
+    private void forgetStaleLimits(ExecuteResult result) {
+        ExecutionError error = result.getError();
+        if (error == null || error.getKind() != ErrorKind.VALIDATION) {
+            return;
+        }
+        error.getNodeErrors().values().forEach(node -> {
+            boolean valueRefused = node.getErrors().stream().anyMatch(issue -> VALUE_ERRORS.contains(issue.getType()));
+            if (valueRefused && node.getClassType() != null) {
+                inputLimits.forget(node.getClassType());
+            }
         });
     }
 

@@ -186,4 +186,20 @@ class ServerLimitsTest {
         assertThat(comfy.emulator().requestsReceived("GET", "/object_info/KSampler"))
                 .as("a failed fetch is not repeated per request").isEqualTo(1);
     }
+
+    @Test
+    void limitsTheServerContradictsAreAskedAgain() {
+        comfy.emulator().faults().failNext("GET", "/object_info/*", 1, 500);
+        ComfyKit client = kit();
+
+        ExecuteResult refusedByServer = client.executeJson(WORKFLOW, Map.of("width", 99999)).join();
+        assertThat(refusedByServer.getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(comfy.emulator().promptsReceived()).isEqualTo(1);
+
+        Throwable second = catchThrowable(() -> client.executeJson(WORKFLOW, Map.of("width", 99999)).join());
+        assertThat(second).hasCauseInstanceOf(InvalidParameterException.class)
+                .hasMessageContaining("above the server's maximum 16384");
+        assertThat(comfy.emulator().promptsReceived()).isEqualTo(1);
+        assertThat(comfy.emulator().requestsReceived("GET", "/object_info/EmptyLatentImage")).isEqualTo(2);
+    }
 }
