@@ -103,6 +103,20 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
     }
 
     @Test
+    void aValueOutsideTheServersOwnLimitsFailsBeforeItCostsAQueueSlot() {
+        long before = comfy.emulator().promptsReceived();
+
+        Throwable failure = catchThrowable(() -> send("direct:t2i", "a cat", Map.of("width", "99999")));
+
+        assertThat(failure.getCause()).isInstanceOf(ComfyKitValidationException.class);
+        assertThat(((ComfyKitValidationException) failure.getCause()).getKind()).isEqualTo(
+                dev.comfykit.client.ErrorKind.VALIDATION);
+        assertThat(failure.getCause().getMessage()).startsWith("Param 'width' = 99999 is above the server's maximum"
+                + " 16384 for EmptyLatentImage.width (node 5): pass a value from 16 to 16384 in steps of 8.");
+        assertThat(comfy.emulator().promptsReceived()).isEqualTo(before);
+    }
+
+    @Test
     void endpointDefaultParamsAreTheDefaults() throws Exception {
         send("direct:t2i", "a cat", Map.of());
         JsonNode prompt = submitted();

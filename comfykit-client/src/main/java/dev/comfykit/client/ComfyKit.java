@@ -2,8 +2,10 @@ package dev.comfykit.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.comfyui.ComfyUiApi;
+import dev.comfykit.client.comfyui.InputLimitsCache;
 import dev.comfykit.client.dsl.BoundWorkflow;
 import dev.comfykit.client.dsl.ParamBinder;
+import dev.comfykit.client.dsl.ParamLimitCheck;
 import dev.comfykit.client.dsl.SeedRandomizer;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.execution.ExecutionEngine;
@@ -32,9 +34,11 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +81,15 @@ public final class ComfyKit implements AutoCloseable {
     private static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
     /** Requests in flight per client at most; each holds an I/O thread while it runs (see {@link HttpSender}). */
     private static final int IO_THREADS = 16;
+    /** Node classes whose input limits are kept (a server with many custom nodes has a few thousand). */
+    private static final int INPUT_LIMIT_CLASSES = 2048;
+    /** Input limits are read again after this, so models installed later become allowed values. */
+    private static final Duration INPUT_LIMITS_MAX_AGE = Duration.ofMinutes(10);
+    /** After a failed {@code /object_info} request the check is skipped for this long, then tried again. */
+    private static final Duration INPUT_LIMITS_RETRY = Duration.ofMinutes(1);
+    /** ComfyUI's validation error types for a value outside an input's limits. */
+    private static final Set<String> VALUE_ERRORS = Set.of("value_smaller_than_min", "value_bigger_than_max",
+            "value_not_in_list");
 
     private final ComfyKitConfig config;
     private final ScheduledThreadPoolExecutor scheduler;
@@ -86,6 +99,7 @@ public final class ComfyKit implements AutoCloseable {
     private final HttpClient httpClient;
     private final UrlFetcher fetcher;
     private final ComfyUiApi api;
+    private final InputLimitsCache inputLimits;
     private final WorkflowLoader loader;
     private final MediaUploader uploader;
     private final ExecutionEngine engine;
@@ -134,6 +148,8 @@ public final class ComfyKit implements AutoCloseable {
         ServerCredentials credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES));
+        this.inputLimits = new InputLimitsCache(api::objectInfo, INPUT_LIMIT_CLASSES, INPUT_LIMITS_MAX_AGE,
+                INPUT_LIMITS_RETRY, System::nanoTime);
         this.loader = new WorkflowLoader(fetcher, io, MAX_WORKFLOW_BYTES, config.getClassLoader());
         this.uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
                 .thenApply(uploaded -> uploaded.reference()), fetcher, io, config.getMaxUploadBytes());
@@ -403,6 +419,7 @@ public final class ComfyKit implements AutoCloseable {
                 if (e != null) {
                     result.completeExceptionally(Failures.unwrap(e));
                 } else {
+                    forgetStaleLimits(r);
                     result.complete(r);
                 }
             });
@@ -411,12 +428,44 @@ public final class ComfyKit implements AutoCloseable {
     }
 
     private CompletableFuture<PreparedPrompt> prepare(LoadedWorkflow loaded, ParamSource params) {
-        BoundWorkflow bound = ParamBinder.bind(loaded.workflow(), loaded.schema(), params.params(loaded.schema()),
-                MediaUploader::needsUpload);
-        return uploader.uploadAll(bound).thenApply(ready -> {
+        Map<String, ?> given = params.params(loaded.schema());
+        BoundWorkflow bound = ParamBinder.bind(loaded.workflow(), loaded.schema(), given, MediaUploader::needsUpload);
+        // checked before uploads and submission: an out-of-range value costs neither an upload nor a queue slot
+        return ParamLimitCheck.check(bound.graph(), loaded.schema(), givenNames(given), inputLimits::get)
+                .thenCompose(checked -> uploader.uploadAll(bound)).thenApply(ready -> {
             SeedRandomizer.randomize(ready.graph(), () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
             return new PreparedPrompt(ready.graph(), loaded.schema());
         });
+    }
+
+    /**
+     * The server refused a value as out of range or not an option although the cached limits allowed it (or were
+     * unknown): those limits are stale (a model was removed, the server restarted with other nodes), so the next use
+     * of the class asks again.
+     */
+    private void forgetStaleLimits(ExecuteResult result) {
+        ExecutionError error = result.getError();
+        if (error == null || error.getKind() != ErrorKind.VALIDATION) {
+            return;
+        }
+        error.getNodeErrors().values().forEach(node -> {
+            boolean valueRefused = node.getErrors().stream().anyMatch(issue -> VALUE_ERRORS.contains(issue.getType()));
+            if (valueRefused && node.getClassType() != null) {
+                inputLimits.forget(node.getClassType());
+            }
+        });
+    }
+
+    private static Set<String> givenNames(Map<String, ?> params) {
+        Set<String> names = new HashSet<>();
+        if (params != null) {
+            params.forEach((name, value) -> {
+                if (value != null) {
+                    names.add(name);
+                }
+            });
+        }
+        return names;
     }
 
     private static ParamSource fixed(Map<String, ?> params) {

@@ -8,6 +8,7 @@ import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.files.SaveNaming;
 import dev.comfykit.emulator.http.HttpApi;
 import dev.comfykit.emulator.http.PromptLog;
+import dev.comfykit.emulator.http.RequestCounts;
 import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.queue.PromptQueue;
 import dev.comfykit.emulator.runninghub.RunningHubService;
@@ -51,6 +52,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
     private final FaultRegistry faults;
     private final RunningHubService runningHub;
     private final PromptLog promptLog = new PromptLog(100);
+    private final RequestCounts requests = new RequestCounts();
     private final Vertx vertx;
     private final HttpServer server;
     private final Path uploadTemp;
@@ -79,7 +81,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         WebSocketEndpoint webSocket = new WebSocketEndpoint(sockets, queue::remaining, engine::executingNodeFor);
         HttpApi.Parts parts = new HttpApi.Parts(queue, engine, registry, dirs, faults, promptLog, webSocket,
-                options.checkpoints(), argv, runningHub);
+                options.checkpoints(), argv, runningHub, requests);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(options.host())
                         .setPort(options.port())
@@ -199,8 +201,17 @@ public final class ComfyUiEmulator implements AutoCloseable {
         return sockets.registeredCount();
     }
 
+    /**
+     * How many HTTP requests of a method and path arrived since start or {@link #resetObservations()}; the path is
+     * matched without the {@code /api} prefix, and a trailing {@code *} matches any rest ({@code "/object_info/*"}).
+     */
+    public long requestsReceived(String method, String path) {
+        return requests.of(method, path);
+    }
+
     public void resetObservations() {
         promptLog.reset();
+        requests.reset();
     }
 
     /** {@code queue_remaining}: pending plus running prompts. */

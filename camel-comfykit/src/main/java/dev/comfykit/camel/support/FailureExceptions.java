@@ -6,6 +6,7 @@ import dev.comfykit.camel.ComfyKitExecutionException;
 import dev.comfykit.camel.ComfyKitFailureException;
 import dev.comfykit.camel.ComfyKitTimeoutException;
 import dev.comfykit.camel.ComfyKitValidationException;
+import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.InvalidParameterException;
@@ -56,7 +57,9 @@ public final class FailureExceptions {
      */
     public static Throwable of(Exchange exchange, Throwable failure) {
         if (failure instanceof InvalidWorkflowException || failure instanceof InvalidParameterException) {
-            return new ComfyKitValidationException(failure.getMessage(), exchange, null, null, failure);
+            // a VALIDATION error, so getKind() says the same as for a workflow the server rejected
+            return new ComfyKitValidationException(failure.getMessage(), exchange, null,
+                    ExecutionError.of(ErrorKind.VALIDATION, failure.getMessage()), failure);
         }
         if (failure instanceof SubmissionException) {
             return of(exchange, null, ((SubmissionException) failure).getError(), failure);

@@ -116,6 +116,21 @@ public final class ComfyUiApi {
         });
     }
 
+    /**
+     * {@code GET /object_info/{class}}: the declaration of one node class ({@code {}} for a class the server does
+     * not know). Fails with {@link UnexpectedResponseException} when the server answers otherwise than 200 JSON.
+     */
+    public CompletableFuture<JsonNode> objectInfo(String classType) {
+        String request = "GET /object_info/" + classType;
+        return transport.get("/object_info/" + encodePath(classType)).thenApply(response -> {
+            try {
+                return readJson(request, response);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
     /** {@code GET /system_stats}: the server's version, devices and memory, as plain data. */
     public CompletableFuture<Map<String, Object>> systemStats() {
         return transport.get("/system_stats").thenApply(response -> {

@@ -69,42 +69,10 @@ public final class ParamBinder {
     }
 
     static InvalidParameterException unknown(String origin, WorkflowSchema schema, String name) {
-        String suggestion = closest(name, schema.paramNames());
+        String suggestion = DidYouMean.closest(name, schema.paramNames());
         return new InvalidParameterException(name, "Unknown param '" + name + "' for workflow " + origin
                 + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)")
                 + ". Declared params: " + schema.describeParams()
                 + ". A param is declared by a node title marker such as $" + name + ".field.");
-    }
-
-    private static String closest(String name, List<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : candidates) {
-            int distance = distance(name.toLowerCase(), candidate.toLowerCase());
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                best = candidate;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, name.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

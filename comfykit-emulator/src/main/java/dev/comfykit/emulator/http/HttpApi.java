@@ -28,7 +28,7 @@ public final class HttpApi {
     /** Everything the routes need. */
     public record Parts(PromptQueue queue, ExecutionEngine engine, NodeRegistry registry, DataDirectories dirs,
                         FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, List<String> checkpoints,
-                        List<String> argv, RunningHubService runningHub) {
+                        List<String> argv, RunningHubService runningHub, RequestCounts requests) {
     }
 
     static final long MAX_BODY = 100L * 1024 * 1024;
@@ -76,6 +76,7 @@ public final class HttpApi {
         router.route().handler(RequestGuards::rawBody);
         RunningHubRoutes runningHub = new RunningHubRoutes(parts.runningHub());
         router.route().handler(runningHub::count);
+        router.route().handler(parts.requests()::count);
         router.route().handler(ctx -> RequestGuards.faultGate(ctx, parts.faults()));
 
         PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());

@@ -107,4 +107,16 @@ class ObjectInfoTest {
 
         assertThat(ckpt.get(0)).extracting(JsonNode::asText).contains("v1-5-pruned-emaonly.safetensors");
     }
+
+    @Test
+    void requestsAreCountedPerRouteSoTestsCanSeeWhatAClientAsked() {
+        comfy.emulator().resetObservations();
+        client.get("/object_info/KSampler");
+        client.get("/api/object_info/KSampler");
+        client.get("/object_info/EmptyImage");
+
+        assertThat(comfy.emulator().requestsReceived("GET", "/object_info/KSampler")).isEqualTo(2);
+        assertThat(comfy.emulator().requestsReceived("GET", "/object_info/*")).isEqualTo(3);
+        assertThat(comfy.emulator().requestsReceived("GET", "/object_info")).isZero();
+    }
 }
