@@ -13,6 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A Camel test running documented routes: the {@code comfykit} component points at the test class's emulator (as
@@ -42,6 +47,38 @@ abstract class DocumentedRoutesSupport extends CamelTestSupport {
     protected HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Empties the routes' relative folders (under target/routes), so that files of an earlier run do not count. */
+    protected static void emptyFolders(String... dirs) throws IOException {
+        for (String dir : dirs) {
+            Path path = Path.of(dir);
+            if (Files.exists(path)) {
+                try (Stream<Path> files = Files.walk(path)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** Writes a prompt file into a folder and waits (at most 20 s) for a PNG to appear in another. */
+    protected static boolean promptFileBecomesPng(String inbox, String outbox) throws Exception {
+        Path in = Files.createDirectories(Path.of(inbox));
+        Files.writeString(in.resolve("fox-" + System.nanoTime() + ".txt"), "a red fox", StandardCharsets.UTF_8);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (!hasPng(Path.of(outbox)) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        return hasPng(Path.of(outbox));
+    }
+
+    private static boolean hasPng(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".png"));
+        }
     }
 
     private static int freePort() {

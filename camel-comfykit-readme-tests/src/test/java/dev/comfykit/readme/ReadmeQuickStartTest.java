@@ -10,11 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,30 +38,14 @@ class ReadmeQuickStartTest extends DocumentedRoutesSupport {
         };
     }
 
-    /** The folders of an earlier run would make the file test pass before the route has run. */
     @BeforeAll
     static void emptyTheRoutesFolders() throws IOException {
-        for (String dir : new String[] {"inbox", "outbox"}) {
-            Path path = Path.of(dir);
-            if (Files.exists(path)) {
-                try (Stream<Path> files = Files.walk(path)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
-            }
-        }
+        emptyFolders("inbox", "outbox");
     }
 
     @Test
     void aPromptFileInTheInboxBecomesAPictureInTheOutbox() throws Exception {
-        Path inbox = Files.createDirectories(Path.of("inbox"));
-        Path outbox = Path.of("outbox");
-        Files.writeString(inbox.resolve("fox-" + System.nanoTime() + ".txt"), "a red fox", StandardCharsets.UTF_8);
-
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (!hasPng(outbox) && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(hasPng(outbox)).as("a PNG in %s", outbox.toAbsolutePath()).isTrue();
+        assertThat(promptFileBecomesPng("inbox", "outbox")).isTrue();
     }
 
     @Test
@@ -76,14 +56,5 @@ class ReadmeQuickStartTest extends DocumentedRoutesSupport {
         assertThat(answer.statusCode()).as(body).isEqualTo(200);
         assertThat(body).contains("completed", "/view?");
         assertThat(comfy.emulator().lastPromptBody()).contains("a cat", "42");
-    }
-
-    private static boolean hasPng(Path dir) throws Exception {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.toString().endsWith(".png"));
-        }
     }
 }
