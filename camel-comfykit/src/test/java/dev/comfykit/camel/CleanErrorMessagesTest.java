@@ -9,6 +9,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -75,6 +78,20 @@ class CleanErrorMessagesTest extends EmulatorCamelTestSupport {
         });
 
         assertThat(answer.getMessage().getBody(String.class)).isEqualTo(unknownPromtMessage());
+    }
+
+    @Test
+    void aHeaderNamedNearlyLikeAListedParamIsLoggedOnceAtWarn() throws Exception {
+        Map<String, Object> typo = Map.of("seeed", 42, "Accept", "image/png");
+
+        template.requestBodyAndHeaders("direct:generate", "a fox", typo);
+        template.requestBodyAndHeaders("direct:generate", "a fox", typo);
+
+        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-logs.txt"));
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        String warning = "Header 'seeed' is ignored: the workflow has no param of that name (did you mean 'seed'?).";
+        assertThat(logged.split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2);
+        assertThat(logged).contains("WARN").doesNotContain("Header 'Accept' is ignored");
     }
 
     @Test

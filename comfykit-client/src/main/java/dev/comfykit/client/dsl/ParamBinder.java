@@ -76,7 +76,7 @@ public final class ParamBinder {
                 + ". A param is declared by a node title marker such as $" + name + ".field.");
     }
 
-    private static String closest(String name, List<String> candidates) {
+    static String closest(String name, List<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
