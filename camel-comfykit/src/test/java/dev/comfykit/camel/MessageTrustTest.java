@@ -296,7 +296,7 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
     @Test
     void aMisspeltLockedParamStopsTheRouteFromStartingWithTheClosestName() {
         assertThatThrownBy(() -> startWith("comfykit:classpath:workflows/t2i.json?param.widht=512"))
-                .hasStackTraceContaining("param.Unknown param 'widht'")
+                .hasStackTraceContaining("option param.widht: Unknown param 'widht'")
                 .hasStackTraceContaining("did you mean 'width'?");
     }
 
@@ -309,7 +309,7 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
     @Test
     void aHeaderParamThatNamesNoParamStopsTheRouteFromStarting() {
         assertThatThrownBy(() -> startWith("comfykit:classpath:workflows/t2i.json?headerParams=prompt,sed"))
-                .hasStackTraceContaining("headerParams: Unknown param 'sed'")
+                .hasStackTraceContaining("option headerParams: Unknown param 'sed'")
                 .hasStackTraceContaining("did you mean 'seed'?");
     }
 

@@ -119,7 +119,7 @@ public final class MessageParams {
         check("defaultParam.", configuration.getDefaultParam(), schema);
         for (String name : headerParams) {
             if (schema.param(name) == null) {
-                check("headerParams: ", Map.of(name, ""), schema);
+                check("headerParams", Map.of(name, ""), schema);
             }
             if (configuration.getParam().containsKey(name)) {
                 throw new IllegalArgumentException("headerParams lists '" + name + "', but param." + name
@@ -135,11 +135,16 @@ public final class MessageParams {
         }
     }
 
+    /**
+     * Checks options' params against the workflow; the message names the option ({@code option param.widht:},
+     * {@code option headerParams:}) before the client's text.
+     */
     private static void check(String option, Map<String, Object> params, WorkflowSchema schema) {
         try {
             schema.checkParams(params);
         } catch (InvalidParameterException e) {
-            throw new InvalidParameterException(e.getParam(), option + e.getMessage(), e);
+            String named = option.endsWith(".") && e.getParam() != null ? option + e.getParam() : option;
+            throw new InvalidParameterException(e.getParam(), "option " + named + ": " + e.getMessage(), e);
         }
     }
 
