@@ -1,5 +1,6 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.camel.support.SharedClients;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -22,6 +23,11 @@ public class ComfyKitComponent extends HealthCheckComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        try {
+            OptionValues.check(parameters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("comfykit endpoint " + uri + ": " + e.getMessage(), e);
+        }
         ComfyKitConfiguration endpointConfiguration = configuration != null ? configuration.copy()
                 : new ComfyKitConfiguration();
         endpointConfiguration.getParam().putAll(PropertiesHelper.extractProperties(parameters, "param."));

@@ -1,5 +1,6 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.workflow.WorkflowSource;
 import org.apache.camel.AsyncEndpoint;
@@ -132,15 +133,21 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"
                     + " message.");
         }
-        require(configuration.getTimeout() > 0, "timeout", "must be positive (e.g. 10m)");
-        require(configuration.getConnectTimeout() > 0, "connectTimeout", "must be positive (e.g. 10s)");
-        require(configuration.getRequestTimeout() > 0, "requestTimeout", "must be positive (e.g. 60s)");
-        require(configuration.getRunninghubTimeout() > 0, "runninghubTimeout", "must be positive (e.g. 30m)");
+        requireDuration(configuration.getTimeout(), "timeout");
+        requireDuration(configuration.getConnectTimeout(), "connectTimeout");
+        requireDuration(configuration.getRequestTimeout(), "requestTimeout");
+        requireDuration(configuration.getRunninghubTimeout(), "runninghubTimeout");
         require(configuration.getRunninghubRetryCount() >= 0, "runninghubRetryCount", "must not be negative");
-        require(configuration.getRunninghubPollInterval() > 0, "runninghubPollInterval", "must be positive (e.g. 3s)");
+        requireDuration(configuration.getRunninghubPollInterval(), "runninghubPollInterval");
         require(configuration.getRunninghubMaxConcurrency() >= 1, "runninghubMaxConcurrency", "must be at least 1");
         require(configuration.getMaxUploadBytes() > 0, "maxUploadBytes", "must be positive");
         require(configuration.getExecutorType() != null, "executorType", "must be HTTP or WEBSOCKET");
+    }
+
+    /** Camel reads a duration it cannot parse as 0, so a non-positive value may be a typo: show the forms. */
+    private void requireDuration(long millis, String option) {
+        require(millis > 0, option, "must be a positive duration (" + OptionValues.DURATION_FORMS
+                + "); a value Camel cannot read as a duration counts as 0");
     }
 
     private void require(boolean valid, String option, String rule) {

@@ -17,14 +17,27 @@ public class ComfyKitFailureException extends CamelExchangeException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String text;
     private final transient ExecuteResult result;
     private final transient ExecutionError error;
 
     public ComfyKitFailureException(String message, Exchange exchange, ExecuteResult result, ExecutionError error,
             Throwable cause) {
         super(message, exchange, cause);
+        this.text = message;
         this.result = result;
         this.error = error;
+    }
+
+    /**
+     * What went wrong, once: without the {@code on Exchange[...]} and {@code Caused by: [...]} that
+     * {@link CamelExchangeException} appends (the cause's text is already in it), so that
+     * {@code ${exception.message}} can go to a caller as it is. The exchange is {@link #getExchange()}; the cause stays
+     * {@link #getCause()}.
+     */
+    @Override
+    public String getMessage() {
+        return text;
     }
 
     /** The failed result, or {@code null} when nothing was submitted (invalid input). */

@@ -75,13 +75,46 @@ class ComponentConventionsTest {
     @Test
     void invalidOptionsFailAtStartupNamingTheOption() {
         assertThatThrownBy(() -> startWith("comfykit:t2i.json?timeout=0"))
-                .hasStackTraceContaining("option timeout must be positive");
+                .hasStackTraceContaining("option timeout must be a positive duration (30s, 10m,");
         assertThatThrownBy(() -> startWith("comfykit:?operation=execute"))
                 .hasStackTraceContaining("needs a workflow");
         assertThatThrownBy(() -> startWith("comfykit:t2i.json?comfyuiUrl=localhost:8188"))
                 .hasStackTraceContaining("comfyuiUrl 'localhost:8188' is not an http(s) base URL");
         assertThatThrownBy(() -> startWith("comfykit:t2i.json?executorType=grpc"))
                 .hasStackTraceContaining("executorType");
+    }
+
+    @Test
+    void aWrongEnumValueFailsListingTheAllowedValues() {
+        assertThatThrownBy(() -> startWith("comfykit:t2i.json?executorType=WS"))
+                .hasStackTraceContaining("option executorType=WS is not one of HTTP, WEBSOCKET.");
+        assertThatThrownBy(() -> startWith("comfykit:t2i.json?operation=run"))
+                .hasStackTraceContaining("option operation=run is not one of execute, submit, await, cancel, describe.");
+        assertThatThrownBy(() -> startWith("comfykit:1987654321098765432?runninghubInstanceType=pro"))
+                .hasStackTraceContaining("option runninghubInstanceType=pro is not one of default, plus.");
+    }
+
+    @Test
+    void aDurationThatIsNotOneFailsShowingTheAcceptedForms() {
+        String forms = "30s, 10m, 1h30m, 500ms, a number of milliseconds (600000) or ISO-8601 (PT10M).";
+        assertThatThrownBy(() -> startWith("comfykit:t2i.json?timeout=abc"))
+                .hasStackTraceContaining("option timeout=abc is not a duration: write " + forms);
+        assertThatThrownBy(() -> startWith("comfykit:t2i.json?runninghubPollInterval=3sec5"))
+                .hasStackTraceContaining("option runninghubPollInterval=3sec5 is not a duration");
+    }
+
+    @Test
+    void everyDocumentedDurationFormIsAccepted() throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.start();
+            for (String value : new String[] {"30s", "10m", "1h30m", "500ms", "600000", "PT10M"}) {
+                ComfyKitEndpoint endpoint = context.getEndpoint("comfykit:t2i.json?timeout=" + value,
+                        ComfyKitEndpoint.class);
+                assertThat(endpoint.getConfiguration().getTimeout()).as(value).isPositive();
+            }
+            assertThat(context.getEndpoint("comfykit:t2i.json?executorType=websocket", ComfyKitEndpoint.class)
+                    .getConfiguration().getExecutorType()).isEqualTo(dev.comfykit.client.ExecutorType.WEBSOCKET);
+        }
     }
 
     @Test

@@ -82,7 +82,14 @@ class DocumentationTest {
         assertThat(optionRows("endpoint options")).containsExactlyInAnyOrderElementsOf(names(model.get("properties")));
     }
 
-    private static List<String> names(JsonNode properties) {
+    @Test
+    void theHeaderGivesTheProjectsFirstVersionAndDefaultsAreWrittenAsInURIs() {
+        assertThat(doc).contains(":since: " + model.get("component").get("firstVersion").asText() + "\n")
+                .doesNotContain("Since Camel {since}");
+        assertThat(doc).doesNotContain("| True |", "| False |", "`True`", "`False`");
+    }
+
+        private static List<String> names(JsonNode properties) {
         List<String> names = new ArrayList<>();
         properties.fieldNames().forEachRemaining(names::add);
         return names;

@@ -325,7 +325,7 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
     @Test
     void aMisspeltLockedParamStopsTheRouteFromStartingWithTheClosestName() {
         assertThatThrownBy(() -> startWith("comfykit:classpath:workflows/t2i.json?param.widht=512"))
-                .hasStackTraceContaining("param.Unknown param 'widht'")
+                .hasStackTraceContaining("option param.widht: Unknown param 'widht'")
                 .hasStackTraceContaining("did you mean 'width'?");
     }
 
@@ -338,7 +338,7 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
     @Test
     void aHeaderParamThatNamesNoParamStopsTheRouteFromStarting() {
         assertThatThrownBy(() -> startWith("comfykit:classpath:workflows/t2i.json?headerParams=prompt,sed"))
-                .hasStackTraceContaining("headerParams: Unknown param 'sed'")
+                .hasStackTraceContaining("option headerParams: Unknown param 'sed'")
                 .hasStackTraceContaining("did you mean 'seed'?");
     }
 

@@ -44,6 +44,14 @@ public final class ComfyKitConvertersLoader implements TypeConverterLoader, Came
     }
 
     private void registerConverters(TypeConverterRegistry registry) {
+        addTypeConverter(registry, byte[].class, dev.comfykit.client.ExecuteResult.class, false,
+            (type, exchange, value) -> {
+                Object answer = dev.comfykit.camel.converter.ComfyKitConverters.resultToJsonBytes((dev.comfykit.client.ExecuteResult) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, byte[].class, dev.comfykit.client.OutputFile.class, false,
             (type, exchange, value) -> {
                 Object answer = dev.comfykit.camel.converter.ComfyKitConverters.outputToBytes((dev.comfykit.client.OutputFile) value);
@@ -52,9 +60,33 @@ public final class ComfyKitConvertersLoader implements TypeConverterLoader, Came
                 }
                 return answer;
             });
+        addTypeConverter(registry, byte[].class, dev.comfykit.client.dsl.WorkflowSchema.class, false,
+            (type, exchange, value) -> {
+                Object answer = dev.comfykit.camel.converter.ComfyKitConverters.schemaToJsonBytes((dev.comfykit.client.dsl.WorkflowSchema) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.io.InputStream.class, dev.comfykit.client.ExecuteResult.class, false,
+            (type, exchange, value) -> {
+                Object answer = dev.comfykit.camel.converter.ComfyKitConverters.resultToJsonStream((dev.comfykit.client.ExecuteResult) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, java.io.InputStream.class, dev.comfykit.client.OutputFile.class, false,
             (type, exchange, value) -> {
                 Object answer = dev.comfykit.camel.converter.ComfyKitConverters.outputToStream((dev.comfykit.client.OutputFile) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
+        addTypeConverter(registry, java.io.InputStream.class, dev.comfykit.client.dsl.WorkflowSchema.class, false,
+            (type, exchange, value) -> {
+                Object answer = dev.comfykit.camel.converter.ComfyKitConverters.schemaToJsonStream((dev.comfykit.client.dsl.WorkflowSchema) value);
                 if (false && answer == null) {
                     answer = Void.class;
                 }

@@ -6,8 +6,10 @@ import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import org.apache.camel.Converter;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -24,6 +26,21 @@ public final class ComfyKitConverters {
     @Converter
     public static String resultToJson(ExecuteResult result) {
         return result.toJson();
+    }
+
+    /** A result as UTF-8 JSON bytes. */
+    @Converter
+    public static byte[] resultToJsonBytes(ExecuteResult result) {
+        return result.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A result as a UTF-8 JSON stream: what platform-http writes when a route answers with the result itself, as
+     * the README's one-line generation API does (without it the caller gets a 500).
+     */
+    @Converter
+    public static InputStream resultToJsonStream(ExecuteResult result) {
+        return new ByteArrayInputStream(resultToJsonBytes(result));
     }
 
     /** A result as plain maps and lists. */
@@ -48,6 +65,18 @@ public final class ComfyKitConverters {
     @Converter
     public static String schemaToJson(WorkflowSchema schema) {
         return schema.toJson();
+    }
+
+    /** A workflow's declared params and outputs as UTF-8 JSON bytes (for HTTP answers). */
+    @Converter
+    public static byte[] schemaToJsonBytes(WorkflowSchema schema) {
+        return schema.toJson().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A workflow's declared params and outputs as a UTF-8 JSON stream (what platform-http writes). */
+    @Converter
+    public static InputStream schemaToJsonStream(WorkflowSchema schema) {
+        return new ByteArrayInputStream(schemaToJsonBytes(schema));
     }
 
     /** A submitted prompt as its id. */

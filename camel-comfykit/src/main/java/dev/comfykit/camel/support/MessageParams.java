@@ -13,6 +13,8 @@ import dev.comfykit.client.json.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.WrappedFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a Camel message into workflow params for one endpoint, keeping what the route fixed out of the message's
@@ -48,10 +51,15 @@ import java.util.Map;
  */
 public final class MessageParams {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MessageParams.class);
+    private static final int MAX_WARNED_HEADERS = 100;
+
     private final ComfyKitConfiguration configuration;
     private final MediaPolicy mediaPolicy;
     private final Set<String> headerParams;
     private final boolean allHeaders;
+    /** Header names already warned about (bounded: the names come from callers). */
+    private final Set<String> warnedHeaders = ConcurrentHashMap.newKeySet();
 
     /**
      * @throws IllegalArgumentException naming the option when the allow-lists are malformed
@@ -111,7 +119,7 @@ public final class MessageParams {
         check("defaultParam.", configuration.getDefaultParam(), schema);
         for (String name : headerParams) {
             if (schema.param(name) == null) {
-                check("headerParams: ", Map.of(name, ""), schema);
+                check("headerParams", Map.of(name, ""), schema);
             }
             if (configuration.getParam().containsKey(name)) {
                 throw new IllegalArgumentException("headerParams lists '" + name + "', but param." + name
@@ -127,11 +135,16 @@ public final class MessageParams {
         }
     }
 
+    /**
+     * Checks options' params against the workflow; the message names the option ({@code option param.widht:},
+     * {@code option headerParams:}) before the client's text.
+     */
     private static void check(String option, Map<String, Object> params, WorkflowSchema schema) {
         try {
             schema.checkParams(params);
         } catch (InvalidParameterException e) {
-            throw new InvalidParameterException(e.getParam(), option + e.getMessage(), e);
+            String named = option.endsWith(".") && e.getParam() != null ? option + e.getParam() : option;
+            throw new InvalidParameterException(e.getParam(), "option " + named + ": " + e.getMessage(), e);
         }
     }
 
@@ -152,6 +165,7 @@ public final class MessageParams {
                 fromMessage.put(spec.getName(), headerParam(spec.getName(), header));
             }
         }
+        warnAboutNearMisses(message, schema);
         Object explicit = message.getHeader(ComfyKitConstants.PARAMS);
         if (explicit instanceof Map<?, ?> map) {
             map.forEach((k, v) -> fromMessage.put(String.valueOf(k), v));
@@ -163,6 +177,35 @@ public final class MessageParams {
         fromMessage.forEach((name, value) -> params.put(name, untrusted(name, value, schema)));
         params.putAll(configuration.getParam());
         return params;
+    }
+
+    /**
+     * A header that is not named like a param but nearly like one that headers may set ({@code sed} for
+     * {@code seed}) is most likely a caller's typo. It cannot fail the exchange (any route carries headers of its
+     * own, and HTTP callers send many), so it is logged at WARN, once per header name.
+     */
+    private void warnAboutNearMisses(Message message, WorkflowSchema schema) {
+        if (!allHeaders && headerParams.isEmpty()) {
+            return;
+        }
+        for (String name : message.getHeaders().keySet()) {
+            if (name.regionMatches(true, 0, "Camel", 0, 5) || schema.param(name) != null) {
+                continue;
+            }
+            String suggestion = schema.closestParam(name);
+            if (suggestion != null && (allHeaders || headerParams.contains(suggestion))
+                    && warnedHeaders.size() < MAX_WARNED_HEADERS && warnedHeaders.add(name)) {
+                LOG.warn("Header '{}' is ignored: the workflow has no param of that name (did you mean '{}'?)."
+                        + " Only headers named exactly like a param, and listed in headerParams, become params."
+                        + " Logged once per header name.", printable(name), suggestion);
+            }
+        }
+    }
+
+    /** A caller's header name, safe to log: at most 64 characters, no control characters. */
+    private static String printable(String name) {
+        String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+        return shown.replaceAll("\\p{Cntrl}", "?");
     }
 
     private Object headerParam(String name, Object value) {

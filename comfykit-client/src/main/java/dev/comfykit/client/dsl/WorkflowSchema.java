@@ -84,6 +84,14 @@ public final class WorkflowSchema {
         return new ArrayList<>(params.keySet());
     }
 
+    /**
+     * The declared param whose name is closest to a misspelt one ({@code widht} gives {@code width}), or
+     * {@code null} when none is close: the "did you mean" of error messages and warnings.
+     */
+    public String closestParam(String name) {
+        return DidYouMean.closest(name, paramNames());
+    }
+
     /** The output variables: {@code $output.name} markers and output nodes without a marker (by node id). */
     @JsonProperty("outputs")
     public Collection<OutputSpec> getOutputs() {
