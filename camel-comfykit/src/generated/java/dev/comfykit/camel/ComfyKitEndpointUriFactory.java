@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(28);
+        Set<String> props = new HashSet<>(29);
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
         props.add("apiKey");
@@ -40,6 +40,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("mediaParam");
         props.add("operation");
         props.add("outputDirectory");
+        props.add("outputNameFromInput");
         props.add("param");
         props.add("requestTimeout");
         props.add("runninghubApiKey");
