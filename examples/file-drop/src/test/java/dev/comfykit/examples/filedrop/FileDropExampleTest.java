@@ -46,9 +46,17 @@ class FileDropExampleTest {
     @Test
     void aBadFileIsMovedToFailedWithItsReasonAndNotRetried(@TempDir Path work) throws Exception {
         try (ComfyUiEmulator emulator = ComfyUiEmulator.builder().stepTime(Duration.ZERO).start()) {
-            FileDropExample.Outcome outcome = FileDropExample.run(work, emulator.baseUrl(),
-                    List.of("a lighthouse on a cliff"), Map.of("bad.json", "{\"promt\": \"a cat\"}"),
-                    Duration.ofSeconds(60));
+            PrintStream console = System.err;
+            ByteArrayOutputStream logged = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+            FileDropExample.Outcome outcome;
+            try {
+                outcome = FileDropExample.run(work, emulator.baseUrl(), List.of("a lighthouse on a cliff"),
+                        Map.of("bad.json", "{\"promt\": \"a cat\"}"), Duration.ofSeconds(60));
+                Thread.sleep(500); // five more polls: a retry loop would show up as more log lines
+            } finally {
+                System.setErr(console);
+            }
 
             assertThat(outcome.images()).extracting(p -> p.getFileName().toString()).containsExactly("prompt-1.png");
             Path failed = work.resolve("failed");
@@ -57,7 +65,11 @@ class FileDropExampleTest {
             assertThat(outcome.errorFiles()).containsExactly(failed.resolve("bad.json.error.txt"));
             assertThat(Files.readString(failed.resolve("bad.json.error.txt"))).contains("promt", "prompt");
 
-            Thread.sleep(500); // five more polls: a retry loop would show up as more prompts or more error files
+            List<String> warnings = logged.toString(StandardCharsets.UTF_8).lines()
+                    .filter(line -> line.contains("WARN") || line.contains("ERROR")).toList();
+            assertThat(warnings).as("one WARN line for the bad file, no stack trace, no retries").singleElement()
+                    .satisfies(line -> assertThat(line).contains("WARN", "bad.json", "did you mean 'prompt'?"));
+            assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("\tat ");
             assertThat(Files.list(work.resolve("inbox"))).isEmpty();
             assertThat(Files.list(failed)).hasSize(2);
             assertThat(emulator.receivedPromptBodies()).as("the bad file never reached the server").hasSize(1);
@@ -69,13 +81,20 @@ class FileDropExampleTest {
         String realServer = System.getenv("COMFYUI_BASE_URL");
         assumeTrue(realServer == null || realServer.isBlank(), "the quick start uses a real server when this is set");
         PrintStream console = System.out;
+        PrintStream errors = System.err;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
         System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
         try {
             FileDropExample.main(new String[]{work.toString()});
         } finally {
             System.setOut(console);
+            System.setErr(errors);
         }
+        assertThat(logged.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("WARN")))
+                .as("the demonstration bad file logs one WARN line").singleElement()
+                .satisfies(line -> assertThat(line).contains("misspelled.json"));
 
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(output).contains("Started the embedded ComfyUI emulator", "Generated 3 images:",
