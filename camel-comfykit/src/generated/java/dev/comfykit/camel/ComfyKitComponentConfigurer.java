@@ -68,6 +68,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": getOrCreateConfiguration(target).setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputnamefrominput":
+        case "outputNameFromInput": getOrCreateConfiguration(target).setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": getOrCreateConfiguration(target).setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -135,6 +137,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
+        case "outputnamefrominput":
+        case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
@@ -203,6 +207,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "outputdirectory":
         case "outputDirectory": return getOrCreateConfiguration(target).getOutputDirectory();
+        case "outputnamefrominput":
+        case "outputNameFromInput": return getOrCreateConfiguration(target).isOutputNameFromInput();
         case "param": return getOrCreateConfiguration(target).getParam();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();

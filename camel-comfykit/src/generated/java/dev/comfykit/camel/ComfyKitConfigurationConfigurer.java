@@ -52,6 +52,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": target.setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": target.setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputnamefrominput":
+        case "outputNameFromInput": target.setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
@@ -110,6 +112,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
+        case "outputnamefrominput":
+        case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
@@ -169,6 +173,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "operation": return target.getOperation();
         case "outputdirectory":
         case "outputDirectory": return target.getOutputDirectory();
+        case "outputnamefrominput":
+        case "outputNameFromInput": return target.isOutputNameFromInput();
         case "param": return target.getParam();
         case "requesttimeout":
         case "requestTimeout": return target.getRequestTimeout();

@@ -54,6 +54,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": target.getConfiguration().setOperation(property(camelContext, dev.comfykit.camel.ComfyKitOperation.class, value)); return true;
         case "outputdirectory":
         case "outputDirectory": target.getConfiguration().setOutputDirectory(property(camelContext, java.lang.String.class, value)); return true;
+        case "outputnamefrominput":
+        case "outputNameFromInput": target.getConfiguration().setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -114,6 +116,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": return dev.comfykit.camel.ComfyKitOperation.class;
         case "outputdirectory":
         case "outputDirectory": return java.lang.String.class;
+        case "outputnamefrominput":
+        case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
@@ -175,6 +179,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "operation": return target.getConfiguration().getOperation();
         case "outputdirectory":
         case "outputDirectory": return target.getConfiguration().getOutputDirectory();
+        case "outputnamefrominput":
+        case "outputNameFromInput": return target.getConfiguration().isOutputNameFromInput();
         case "param": return target.getConfiguration().getParam();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();

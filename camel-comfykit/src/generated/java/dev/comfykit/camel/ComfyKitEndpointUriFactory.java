@@ -25,7 +25,6 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
         Set<String> props = new HashSet<>(29);
-        props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
         props.add("apiKey");
@@ -41,6 +40,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("mediaParam");
         props.add("operation");
         props.add("outputDirectory");
+        props.add("outputNameFromInput");
         props.add("param");
         props.add("requestTimeout");
         props.add("runninghubApiKey");

@@ -45,6 +45,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private String mediaParam;
     @UriParam(label = "producer")
     private String outputDirectory;
+    @UriParam(label = "producer", defaultValue = "false")
+    private boolean outputNameFromInput;
     @UriParam(label = "producer", defaultValue = "true")
     private boolean throwExceptionOnFailure = true;
     @UriParam(label = "security", secret = true)
@@ -239,6 +241,20 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setOutputDirectory(String outputDirectory) {
         this.outputDirectory = outputDirectory;
+    }
+
+    public boolean isOutputNameFromInput() {
+        return outputNameFromInput;
+    }
+
+    /**
+     * Names the outputs after the input file (the CamelFileNameOnly or CamelFileName header, as set by the file
+     * consumer): prompt-1.txt gives prompt-1.png, or prompt-1-1.png, prompt-1-2.png... for several outputs. Applies
+     * to files saved to outputDirectory and to messages split by ComfyKitExpressions.outputFiles(). The
+     * CamelComfyKitOutputName header, when set, wins.
+     */
+    public void setOutputNameFromInput(boolean outputNameFromInput) {
+        this.outputNameFromInput = outputNameFromInput;
     }
 
     public boolean isThrowExceptionOnFailure() {

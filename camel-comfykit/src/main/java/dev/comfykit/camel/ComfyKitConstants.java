@@ -52,6 +52,12 @@ public final class ComfyKitConstants {
             javaType = "dev.comfykit.client.MediaKind")
     public static final String OUTPUT_KIND = "CamelComfyKitOutputKind";
 
+    @Metadata(label = "producer", description = "The base name for the output files: saved outputs (outputDirectory)"
+            + " and messages split by ComfyKitExpressions.outputFiles() are named NAME.EXT, or NAME-1.EXT, NAME-2.EXT..."
+            + " for several outputs (the extension is the server's). Wins over outputNameFromInput. Untrusted: made a safe file"
+            + " name (directory parts, '..' and reserved characters removed), never a path.", javaType = "String")
+    public static final String OUTPUT_NAME = "CamelComfyKitOutputName";
+
     private ComfyKitConstants() {
     }
 }

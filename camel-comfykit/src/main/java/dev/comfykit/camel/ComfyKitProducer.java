@@ -11,6 +11,8 @@ import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.output.OutputNames;
+import dev.comfykit.client.output.SafeFileNames;
 import dev.comfykit.client.workflow.WorkflowSource;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -117,12 +119,33 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
 
     private CompletableFuture<Void> completed(Exchange exchange, ExecuteResult result) {
         String directory = getEndpoint().getConfiguration().getOutputDirectory();
+        String outputName = outputName(exchange.getMessage());
+        if (outputName != null) {
+            // on the result message too, so ComfyKitExpressions.outputFiles() names split outputs the same way
+            exchange.getMessage().setHeader(ComfyKitConstants.OUTPUT_NAME, outputName);
+        }
         if (directory == null || result.getFiles().isEmpty()) {
             setResult(exchange, result);
             return CompletableFuture.completedFuture(null);
         }
-        return getEndpoint().getClient().saveOutputs(result, Path.of(directory))
+        return getEndpoint().getClient().saveOutputs(result, Path.of(directory), outputName)
                 .thenAccept(saved -> setResult(exchange, saved));
+    }
+
+    /** The safe base name for the outputs: the header, else the input file's name if asked for, else none. */
+    private String outputName(Message message) {
+        String explicit = message.getHeader(ComfyKitConstants.OUTPUT_NAME, String.class);
+        if (explicit != null && !explicit.isBlank()) {
+            return SafeFileNames.sanitize(explicit);
+        }
+        if (!getEndpoint().getConfiguration().isOutputNameFromInput()) {
+            return null;
+        }
+        String input = message.getHeader(Exchange.FILE_NAME_ONLY, String.class);
+        if (input == null || input.isBlank()) {
+            input = message.getHeader(Exchange.FILE_NAME, String.class);
+        }
+        return input == null || input.isBlank() ? null : OutputNames.baseNameOf(input);
     }
 
     private void setResult(Exchange exchange, ExecuteResult result) {

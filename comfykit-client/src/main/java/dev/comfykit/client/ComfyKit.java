@@ -19,6 +19,7 @@ import dev.comfykit.client.http.ServerCredentials;
 import dev.comfykit.client.http.UrlFetcher;
 import dev.comfykit.client.http.UrlGuard;
 import dev.comfykit.client.media.MediaUploader;
+import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.output.OutputSaver;
 import dev.comfykit.client.runninghub.RunningHubEngine;
 import dev.comfykit.client.runninghub.RunningHubSettings;
@@ -363,13 +364,27 @@ public final class ComfyKit implements AutoCloseable {
      * never write outside it; existing files are not replaced) and returns the result with the local paths.
      */
     public CompletableFuture<ExecuteResult> saveOutputs(ExecuteResult result, Path directory) {
+        return saveOutputs(result, directory, null);
+    }
+
+    /**
+     * Like {@link #saveOutputs(ExecuteResult, Path)}, but names the files after {@code baseName}: one output
+     * becomes {@code <baseName>.<ext>}, several become {@code <baseName>-1.<ext>}, {@code <baseName>-2.<ext>}, ...
+     * ({@link OutputNames}). The base name is made safe first, so it may come from untrusted data; {@code null}
+     * keeps the server's names.
+     */
+    public CompletableFuture<ExecuteResult> saveOutputs(ExecuteResult result, Path directory, String baseName) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(directory, "directory");
         List<CompletableFuture<OutputFile>> saved = new ArrayList<>();
-        for (OutputFile file : result.getFiles()) {
+        int count = result.getFiles().size();
+        for (int i = 0; i < count; i++) {
+            OutputFile file = result.getFiles().get(i);
+            String name = baseName == null ? file.getFilename()
+                    : OutputNames.forOutput(baseName, file.getFilename(), i, count);
             saved.add(openStream(file).thenApplyAsync(in -> {
                 try (in) {
-                    return file.withPath(OutputSaver.save(in, directory, file.getFilename()));
+                    return file.withPath(OutputSaver.save(in, directory, name));
                 } catch (IOException e) {
                     throw new CompletionException(e);
                 }

@@ -99,6 +99,13 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private String outputDirectory;
     /**
+     * Names the outputs after the input file (the CamelFileNameOnly or CamelFileName header, as set by the file
+     * consumer): prompt-1.txt gives prompt-1.png, or prompt-1-1.png, prompt-1-2.png... for several outputs. Applies
+     * to files saved to outputDirectory and to messages split by ComfyKitExpressions.outputFiles(). The
+     * CamelComfyKitOutputName header, when set, wins.
+     */
+    private Boolean outputNameFromInput = false;
+    /**
      * Whether a failed execution fails the exchange with an exception (carrying the result and the structured
      * error; distinct types for validation, execution, timeout and connection failures). When false the failed
      * ExecuteResult is the body and CamelComfyKitErrorKind says why.
@@ -308,6 +315,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setOutputDirectory(String outputDirectory) {
         this.outputDirectory = outputDirectory;
+    }
+
+    public Boolean getOutputNameFromInput() {
+        return outputNameFromInput;
+    }
+
+    public void setOutputNameFromInput(Boolean outputNameFromInput) {
+        this.outputNameFromInput = outputNameFromInput;
     }
 
     public Boolean getThrowExceptionOnFailure() {

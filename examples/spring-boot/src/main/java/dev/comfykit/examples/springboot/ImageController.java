@@ -27,13 +27,15 @@ public class ImageController {
 
     /**
      * {@code GET /images?prompt=a%20red%20fox&seed=42&width=512&height=512}: the generated PNG. The workflow
-     * decides what is required: without a prompt the answer is 400 with the reason.
+     * decides what is required and what type each param has: without a prompt, or with {@code seed=abc}, the
+     * answer is 400 with the reason. So the query parameters are taken as text and checked by the component
+     * against the workflow's declared types, not by Spring (whose own 400 would not say why).
      */
     @GetMapping(path = "/images", produces = MediaType.IMAGE_PNG_VALUE)
     public byte[] image(@RequestParam(name = "prompt", required = false) String prompt,
-                        @RequestParam(name = "seed", required = false) Long seed,
-                        @RequestParam(name = "width", required = false) Integer width,
-                        @RequestParam(name = "height", required = false) Integer height) {
+                        @RequestParam(name = "seed", required = false) String seed,
+                        @RequestParam(name = "width", required = false) String width,
+                        @RequestParam(name = "height", required = false) String height) {
         Map<String, Object> params = new LinkedHashMap<>();
         putIfPresent(params, "prompt", prompt);
         putIfPresent(params, "seed", seed);

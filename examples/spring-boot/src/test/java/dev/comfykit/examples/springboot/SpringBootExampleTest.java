@@ -70,6 +70,27 @@ class SpringBootExampleTest {
     }
 
     @Test
+    void aSeedThatIsNotANumberIsABadRequestThatSaysWhy() throws Exception {
+        HttpResponse<byte[]> response = get("/images?prompt=a%20cat&seed=abc");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("seed", "abc")
+                .doesNotContain("Exchange[");
+    }
+
+    @Test
+    void actuatorHealthShowsTheComfyKitProducersCheck() throws Exception {
+        HttpResponse<byte[]> response = get("/actuator/health");
+
+        String health = new String(response.body(), StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(health).isEqualTo(200);
+        assertThat(health).contains("\"status\":\"UP\"",
+                "\"producer:comfykit-comfykit://classpath:workflows/t2i.json?headerParams=prompt,seed,width,height\":\"UP\"",
+                "\"comfyui.url\":\"" + comfy.baseUrl() + "\"");
+    }
+
+    @Test
     void describesTheWorkflowThroughTheComfyKitBean() throws Exception {
         HttpResponse<byte[]> response = get("/describe");
 
