@@ -24,7 +24,8 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(29);
+        Set<String> props = new HashSet<>(30);
+        props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
         props.add("apiKey");
