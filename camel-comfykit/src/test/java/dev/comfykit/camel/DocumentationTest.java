@@ -87,6 +87,14 @@ class DocumentationTest {
         assertThat(doc).contains(":since: " + model.get("component").get("firstVersion").asText() + "\n")
                 .doesNotContain("Since Camel {since}");
         assertThat(doc).doesNotContain("| True |", "| False |", "`True`", "`False`");
+        assertThat(doc).contains("*Since camel-comfykit {since}*");
+    }
+
+    @Test
+    void theCamelRunLineNamesTheComponentsCoordinates() {
+        JsonNode component = model.get("component");
+        assertThat(doc).contains("camel run ").contains("--dep " + component.get("groupId").asText() + ":"
+                + component.get("artifactId").asText() + ":" + component.get("version").asText());
     }
 
         private static List<String> names(JsonNode properties) {
