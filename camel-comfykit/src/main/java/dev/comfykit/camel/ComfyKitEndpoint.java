@@ -2,7 +2,7 @@ package dev.comfykit.camel;
 
 import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.client.ComfyKit;
-import dev.comfykit.client.workflow.WorkflowSource;
+import dev.comfykit.client.WorkflowSource;
 import org.apache.camel.AsyncEndpoint;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;

@@ -10,10 +10,10 @@ import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
-import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.FailureCauses;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.output.SafeFileNames;
-import dev.comfykit.client.workflow.WorkflowSource;
+import dev.comfykit.client.WorkflowSource;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -62,7 +62,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         work.whenComplete((value, error) -> {
             try {
                 if (error != null) {
-                    exchange.setException(FailureExceptions.of(exchange, Failures.unwrap(error)));
+                    exchange.setException(FailureExceptions.of(exchange, FailureCauses.unwrap(error)));
                 }
             } finally {
                 callback.done(false);
@@ -212,7 +212,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         try {
             schema = getEndpoint().getClient().describe(workflow);
         } catch (RuntimeException e) {
-            Throwable cause = Failures.unwrap(e);
+            Throwable cause = FailureCauses.unwrap(e);
             if (cause instanceof InvalidWorkflowException || cause instanceof InvalidParameterException) {
                 throw new IllegalArgumentException(cause.getMessage(), cause);
             }

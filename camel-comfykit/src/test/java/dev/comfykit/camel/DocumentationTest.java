@@ -1,7 +1,8 @@
 package dev.comfykit.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.comfykit.client.json.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class DocumentationTest {
     static void read() throws Exception {
         doc = Files.readString(Path.of("src/main/docs/comfykit-component.adoc"), StandardCharsets.UTF_8);
         try (InputStream in = DocumentationTest.class.getResourceAsStream("/META-INF/dev/comfykit/camel/comfykit.json")) {
-            model = Json.mapper().readTree(in);
+            model = new ObjectMapper().readTree(in);
         }
     }
 

@@ -1,8 +1,9 @@
 package dev.comfykit.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.ExecuteResult;
-import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -73,7 +74,7 @@ class KameletTest extends EmulatorCamelTestSupport {
     void theKameletFollowsTheCatalogConventions() throws Exception {
         JsonNode kamelet;
         try (InputStream in = getClass().getResourceAsStream("/kamelets/comfykit-action.kamelet.yaml")) {
-            kamelet = Json.toTree(new Load(LoadSettings.builder().build()).loadFromInputStream(in));
+            kamelet = new ObjectMapper().valueToTree(new Load(LoadSettings.builder().build()).loadFromInputStream(in));
         }
 
         assertThat(kamelet.path("apiVersion").asText()).isEqualTo("camel.apache.org/v1");

@@ -1,9 +1,10 @@
 package dev.comfykit.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.comfykit.client.ExecuteResult;
-import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -124,7 +125,7 @@ class MessageTrustTest extends EmulatorCamelTestSupport {
     }
 
     private static JsonNode lastPrompt() throws IOException {
-        return Json.mapper().readTree(comfy.emulator().lastPromptBody()).get("prompt");
+        return new ObjectMapper().readTree(comfy.emulator().lastPromptBody()).get("prompt");
     }
 
     private static long uploads() throws IOException {

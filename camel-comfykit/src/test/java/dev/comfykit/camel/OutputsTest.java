@@ -1,10 +1,11 @@
 package dev.comfykit.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.MediaKind;
 import dev.comfykit.client.OutputFile;
-import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -111,7 +112,7 @@ class OutputsTest extends EmulatorCamelTestSupport {
     void resultsConvertToJsonWithThePythonFieldNamesAndToMaps() throws Exception {
         ExecuteResult result = template.requestBody("direct:urls", "a cat", ExecuteResult.class);
 
-        JsonNode json = Json.mapper().readTree(context.getTypeConverter().convertTo(String.class, result));
+        JsonNode json = new ObjectMapper().readTree(context.getTypeConverter().convertTo(String.class, result));
         assertThat(json.get("status").asText()).isEqualTo("completed");
         assertThat(json.get("prompt_id").asText()).isEqualTo(result.getPromptId());
         assertThat(json.has("images_by_var")).isTrue();

@@ -1,8 +1,9 @@
 package dev.comfykit.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.ExecuteResult;
-import dev.comfykit.client.json.Json;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
@@ -75,7 +76,7 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
     }
 
     private static JsonNode submitted() throws Exception {
-        return Json.mapper().readTree(comfy.emulator().lastPromptBody()).get("prompt");
+        return new ObjectMapper().readTree(comfy.emulator().lastPromptBody()).get("prompt");
     }
 
     private ExecuteResult send(String uri, Object body, Map<String, Object> headers) {
@@ -297,7 +298,7 @@ class ParamMappingTest extends EmulatorCamelTestSupport {
 
     @Test
     void aJacksonObjectBodyIsParams() throws Exception {
-        JsonNode body = Json.mapper().readTree("{\"prompt\": \"a heron\", \"width\": 56}");
+        JsonNode body = new ObjectMapper().readTree("{\"prompt\": \"a heron\", \"width\": 56}");
         send("direct:t2i", body, Map.of());
         assertThat(submitted().at("/6/inputs/text").asText()).isEqualTo("a heron");
         assertThat(submitted().at("/5/inputs/width").asInt()).isEqualTo(56);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.comfykit.client.json.Json;
+import dev.comfykit.client.internal.json.Json;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -93,7 +93,7 @@ public final class OutputFile {
     /** The content type its extension implies, e.g. {@code image/png}; {@code application/octet-stream} if unknown. */
     @JsonIgnore
     public String getContentType() {
-        return dev.comfykit.client.media.ContentTypes.ofName(filename);
+        return dev.comfykit.client.internal.media.ContentTypes.ofName(filename);
     }
 
     /** The URL the file can be fetched from, properly encoded. */

@@ -3,7 +3,7 @@ package dev.comfykit.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.comfykit.client.json.Json;
+import dev.comfykit.client.internal.json.Json;
 import dev.comfykit.client.testing.ComfyUiStubs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

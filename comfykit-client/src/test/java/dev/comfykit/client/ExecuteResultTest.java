@@ -1,7 +1,7 @@
 package dev.comfykit.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.comfykit.client.json.Json;
+import dev.comfykit.client.internal.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.comfykit.camel.health;
 
 import dev.comfykit.camel.ComfyKitEndpoint;
-import dev.comfykit.client.execution.Failures;
+import dev.comfykit.client.FailureCauses;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.camel.util.URISupport;
@@ -66,7 +66,7 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
             Thread.currentThread().interrupt();
             builder.down().message("interrupted");
         } catch (Exception e) {
-            builder.down().message("ComfyUI at " + url + " does not answer: " + Failures.describe(e));
+            builder.down().message("ComfyUI at " + url + " does not answer: " + FailureCauses.describe(e));
         }
     }
 
@@ -86,7 +86,7 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
             builder.down().message("interrupted");
         } catch (Exception e) {
             builder.down().message("RunningHub at " + url + " does not accept the key: "
-                    + Failures.unwrap(e).getMessage());
+                    + FailureCauses.unwrap(e).getMessage());
         }
     }
 }

@@ -9,7 +9,6 @@ import dev.comfykit.client.MediaPolicy;
 import dev.comfykit.client.dsl.ParamSpec;
 import dev.comfykit.client.dsl.ParamType;
 import dev.comfykit.client.dsl.WorkflowSchema;
-import dev.comfykit.client.json.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.WrappedFile;
@@ -246,7 +245,7 @@ public final class MessageParams {
         if (body instanceof Map) {
             ((Map<?, ?>) body).forEach((k, v) -> params.put(String.valueOf(k), v));
         } else if (body instanceof JsonNode && ((JsonNode) body).isObject()) {
-            params.putAll(Json.toMap((JsonNode) body));
+            params.putAll(JsonParams.toMap((JsonNode) body));
         } else if (body instanceof CharSequence) {
             String contentType = contentType(exchange);
             if (!isForm(contentType)) {
@@ -277,9 +276,9 @@ public final class MessageParams {
         }
         if (trimmed.startsWith("{")) {
             try {
-                JsonNode json = Json.mapper().readTree(trimmed);
+                JsonNode json = JsonParams.read(trimmed);
                 if (json != null && json.isObject()) {
-                    params.putAll(Json.toMap(json));
+                    params.putAll(JsonParams.toMap(json));
                     return;
                 }
             } catch (IOException e) {
@@ -293,7 +292,7 @@ public final class MessageParams {
     private static Map<String, Object> jsonObject(String text) {
         JsonNode json;
         try {
-            json = Json.mapper().readTree(text);
+            json = JsonParams.read(text);
         } catch (IOException e) {
             String problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InvalidParameterException(null, "The message body has a JSON Content-Type but is not valid"
@@ -304,7 +303,7 @@ public final class MessageParams {
                     + (json == null ? "nothing" : json.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
                     + ", not an object. Send a JSON object of params, e.g. {\"prompt\": \"a cat\"}.");
         }
-        return Json.toMap(json);
+        return JsonParams.toMap(json);
     }
 
     /**

@@ -14,7 +14,8 @@ public final class OutputSpec {
     private final List<String> nodeIds;
     private final boolean marked;
 
-    OutputSpec(String variable, List<String> nodeIds, boolean marked) {
+    /** An output variable from its parts (the workflow loader builds these from a workflow's titles). */
+    public OutputSpec(String variable, List<String> nodeIds, boolean marked) {
         this.variable = Objects.requireNonNull(variable);
         this.nodeIds = List.copyOf(nodeIds);
         this.marked = marked;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.comfykit.client.json.Json;
+import dev.comfykit.client.internal.json.Json;
 
 import java.util.List;
 import java.util.Objects;
@@ -23,7 +23,8 @@ public final class ParamSpec {
     private final JsonNode defaultValue;
     private final List<ParamTarget> targets;
 
-    ParamSpec(String name, ParamType type, boolean required, JsonNode defaultValue, List<ParamTarget> targets) {
+    /** A param from its parts (the workflow loader builds these from a workflow's titles). */
+    public ParamSpec(String name, ParamType type, boolean required, JsonNode defaultValue, List<ParamTarget> targets) {
         this.name = Objects.requireNonNull(name);
         this.type = Objects.requireNonNull(type);
         this.required = required;

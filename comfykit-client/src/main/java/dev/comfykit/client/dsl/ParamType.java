@@ -47,7 +47,7 @@ public enum ParamType {
     }
 
     /** The common type of two targets of one param. */
-    ParamType merge(ParamType other) {
+    public ParamType merge(ParamType other) {
         if (this == other || other == ANY) {
             return this;
         }

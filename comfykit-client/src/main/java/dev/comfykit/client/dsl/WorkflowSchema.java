@@ -1,9 +1,13 @@
 package dev.comfykit.client.dsl;
 
+import dev.comfykit.client.internal.dsl.DidYouMean;
+import dev.comfykit.client.internal.dsl.ParamBinder;
+import dev.comfykit.client.internal.dsl.ParamCoercer;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.comfykit.client.json.Json;
+import dev.comfykit.client.internal.json.Json;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,7 +28,8 @@ public final class WorkflowSchema {
     private final Map<String, OutputSpec> outputs;
     private final Map<String, String> variableByNode;
 
-    WorkflowSchema(String origin, Map<String, ParamSpec> params, Map<String, OutputSpec> outputs) {
+    /** A schema from its parts (the workflow loader builds these from a workflow's titles). */
+    public WorkflowSchema(String origin, Map<String, ParamSpec> params, Map<String, OutputSpec> outputs) {
         this.origin = origin;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
         this.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));

@@ -1,5 +1,7 @@
 package dev.comfykit.client.media;
 
+import dev.comfykit.client.internal.media.ContentTypes;
+
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.MediaInput;

@@ -1,0 +1,256 @@
+package dev.comfykit.client.internal.comfyui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfykit.client.ErrorKind;
+import dev.comfykit.client.ExecutionError;
+import dev.comfykit.client.NodeValidationError;
+import dev.comfykit.client.internal.http.ComfyUiTransport;
+import dev.comfykit.client.internal.http.Multipart;
+import dev.comfykit.client.internal.http.UnexpectedResponseException;
+import dev.comfykit.client.internal.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The ComfyUI HTTP endpoints a workflow client needs, with the request and response shapes of the captured
+ * protocol: submit, history, queue, interrupt, delete, upload and view.
+ */
+public final class ComfyUiApi {
+
+    private static final String JSON = "application/json";
+
+    private final ComfyUiTransport transport;
+
+    public ComfyUiApi(ComfyUiTransport transport) {
+        this.transport = transport;
+    }
+
+    /** The transport (base URL, credentials). */
+    public ComfyUiTransport transport() {
+        return transport;
+    }
+
+    /**
+     * {@code POST /prompt} with a client-chosen prompt id, the client id that routes the WebSocket events, and the
+     * api key for paid API nodes in {@code extra_data}.
+     */
+    public CompletableFuture<SubmitResponse> submit(ObjectNode graph, String promptId, String clientId,
+                                                    String apiKey) {
+        ObjectNode body = Json.object();
+        body.set("prompt", graph);
+        body.put("client_id", clientId);
+        body.put("prompt_id", promptId);
+        if (apiKey != null) {
+            body.putObject("extra_data").put("api_key_comfy_org", apiKey);
+        }
+        return transport.post("/prompt", JSON, Json.writeBytes(body)).thenApply(response -> {
+            try {
+                return submitResponse(response);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static SubmitResponse submitResponse(HttpResponse<byte[]> response) throws IOException {
+        int status = response.statusCode();
+        if (status == 200) {
+            JsonNode json = readJson("POST /prompt", response);
+            JsonNode id = json.get("prompt_id");
+            if (id == null || id.isNull()) {
+                throw new UnexpectedResponseException("POST /prompt", "the answer has no prompt_id");
+            }
+            return SubmitResponse.accepted(id.asText(), ValidationErrors.parse(json.get("node_errors")));
+        }
+        if (status == 400) {
+            JsonNode json;
+            try {
+                json = Json.mapper().readTree(response.body());
+            } catch (IOException e) {
+                throw new UnexpectedResponseException("POST /prompt", status, response.body());
+            }
+            return SubmitResponse.rejected(rejection(json));
+        }
+        throw new UnexpectedResponseException("POST /prompt", status, response.body());
+    }
+
+    private static ExecutionError rejection(JsonNode json) {
+        JsonNode error = json.path("error");
+        String type = error.isObject() ? Json.text(error.get("type")) : null;
+        String message = error.isObject() ? Json.text(error.get("message")) : error.isTextual() ? error.asText() : null;
+        String details = error.isObject() ? Json.text(error.get("details")) : null;
+        Map<String, NodeValidationError> nodeErrors = ValidationErrors.parse(json.get("node_errors"));
+        StringBuilder text = new StringBuilder("ComfyUI rejected the workflow");
+        if (message != null) {
+            text.append(": ").append(message);
+        }
+        if (details != null && !details.isEmpty()) {
+            text.append(" (").append(details).append(')');
+        }
+        if (!nodeErrors.isEmpty()) {
+            text.append(": ").append(ValidationErrors.summary(nodeErrors));
+        }
+        return ExecutionError.builder(ErrorKind.VALIDATION, text.toString())
+                .errorType(type, details).nodeErrors(nodeErrors).httpStatus(400).build();
+    }
+
+    /** {@code GET /history/{id}}: the entry, or {@code null} while the prompt is queued, running or unknown. */
+    public CompletableFuture<JsonNode> history(String promptId) {
+        String request = "GET /history/" + promptId;
+        return transport.get("/history/" + encodePath(promptId)).thenApply(response -> {
+            try {
+                JsonNode json = readJson(request, response);
+                JsonNode entry = json.get(promptId);
+                return entry == null || entry.isNull() ? null : entry;
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /object_info/{class}}: the declaration of one node class ({@code {}} for a class the server does
+     * not know). Fails with {@link UnexpectedResponseException} when the server answers otherwise than 200 JSON.
+     */
+    public CompletableFuture<JsonNode> objectInfo(String classType) {
+        String request = "GET /object_info/" + classType;
+        return transport.get("/object_info/" + encodePath(classType)).thenApply(response -> {
+            try {
+                return readJson(request, response);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** {@code GET /system_stats}: the server's version, devices and memory, as plain data. */
+    public CompletableFuture<Map<String, Object>> systemStats() {
+        return transport.get("/system_stats").thenApply(response -> {
+            try {
+                return Json.toMap(readJson("GET /system_stats", response));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** {@code GET /queue}: the running and pending prompt ids. */
+    public CompletableFuture<QueueSnapshot> queue() {
+        return transport.get("/queue").thenApply(response -> {
+            try {
+                if (response.statusCode() != 200) {
+                    throw new UnexpectedResponseException("GET /queue", response.statusCode(), response.body());
+                }
+                return QueueSnapshot.parse(response.body());
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code POST /interrupt {"prompt_id": id}}: interrupts the prompt if it is the running one. Servers older than
+     * v0.3.56 ignore the body and interrupt whatever runs, so callers check the queue first.
+     */
+    public CompletableFuture<Void> interrupt(String promptId) {
+        ObjectNode body = Json.object().put("prompt_id", promptId);
+        return transport.post("/interrupt", JSON, Json.writeBytes(body))
+                .thenApply(response -> expectOk("POST /interrupt", response));
+    }
+
+    /** {@code POST /queue {"delete": [id]}}: removes a pending prompt (a running one is not affected). */
+    public CompletableFuture<Void> deleteFromQueue(String promptId) {
+        ObjectNode body = Json.object();
+        body.putArray("delete").add(promptId);
+        return transport.post("/queue", JSON, Json.writeBytes(body))
+                .thenApply(response -> expectOk("POST /queue", response));
+    }
+
+    /**
+     * {@code POST /upload/image}: stores a file in the input folder. Without {@code overwrite} the server keeps an
+     * identical existing file's name and renames a different one ({@code name (1).png}), so another user's file
+     * is never replaced.
+     */
+    public CompletableFuture<UploadedFile> upload(String filename, String contentType, byte[] content) {
+        Multipart form = new Multipart().file("image", filename, contentType, content).field("type", "input");
+        return transport.post("/upload/image", form.contentType(), form.toByteArray()).thenApply(response -> {
+            try {
+                JsonNode json = readJson("POST /upload/image", response);
+                if (!json.path("name").isTextual()) {
+                    throw new UnexpectedResponseException("POST /upload/image", "the answer has no name");
+                }
+                return new UploadedFile(json.get("name").asText(), Json.text(json.get("subfolder")),
+                        Json.text(json.get("type")));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** The absolute {@code /view} URL of a file, every value URL-encoded. */
+    public String viewUrl(String filename, String subfolder, String type) {
+        return transport.baseUrl() + viewPath(filename, subfolder, type);
+    }
+
+    /** {@code GET /view}: the content of a file. */
+    public CompletableFuture<InputStream> view(String filename, String subfolder, String type) {
+        String path = viewPath(filename, subfolder, type);
+        return transport.getStream(path).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                try (InputStream body = response.body()) {
+                    throw new CompletionException(new UnexpectedResponseException(
+                            "GET /view " + filename, response.statusCode(), body.readNBytes(300)));
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }
+            return response.body();
+        });
+    }
+
+    static String viewPath(String filename, String subfolder, String type) {
+        return "/view?filename=" + encode(filename) + "&subfolder=" + encode(subfolder == null ? "" : subfolder)
+                + "&type=" + encode(type == null ? "output" : type);
+    }
+
+    /** Encodes a query value; spaces become {@code %20}, which every server decodes the same way. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String encodePath(String segment) {
+        return encode(segment);
+    }
+
+    private static JsonNode readJson(String request, HttpResponse<byte[]> response) throws IOException {
+        if (response.statusCode() != 200) {
+            throw new UnexpectedResponseException(request, response.statusCode(), response.body());
+        }
+        try {
+            JsonNode json = Json.mapper().readTree(response.body());
+            if (json == null || !json.isObject()) {
+                throw new UnexpectedResponseException(request, "the answer is not a JSON object");
+            }
+            return json;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UnexpectedResponseException(request, "the answer is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Void expectOk(String request, HttpResponse<byte[]> response) {
+        if (response.statusCode() != 200) {
+            throw new CompletionException(
+                    new UnexpectedResponseException(request, response.statusCode(), response.body()));
+        }
+        return null;
+    }
+
+}

@@ -1,0 +1,390 @@
+package dev.comfykit.client.internal.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.client.CancelOutcome;
+import dev.comfykit.client.ComfyKitException;
+import dev.comfykit.client.ErrorKind;
+import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.ExecutionError;
+import dev.comfykit.client.OutputFile;
+import dev.comfykit.client.SubmissionException;
+import dev.comfykit.client.SubmittedPrompt;
+import dev.comfykit.client.internal.comfyui.ComfyUiApi;
+import dev.comfykit.client.internal.comfyui.ComfyUiEvent;
+import dev.comfykit.client.internal.comfyui.SubmitResponse;
+import dev.comfykit.client.internal.comfyui.ValidationErrors;
+import dev.comfykit.client.internal.http.UnexpectedResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Runs prompts on one local ComfyUI server and waits for them without holding a thread per prompt.
+ * <p>
+ * Every execution registers its client-chosen prompt id before submitting, so a completion that is signalled before
+ * the submit answer arrives is not lost. Completion is then found by whichever comes first: the shared WebSocket's
+ * {@code executing(node=null)} event (WebSocket executor) or a {@link Reconciler} round of the {@link ReconcileLoop}
+ * (the HTTP executor's polling, and the WebSocket executor's safety net). The result is the prompt's history
+ * entry: read from {@code /history/{id}}, or, when the WebSocket delivered all of the prompt's events, assembled from
+ * them ({@link EventHistory}), which saves a round trip. The overall timeout ends the execution with a failed result
+ * and cancels the prompt on the server; a prompt the server forgot is reported lost.
+ */
+public final class ExecutionEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEngine.class);
+
+    private final ComfyUiApi api;
+    private final String clientId;
+    private final String apiKey;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+    private final PromptRegistry registry = new PromptRegistry();
+    private final Reconciler reconciler;
+    private final ReconcileLoop loop;
+    private final ComfyUiEventStream events;
+    private final HistoryResultMapper mapper;
+    private final ServerCanceller canceller;
+    private final Executor completions;
+    private volatile boolean closed;
+
+    /**
+     * @param webSocket       whether to listen for events on one shared WebSocket (otherwise poll)
+     * @param connectTimeout  the WebSocket connect timeout
+     * @param lostGrace       how long a prompt may be unknown to the server before it is reported lost
+     * @param safetyInterval  the WebSocket executor's reconciliation interval while its socket is healthy
+     * @param completions     where a result built from WebSocket events is completed, so that the application's
+     *                        callbacks never run on (and hold up) the socket's listener thread; it must accept every
+     *                        task (see {@code IoLanes#lane})
+     */
+    public ExecutionEngine(ComfyUiApi api, boolean webSocket, String clientId, String apiKey,
+                           ScheduledExecutorService scheduler, Duration connectTimeout, Duration lostGrace,
+                           Duration safetyInterval, OutputFile.Reader reader, Executor completions,
+                           LongSupplier clock) {
+        this.api = api;
+        this.completions = completions;
+        this.clientId = clientId;
+        this.apiKey = apiKey;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.reconciler = new Reconciler(api, lostGrace, clock);
+        this.mapper = new HistoryResultMapper(api, reader);
+        this.canceller = new ServerCanceller(api);
+        if (webSocket) {
+            this.events = new ComfyUiEventStream(api.transport(), clientId, scheduler, this::onEvent,
+                    this::afterReconnect, this::afterSocketLoss, () -> !registry.isEmpty(), connectTimeout);
+            this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling, safetyInterval,
+                    clock);
+        } else {
+            this.events = null;
+            this.loop = new ReconcileLoop(reconciler, registry, scheduler, () -> true, safetyInterval, clock);
+        }
+    }
+
+    /**
+     * Prepares, submits and awaits one prompt.
+     *
+     * @param startNanos when the execution started (by {@code clock}), before the workflow was loaded
+     * @param timeout    the whole execution's time limit, counted from {@code startNanos}
+     * @param prepare    binds params and uploads media; an {@link ComfyKitException} from it (invalid input) fails
+     *                   the returned future, any other failure becomes a failed result
+     */
+    public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
+                                                    Supplier<CompletableFuture<PreparedPrompt>> prepare) {
+        LocalExecution execution = new LocalExecution(startNanos, timeout.toNanos());
+        if (closed) {
+            execution.fail(null, clock.getAsLong(), closedError());
+            return execution.result();
+        }
+        long remaining = Math.max(0, execution.deadlineNanos() - clock.getAsLong());
+        execution.timer(scheduler.schedule(() -> timeOut(execution), remaining, TimeUnit.NANOSECONDS));
+        execution.onCallerCancel(() -> abandon(execution, "cancelled by the caller"));
+        CompletableFuture<PreparedPrompt> prepared;
+        try {
+            prepared = prepare.get();
+        } catch (RuntimeException e) {
+            prepared = CompletableFuture.failedFuture(e);
+        }
+        prepared.whenComplete((prompt, error) -> {
+            if (error != null) {
+                preparationFailed(execution, error);
+            } else if (!execution.isDone()) {
+                submit(execution, prompt);
+            }
+        });
+        return execution.result();
+    }
+
+    /** Prepares and submits a prompt without waiting for it. */
+    public CompletableFuture<SubmittedPrompt> submitOnly(Supplier<CompletableFuture<PreparedPrompt>> prepare) {
+        return prepare.get().thenCompose(prompt -> {
+            String promptId = UUID.randomUUID().toString();
+            return api.submit(prompt.graph(), promptId, clientId, apiKey).handle((response, error) -> {
+                if (error != null) {
+                    throw new CompletionException(new SubmissionException(Failures.toError(error,
+                            api.transport().baseUrl(), "submitting the prompt")));
+                }
+                if (!response.isAccepted()) {
+                    throw new CompletionException(new SubmissionException(response.rejection()));
+                }
+                LOG.debug("[{}] submitted (not awaited)", response.promptId());
+                return new SubmittedPrompt(response.promptId(), clientId);
+            });
+        });
+    }
+
+    /**
+     * Waits for a prompt that was submitted earlier (by this or another client) and returns its result. The
+     * timeout only ends the wait: the prompt is not cancelled.
+     */
+    public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
+        LocalExecution execution = new LocalExecution(clock.getAsLong(), timeout.toNanos());
+        if (closed) {
+            execution.fail(promptId, clock.getAsLong(), closedError());
+            return execution.result();
+        }
+        PendingPrompt pending = registry.get(promptId);
+        if (pending == null) {
+            try {
+                pending = registry.register(promptId, clock.getAsLong(), false);
+                pending.acknowledge();
+            } catch (IllegalStateException raced) {
+                pending = registry.get(promptId);
+            }
+        }
+        PendingPrompt awaited = pending;
+        execution.attach(awaited);
+        execution.timer(scheduler.schedule(() -> execution.fail(promptId, clock.getAsLong(),
+                ExecutionError.of(ErrorKind.TIMEOUT, "Stopped waiting for prompt " + promptId + " after "
+                        + seconds(timeout.toNanos()) + "; it was not cancelled and may still finish on the server.")),
+                timeout.toNanos(), TimeUnit.NANOSECONDS));
+        awaited.outcome().thenAccept(outcome -> finish(execution, promptId, outcome, null));
+        loop.kick();
+        return execution.result();
+    }
+
+    /** Cancels a prompt on the server: removed from the queue if pending, interrupted if running. */
+    public CompletableFuture<CancelOutcome> cancel(String promptId) {
+        return canceller.cancel(promptId);
+    }
+
+    private void submit(LocalExecution execution, PreparedPrompt prepared) {
+        String promptId = UUID.randomUUID().toString();
+        PendingPrompt pending = registry.register(promptId, clock.getAsLong(), events != null);
+        if (!execution.attach(pending)) {
+            registry.remove(pending);
+            return;
+        }
+        beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        submitFailed(execution, pending, error);
+                    } else if (!response.isAccepted()) {
+                        registry.remove(pending);
+                        LOG.debug("[{}] rejected: {}", promptId, response.rejection().getMessage());
+                        execution.fail(null, clock.getAsLong(), response.rejection());
+                    } else {
+                        accepted(execution, pending, response);
+                    }
+                });
+        pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
+    }
+
+    private CompletableFuture<Void> beforeSubmit() {
+        if (events == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // without a socket the prompt is still awaited, by polling, so a failed connection does not fail it
+        return events.ready().exceptionally(e -> null);
+    }
+
+    private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response) {
+        PendingPrompt current = pending;
+        if (!response.promptId().equals(pending.promptId())) {
+            // servers before v0.3.44 ignore the client's prompt id and choose their own
+            current = rekey(pending, response.promptId());
+            execution.reattach(current);
+        }
+        if (!response.droppedOutputErrors().isEmpty()) {
+            LOG.warn("[{}] accepted without some outputs, which failed validation: {}", current.promptId(),
+                    ValidationErrors.summary(response.droppedOutputErrors()));
+        }
+        LOG.debug("[{}] submitted", current.promptId());
+        current.acknowledge();
+        loop.kick();
+    }
+
+    private PendingPrompt rekey(PendingPrompt original, String serverId) {
+        PendingPrompt replacement = registry.register(serverId, original.registeredNanos(), original.eventsExpected());
+        replacement.outcome().whenComplete((o, e) -> original.outcome().complete(o));
+        registry.remove(original);
+        return replacement;
+    }
+
+    private void submitFailed(LocalExecution execution, PendingPrompt pending, Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        if (Failures.neverConnected(cause) || cause instanceof UnexpectedResponseException) {
+            // the request never reached the server, or the server answered that it did not queue it
+            registry.remove(pending);
+            execution.fail(null, clock.getAsLong(), Failures.toError(error, api.transport().baseUrl(),
+                    "submitting the prompt"));
+            return;
+        }
+        // the server may have accepted the prompt before the answer was lost: it is found in the queue or the
+        // history, or reported lost after the grace period; never sent twice
+        LOG.warn("[{}] the answer to the submission was lost ({}); waiting for the prompt anyway",
+                pending.promptId(), Failures.describe(error));
+        pending.acknowledge();
+        loop.kick();
+    }
+
+    private void finish(LocalExecution execution, String promptId, PromptOutcome outcome, PreparedPrompt prepared) {
+        long now = clock.getAsLong();
+        if (execution.isDone()) {
+            return;
+        }
+        if (outcome.error() != null) {
+            execution.fail(promptId, now, outcome.error());
+            return;
+        }
+        ExecuteResult result;
+        try {
+            result = mapper.map(promptId, outcome.historyEntry(), prepared == null ? null : prepared.schema(),
+                    execution.elapsedSeconds(now));
+        } catch (RuntimeException e) {
+            result = ExecuteResult.failure(promptId, execution.elapsedSeconds(now), ExecutionError.of(ErrorKind.SERVER,
+                    "The history entry of prompt " + promptId + " could not be read: " + e));
+        }
+        LOG.debug("[{}] {} in {} ms", promptId, result.getStatus(), (now - execution.startNanos()) / 1_000_000);
+        execution.result().complete(result);
+    }
+
+    private void preparationFailed(LocalExecution execution, Throwable error) {
+        Throwable cause = Failures.unwrap(error);
+        if (cause instanceof ComfyKitException) {
+            execution.result().completeExceptionally(cause);
+        } else {
+            execution.fail(null, clock.getAsLong(), Failures.toError(cause, api.transport().baseUrl(),
+                    "preparing the workflow (uploading media)"));
+        }
+    }
+
+    private void timeOut(LocalExecution execution) {
+        if (execution.isDone()) {
+            return;
+        }
+        PendingPrompt pending = execution.prompt();
+        String limit = seconds(execution.timeoutNanos());
+        String unreachable = loop.lastFailure() == null ? "" : " The server has been failing for "
+                + seconds(clock.getAsLong() - loop.failingSinceNanos()) + " (" + loop.lastFailure() + ").";
+        if (pending == null) {
+            execution.fail(null, clock.getAsLong(), ExecutionError.of(ErrorKind.TIMEOUT, "Timed out after " + limit
+                    + " before the prompt could be submitted (loading the workflow or uploading media)."
+                    + unreachable));
+            return;
+        }
+        String promptId = pending.promptId();
+        registry.remove(pending);
+        LOG.info("[{}] timed out after {}; cancelling it on the server", promptId, limit);
+        execution.failAfterCancelling(promptId, canceller.cancel(promptId), (outcome, error) -> {
+            if (error != null) {
+                return "cancelling it on the server failed (" + Failures.describe(error) + ")";
+            } else if (outcome == CancelOutcome.INTERRUPTED) {
+                return "it was interrupted on the server";
+            } else if (outcome == CancelOutcome.REMOVED_FROM_QUEUE) {
+                return "it was removed from the server's queue";
+            }
+            return "the server was not running or queueing it any more";
+        }, what -> ExecutionError.of(ErrorKind.TIMEOUT, "Timed out after " + limit + " waiting for prompt " + promptId
+                + "; " + what + "." + unreachable), scheduler, clock);
+    }
+
+    private void abandon(LocalExecution execution, String why) {
+        PendingPrompt pending = execution.prompt();
+        if (pending == null || pending.isDone()) {
+            return;
+        }
+        registry.remove(pending);
+        LOG.info("[{}] {}; cancelling it on the server", pending.promptId(), why);
+        canceller.cancel(pending.promptId()).exceptionally(e -> {
+            LOG.warn("[{}] cancelling on the server failed: {}", pending.promptId(), Failures.describe(e));
+            return null;
+        });
+    }
+
+    private void onEvent(ComfyUiEvent event) {
+        String promptId = event.promptId();
+        PendingPrompt pending = promptId == null ? null : registry.get(promptId);
+        if (pending == null || pending.isDone()) {
+            return;
+        }
+        if (!event.isPromptFinished()) {
+            pending.collect(event);
+            return;
+        }
+        JsonNode entry = pending.entryFromEvents();
+        if (entry != null) {
+            PromptOutcome outcome = PromptOutcome.finished(entry);
+            completions.execute(() -> pending.outcome().complete(outcome));
+            return;
+        }
+        reconciler.fetchHistory(pending).thenAccept(lookup -> {
+            if (lookup != Reconciler.Lookup.FOUND && !pending.isDone()) {
+                loop.wake();
+            }
+        });
+    }
+
+    private void afterReconnect() {
+        forgetEvents();
+        loop.wake();
+    }
+
+    private void afterSocketLoss() {
+        forgetEvents();
+        if (!registry.isEmpty()) {
+            loop.wake();
+        }
+    }
+
+    /** Events may have been missed while no socket was connected: those prompts' results come from the history. */
+    private void forgetEvents() {
+        registry.all().forEach(PendingPrompt::forgetEvents);
+    }
+
+    private boolean needsFastPolling() {
+        return !events.isReady() || registry.anyWithoutEvents();
+    }
+
+    private static String seconds(long nanos) {
+        double s = nanos / 1e9;
+        return s == Math.rint(s) ? (long) s + "s" : String.format(java.util.Locale.ROOT, "%.1fs", s);
+    }
+
+    private static ExecutionError closedError() {
+        return ExecutionError.of(ErrorKind.CANCELLED, "The ComfyKit client was closed.");
+    }
+
+    /** Stops waiting: every execution in flight ends with a failed (cancelled) result; prompts keep running. */
+    @Override
+    public void close() {
+        closed = true;
+        loop.close();
+        if (events != null) {
+            events.close();
+        }
+        for (PendingPrompt pending : registry.all()) {
+            pending.outcome().complete(PromptOutcome.failed(ExecutionError.of(ErrorKind.CANCELLED,
+                    "The ComfyKit client was closed while waiting for prompt " + pending.promptId()
+                            + "; it may still finish on the server (see ComfyKit.await).")));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.comfykit.client.internal.http;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * HTTP and WebSocket requests to one ComfyUI server: resolves paths against the configured base URL (which may have
+ * a path prefix behind a reverse proxy) and adds the credentials ({@code Authorization}, {@code Cookie}) to these
+ * requests only. It never sends an {@code Origin} header, which ComfyUI's CSRF guard would reject.
+ */
+public final class ComfyUiTransport {
+
+    private static final String USER_AGENT = "comfykit-java";
+
+    private final HttpSender sender;
+    private final String base;
+    private final Duration requestTimeout;
+    private final ServerCredentials credentials;
+    private final long maxResponseBytes;
+
+    public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
+                            long maxResponseBytes) {
+        this.sender = sender;
+        String text = baseUrl.toString();
+        this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+        this.requestTimeout = requestTimeout;
+        this.credentials = credentials;
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    /** The base URL without a trailing slash. */
+    public String baseUrl() {
+        return base;
+    }
+
+    /** The absolute URI of a server path such as {@code /history/abc}. */
+    public URI uri(String pathAndQuery) {
+        return URI.create(base + pathAndQuery);
+    }
+
+    /** The WebSocket URI of a server path ({@code http} becomes {@code ws}, {@code https} becomes {@code wss}). */
+    public URI webSocketUri(String pathAndQuery) {
+        String ws = base.startsWith("https://") ? "wss://" + base.substring(8) : "ws://" + base.substring(7);
+        return URI.create(ws + pathAndQuery);
+    }
+
+    /** GET with a bounded body. */
+    public CompletableFuture<HttpResponse<byte[]>> get(String pathAndQuery) {
+        return send(request(pathAndQuery).GET(), BoundedBodyHandlers.ofBytes(maxResponseBytes));
+    }
+
+    /** GET streaming the body (for file downloads). */
+    public CompletableFuture<HttpResponse<InputStream>> getStream(String pathAndQuery) {
+        return send(request(pathAndQuery).GET(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** POST a body of the given content type. */
+    public CompletableFuture<HttpResponse<byte[]>> post(String path, String contentType, byte[] body) {
+        return send(request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), BoundedBodyHandlers.ofBytes(maxResponseBytes));
+    }
+
+    /** Opens a WebSocket to a server path with the credentials. */
+    public CompletableFuture<WebSocket> openWebSocket(String pathAndQuery, Duration connectTimeout,
+                                                      WebSocket.Listener listener) {
+        return credentials.headers().thenCompose(headers -> {
+            WebSocket.Builder builder = sender.client().newWebSocketBuilder().connectTimeout(connectTimeout)
+                    .header("User-Agent", USER_AGENT);
+            for (int i = 0; i < headers.size(); i += 2) {
+                builder.header(headers.get(i), headers.get(i + 1));
+            }
+            return builder.buildAsync(webSocketUri(pathAndQuery), listener);
+        });
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(uri(pathAndQuery)).timeout(requestTimeout).header("User-Agent", USER_AGENT);
+    }
+
+    private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest.Builder builder,
+                                                       HttpResponse.BodyHandler<T> handler) {
+        CompletableFuture<List<String>> headers = credentials.headers();
+        if (headers.isDone() && !headers.isCompletedExceptionally()) {
+            return sender.send(withHeaders(builder, headers.join()), handler);
+        }
+        return headers.thenCompose(h -> sender.send(withHeaders(builder, h), handler));
+    }
+
+    private static HttpRequest withHeaders(HttpRequest.Builder builder, List<String> headers) {
+        for (int i = 0; i < headers.size(); i += 2) {
+            builder.header(headers.get(i), headers.get(i + 1));
+        }
+        return builder.build();
+    }
+}

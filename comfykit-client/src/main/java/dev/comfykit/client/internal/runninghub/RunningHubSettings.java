@@ -1,0 +1,60 @@
+package dev.comfykit.client.internal.runninghub;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The RunningHub options an engine runs with.
+ */
+public final class RunningHubSettings {
+
+    /** RunningHub's upload limit, for every file type. */
+    public static final long MAX_UPLOAD_BYTES = 30L * 1024 * 1024;
+
+    final URI site;
+    final String apiKey;
+    final Duration timeout;
+    final int retryCount;
+    final String instanceType;
+    final Duration pollInterval;
+    final int maxConcurrency;
+    final Duration requestTimeout;
+    final long maxUploadBytes;
+
+    /**
+     * @param site           the RunningHub site (https://www.runninghub.ai or .cn)
+     * @param apiKey         the key, or {@code null} (then every execution fails with a clear message)
+     * @param timeout        the time limit of a whole task, after which it is cancelled on RunningHub
+     * @param retryCount     how often a request that can succeed later is retried
+     * @param instanceType   {@code plus} for 48 GB machines, or {@code null}
+     * @param pollInterval   the interval between two status polls
+     * @param maxConcurrency how many tasks may be open at once; more wait locally
+     * @param requestTimeout the time limit of each request
+     * @param maxUploadBytes the client's own upload limit (RunningHub's 30 MB applies in any case)
+     */
+    public RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
+                              Duration pollInterval, int maxConcurrency, Duration requestTimeout,
+                              long maxUploadBytes) {
+        this.site = site;
+        this.apiKey = apiKey;
+        this.timeout = timeout;
+        this.retryCount = retryCount;
+        this.instanceType = instanceType;
+        this.pollInterval = pollInterval;
+        this.maxConcurrency = maxConcurrency;
+        this.requestTimeout = requestTimeout;
+        this.maxUploadBytes = Math.min(maxUploadBytes, MAX_UPLOAD_BYTES);
+    }
+
+    /** The first wait after a "queue full" answer: 5 s with the default 3 s poll interval. */
+    long capacityBackoffNanos(int attempt) {
+        double first = pollInterval.toNanos() * 5.0 / 3.0;
+        return (long) Math.min(Duration.ofSeconds(60).toNanos(), first * Math.pow(1.4, attempt));
+    }
+
+    /** The wait before retrying a failed request: 1, 2, 4, 8 s with the default 3 s poll interval. */
+    long retryBackoffNanos(int attempt) {
+        long first = pollInterval.toNanos() / 3;
+        return first << Math.min(attempt, 3);
+    }
+}
