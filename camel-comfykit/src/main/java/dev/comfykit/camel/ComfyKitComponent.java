@@ -1,5 +1,6 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.camel.support.EndpointPath;
 import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.camel.support.SharedClients;
 import org.apache.camel.Endpoint;
@@ -8,13 +9,29 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.PropertiesHelper;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The {@code comfykit:} component: runs ComfyUI workflows from Camel routes.
+ * <p>
+ * Clients: the component's {@code comfyKit} option (set, or autowired from a single {@code ComfyKit} bean of the
+ * registry) serves every endpoint whose URI sets no connection option; an endpoint whose URI sets one gets a client
+ * built from the component's options and its own, shared with the endpoints of equal options. The component closes
+ * only the clients it built.
  */
 @Component("comfykit")
 public class ComfyKitComponent extends HealthCheckComponent {
+
+    /** The options that make a client, written as {@link #normalized(String)} gives them. */
+    private static final Set<String> CLIENT_OPTIONS = Stream.of("comfyuiUrl", "executorType", "apiKey",
+            "cookieSecret", "runninghubUrl", "runninghubApiKey", "runninghubTimeout", "runninghubRetryCount",
+            "runninghubInstanceType", "runninghubPollInterval", "runninghubMaxConcurrency", "timeout",
+            "connectTimeout", "requestTimeout", "maxUploadBytes", "allowPrivateUrls")
+            .map(ComfyKitComponent::normalized).collect(Collectors.toUnmodifiableSet());
 
     @Metadata
     private ComfyKitConfiguration configuration = new ComfyKitConfiguration();
@@ -33,9 +50,38 @@ public class ComfyKitComponent extends HealthCheckComponent {
         endpointConfiguration.getParam().putAll(PropertiesHelper.extractProperties(parameters, "param."));
         endpointConfiguration.getDefaultParam().putAll(PropertiesHelper.extractProperties(parameters,
                 "defaultParam."));
-        ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, remaining, endpointConfiguration);
+        EndpointPath path = EndpointPath.parse(remaining, option(parameters, "operation"));
+        if (path.operation() != null) {
+            endpointConfiguration.setOperation(path.operation());
+        }
+        // an endpoint with connection options of its own gets a client built from them, not the component's
+        boolean ownClient = parameters.keySet().stream().anyMatch(ComfyKitComponent::isClientOption)
+                && option(parameters, "comfyKit") == null;
+        if (ownClient) {
+            endpointConfiguration.setComfyKit(null);
+        }
+        ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, path.workflow(), endpointConfiguration);
+        endpoint.setOwnClient(ownClient);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /** An option of a URI, its name matched as Camel's configurers match it (case and dashes aside). */
+    private static Object option(Map<String, Object> parameters, String name) {
+        return parameters.entrySet().stream().filter(e -> normalized(e.getKey()).equals(normalized(name)))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /**
+     * Whether an option makes the client (the connection options: {@link ComfyKitClients}' list). Kept here until
+     * the option table offers {@code ComfyKitClients.isClientOption(String)}; switch over to it then.
+     */
+    private static boolean isClientOption(String name) {
+        return CLIENT_OPTIONS.contains(normalized(name));
+    }
+
+    private static String normalized(String name) {
+        return name.replace("-", "").toLowerCase(Locale.ROOT);
     }
 
     public ComfyKitConfiguration getConfiguration() {

@@ -74,7 +74,7 @@ public class ComfyKitConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "104857600")
     private long maxUploadBytes = 104_857_600;
     @UriParam(label = "advanced")
-    @Metadata(autowired = false)
+    @Metadata(autowired = true)
     private ComfyKit comfyKit;
 
     public String getComfyuiUrl() {
@@ -416,7 +416,10 @@ public class ComfyKitConfiguration implements Cloneable {
     /**
      * A ComfyKit client to use instead of one built from this configuration; the connection options (comfyuiUrl,
      * executorType, apiKey, cookieSecret, the RunningHub options, the timeouts) are then those of that client.
-     * Endpoints with equal connection options otherwise share one client (and one WebSocket).
+     * Autowired: a single ComfyKit bean in the registry is used when none is set. The component's client serves the
+     * endpoints whose URI sets no connection option; an endpoint whose URI sets one (e.g. comfyuiUrl) gets a client
+     * built from the component's options and its own. Endpoints with equal connection options share one client (and
+     * one WebSocket). A client given here is never closed by the component.
      */
     public void setComfyKit(ComfyKit comfyKit) {
         this.comfyKit = comfyKit;

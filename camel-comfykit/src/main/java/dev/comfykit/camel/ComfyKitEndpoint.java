@@ -26,8 +26,9 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
             + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
-            + " AI app. Not needed by the await and cancel operations; the CamelComfyKitWorkflow header overrides it"
-            + " per message.")
+            + " AI app; the CamelComfyKitWorkflow header overrides it per message. Or an operation that needs no"
+            + " workflow: comfykit:await or comfykit:cancel. The words events and jobs are reserved for consumers to"
+            + " come; write ./await for a workflow file named like one of these words.")
     @Metadata(required = false)
     private String workflow;
 
@@ -36,6 +37,7 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     private ComfyKit client;
     private boolean sharedClient;
+    private boolean ownClient;
 
     public ComfyKitEndpoint(String uri, ComfyKitComponent component, String workflow,
                             ComfyKitConfiguration configuration) {
@@ -77,6 +79,19 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
         this.configuration = configuration;
     }
 
+    /** Whether the URI sets connection options, so that the endpoint builds its own client. */
+    public boolean isOwnClient() {
+        return ownClient;
+    }
+
+    /**
+     * Makes the endpoint build its own client from its options instead of using the component's (set by the component
+     * when the URI sets a connection option).
+     */
+    void setOwnClient(boolean ownClient) {
+        this.ownClient = ownClient;
+    }
+
     /** The client, once the endpoint is started. */
     public ComfyKit getClient() {
         if (client == null) {
@@ -105,6 +120,15 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     @Override
     public String getServiceProtocol() {
         return isRunningHub() ? "https" : "http";
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        // Camel autowires a single ComfyKit bean into the endpoint too; its own connection options win over it
+        if (ownClient) {
+            configuration.setComfyKit(null);
+        }
     }
 
     @Override
