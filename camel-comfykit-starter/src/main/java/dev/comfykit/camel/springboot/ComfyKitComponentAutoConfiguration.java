@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Lazy;
 
 /**
  * Auto-configuration of the {@code comfykit:} component from the {@code camel.component.comfykit.*} properties, and
- * of a {@link ComfyKit} bean built from the same properties. Switched off with
+ * of a {@link ComfyKit} bean built from the same properties when the application has none (the component then uses
+ * that single bean for its endpoints without connection options of their own). Switched off with
  * {@code camel.component.comfykit.enabled=false} (or {@code camel.component.enabled=false} for all components).
  */
 @AutoConfiguration(after = CamelAutoConfiguration.class)
@@ -46,9 +47,11 @@ public class ComfyKitComponentAutoConfiguration {
     }
 
     /**
-     * A client for services that call ComfyUI directly, configured like the component. Not given to the component
-     * (set {@code camel.component.comfykit.comfy-kit} for that), so that endpoint options on URIs keep working.
-     * Closed with the application context, as every {@link AutoCloseable} bean.
+     * A client configured like the component, only when the application defines no {@link ComfyKit} bean of its own
+     * (its own client, or later a pool, wins). The component picks up the single ComfyKit bean, this one or the
+     * application's, as its autowired {@code comfyKit} option, so that services and routes share one client (one
+     * connection pool, one WebSocket); an endpoint with connection options on its URI still gets its own client.
+     * Closed with the application context, as every {@link AutoCloseable} bean, never by the component.
      */
     @Bean
     @ConditionalOnMissingBean

@@ -182,11 +182,12 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Long maxUploadBytes = 104_857_600L;
     /**
-     * A ComfyKit client for the component to use instead of one built from these options, written as a reference
-     * to an application bean: #bean:myComfyKit. The connection options (comfyui-url, executor-type, api-key,
-     * cookie-secret, the RunningHub options, the timeouts) are then those of that client. Not set by default, so
-     * that endpoint options such as comfyuiUrl on a URI keep working; the ComfyKit bean this starter defines can
-     * not be referenced here (it is built from these properties), define your own.
+     * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
+     * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
+     * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
+     * executor-type, api-key, cookie-secret, the RunningHub options, the timeouts) are then those of that client,
+     * for every endpoint whose URI sets no connection option; an endpoint that sets one, such as comfyuiUrl, gets a
+     * client built from these properties and its own.
      */
     private ComfyKit comfyKit;
     /**

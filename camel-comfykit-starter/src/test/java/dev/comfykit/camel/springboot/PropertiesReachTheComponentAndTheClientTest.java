@@ -110,7 +110,7 @@ class PropertiesReachTheComponentAndTheClientTest {
         assertThat(c.isThrowExceptionOnFailure()).isFalse();
         assertThat(component.isLazyStartProducer()).isTrue();
         assertThat(component.isHealthCheckProducerEnabled()).isFalse();
-        assertThat(c.getComfyKit()).as("the ComfyKit bean is not given to the component by default").isNull();
+        assertThat(c.getComfyKit()).as("the starter's ComfyKit bean, autowired").isSameAs(comfyKit);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.comfykit.camel.springboot;
 
 import dev.comfykit.camel.ComfyKitComponent;
+import dev.comfykit.camel.ComfyKitEndpoint;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the README promises: add the starter, set {@code camel.component.comfykit.comfyui-url}, and a route using
- * the component's defaults works; the {@link ComfyKit} bean talks to the same server.
+ * the component's defaults works; the {@link ComfyKit} bean talks to the same server, and is the client of the routes
+ * whose URIs set no connection option.
  */
 @SpringBootTest(classes = {TestApplication.class, RouteWithComponentDefaultsTest.Routes.class})
 class RouteWithComponentDefaultsTest {
@@ -76,14 +78,23 @@ class RouteWithComponentDefaultsTest {
     }
 
     @Test
-    void connectionOptionsOnAUriStillWorkAsTheComponentIsNotGivenTheBean() {
-        ComfyKitComponent component = camelContext.getComponent("comfykit", ComfyKitComponent.class);
+    void routesAndServicesShareTheComfyKitBean() {
+        producer.requestBody("direct:generate", "a shared client", ExecuteResult.class);
 
+        assertThat(camelContext.getComponent("comfykit", ComfyKitComponent.class).getConfiguration().getComfyKit())
+                .as("autowired").isSameAs(comfyKit);
+        assertThat(camelContext.getEndpoint("comfykit:classpath:workflows/t2i.json", ComfyKitEndpoint.class)
+                .getClient()).isSameAs(comfyKit);
+    }
+
+    @Test
+    void connectionOptionsOnAUriStillWorkAsTheyGiveTheEndpointItsOwnClient() {
         ExecuteResult result = producer.requestBody(
                 "comfykit:classpath:workflows/t2i.json?executorType=WEBSOCKET&param.width=64", "a tiny boat",
                 ExecuteResult.class);
 
-        assertThat(component.getConfiguration().getComfyKit()).isNull();
+        assertThat(camelContext.getEndpoint("comfykit:classpath:workflows/t2i.json?executorType=WEBSOCKET"
+                + "&param.width=64", ComfyKitEndpoint.class).getClient()).isNotSameAs(comfyKit);
         assertThat(result.isCompleted()).as(result.getMsg()).isTrue();
         assertThat(comfy.emulator().webSocketClients()).as("the endpoint's own WebSocket client").isEqualTo(1);
         assertThat(comfy.emulator().lastPromptBody()).contains("a tiny boat", "\"width\":64");
