@@ -73,10 +73,11 @@ public class ComfyKitComponent extends HealthCheckComponent {
     }
 
     /**
-     * Whether an option makes the client (the connection options: {@link ComfyKitClients}' list). Kept here until
-     * the option table offers {@code ComfyKitClients.isClientOption(String)}; switch over to it then.
+     * Whether an option makes the client (the connection options: {@link ComfyKitClients}' list; ConnectionOptionsTest
+     * proves they agree). Kept here until the option table offers {@code ComfyKitClients.isClientOption(String)};
+     * switch over to it then.
      */
-    private static boolean isClientOption(String name) {
+    static boolean isClientOption(String name) {
         return CLIENT_OPTIONS.contains(normalized(name));
     }
 
