@@ -3,6 +3,7 @@ package dev.comfykit.camel.support;
 import dev.comfykit.camel.ComfyKitOperation;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -22,8 +23,8 @@ import java.util.stream.Collectors;
 public record EndpointPath(String workflow, ComfyKitOperation operation) {
 
     /** The operations a path may name: those that work on a prompt id and need no workflow. */
-    public static final Set<ComfyKitOperation> PATH_OPERATIONS = EnumSet.of(ComfyKitOperation.await,
-            ComfyKitOperation.cancel);
+    public static final Set<ComfyKitOperation> PATH_OPERATIONS = Collections.unmodifiableSet(
+            EnumSet.of(ComfyKitOperation.await, ComfyKitOperation.cancel));
 
     /** Path words kept for the consumers to come (issues 17 and 18), so that they never mean a workflow. */
     public static final Set<String> RESERVED = Set.of("events", "jobs");
