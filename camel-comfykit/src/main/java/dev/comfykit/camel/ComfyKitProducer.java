@@ -85,7 +85,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case cancel:
                 return client.cancel(promptId(exchange)).thenAccept(outcome -> cancelled(exchange, outcome));
             case describe:
-                return client.describeAsync(workflow(message)).thenAccept(schema -> described(exchange, schema));
+                return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
             default:
                 return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
         }
@@ -210,7 +210,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         }
         WorkflowSchema schema;
         try {
-            schema = getEndpoint().getClient().describe(workflow);
+            schema = getEndpoint().getClient().describe(workflow).join();
         } catch (RuntimeException e) {
             Throwable cause = FailureCauses.unwrap(e);
             if (cause instanceof InvalidWorkflowException || cause instanceof InvalidParameterException) {

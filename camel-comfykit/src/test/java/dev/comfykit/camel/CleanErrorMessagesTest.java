@@ -53,7 +53,7 @@ class CleanErrorMessagesTest extends EmulatorCamelTestSupport {
 
     private static String unknownPromtMessage() {
         try (ComfyKit kit = ComfyKit.builder().comfyuiUrl(comfy.baseUrl()).build()) {
-            Throwable e = catchThrowable(() -> kit.describe("classpath:workflows/t2i.json")
+            Throwable e = catchThrowable(() -> kit.describe("classpath:workflows/t2i.json").join()
                     .checkParams(Map.of("promt", "x")));
             assertThat(e).isInstanceOf(InvalidParameterException.class);
             return e.getMessage();

@@ -193,7 +193,7 @@ class HttpExecutorContractTest {
 
     @Test
     void describeGivesTheParamsAndOutputs() {
-        WorkflowSchema schema = kit.describe("classpath:workflows/simple.json");
+        WorkflowSchema schema = kit.describe("classpath:workflows/simple.json").join();
         assertThat(schema.paramNames()).containsExactly("width", "height", "color", "prefix");
         assertThat(schema.param("prefix").isRequired()).isTrue();
         assertThat(schema.getOutputs()).extracting(o -> o.getVariable()).containsExactly("image");

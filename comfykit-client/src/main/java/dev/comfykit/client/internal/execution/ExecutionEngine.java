@@ -1,6 +1,5 @@
 package dev.comfykit.client.internal.execution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitException;
 import dev.comfykit.client.ErrorKind;
@@ -10,7 +9,6 @@ import dev.comfykit.client.OutputFile;
 import dev.comfykit.client.SubmissionException;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
-import dev.comfykit.client.internal.comfyui.ComfyUiEvent;
 import dev.comfykit.client.internal.comfyui.SubmitResponse;
 import dev.comfykit.client.internal.comfyui.ValidationErrors;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
@@ -31,12 +29,12 @@ import java.util.function.Supplier;
  * Runs prompts on one local ComfyUI server and waits for them without holding a thread per prompt.
  * <p>
  * Every execution registers its client-chosen prompt id before submitting, so a completion that is signalled before
- * the submit answer arrives is not lost. Completion is then found by whichever comes first: the shared WebSocket's
- * {@code executing(node=null)} event (WebSocket executor) or a {@link Reconciler} round of the {@link ReconcileLoop}
- * (the HTTP executor's polling, and the WebSocket executor's safety net). The result is the prompt's history
- * entry: read from {@code /history/{id}}, or, when the WebSocket delivered all of the prompt's events, assembled from
- * them ({@link EventHistory}), which saves a round trip. The overall timeout ends the execution with a failed result
- * and cancels the prompt on the server; a prompt the server forgot is reported lost.
+ * the submit answer arrives is not lost. Completion is then found by whichever comes first: the
+ * {@link CompletionTracker} (the WebSocket executor's events) or a {@link Reconciler} round of the
+ * {@link ReconcileLoop} (the HTTP executor's polling, and the WebSocket executor's safety net). The result is the
+ * prompt's history entry: read from {@code /history/{id}}, or, when the WebSocket delivered all of the prompt's
+ * events, assembled from them ({@link EventHistory}), which saves a round trip. The overall timeout ends the
+ * execution with a failed result and cancels the prompt on the server; a prompt the server forgot is reported lost.
  */
 public final class ExecutionEngine implements AutoCloseable {
 
@@ -50,27 +48,23 @@ public final class ExecutionEngine implements AutoCloseable {
     private final PromptRegistry registry = new PromptRegistry();
     private final Reconciler reconciler;
     private final ReconcileLoop loop;
-    private final ComfyUiEventStream events;
+    private final CompletionTracker tracker;
     private final HistoryResultMapper mapper;
     private final ServerCanceller canceller;
-    private final Executor completions;
     private volatile boolean closed;
 
     /**
-     * @param webSocket       whether to listen for events on one shared WebSocket (otherwise poll)
-     * @param connectTimeout  the WebSocket connect timeout
+     * @param tracking        how completion is learnt (polling, or events on one shared WebSocket)
      * @param lostGrace       how long a prompt may be unknown to the server before it is reported lost
-     * @param safetyInterval  the WebSocket executor's reconciliation interval while its socket is healthy
+     * @param safetyInterval  the reconciliation interval while the tracker needs no fast polling (a healthy socket)
      * @param completions     where a result built from WebSocket events is completed, so that the application's
      *                        callbacks never run on (and hold up) the socket's listener thread; it must accept every
      *                        task (see {@code IoLanes#lane})
      */
-    public ExecutionEngine(ComfyUiApi api, boolean webSocket, String clientId, String apiKey,
-                           ScheduledExecutorService scheduler, Duration connectTimeout, Duration lostGrace,
-                           Duration safetyInterval, OutputFile.Reader reader, Executor completions,
-                           LongSupplier clock) {
+    public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
+                           ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
+                           OutputFile.Reader reader, Executor completions, LongSupplier clock) {
         this.api = api;
-        this.completions = completions;
         this.clientId = clientId;
         this.apiKey = apiKey;
         this.scheduler = scheduler;
@@ -78,15 +72,11 @@ public final class ExecutionEngine implements AutoCloseable {
         this.reconciler = new Reconciler(api, lostGrace, clock);
         this.mapper = new HistoryResultMapper(api, reader);
         this.canceller = new ServerCanceller(api);
-        if (webSocket) {
-            this.events = new ComfyUiEventStream(api.transport(), clientId, scheduler, this::onEvent,
-                    this::afterReconnect, this::afterSocketLoss, () -> !registry.isEmpty(), connectTimeout);
-            this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling, safetyInterval,
-                    clock);
-        } else {
-            this.events = null;
-            this.loop = new ReconcileLoop(reconciler, registry, scheduler, () -> true, safetyInterval, clock);
-        }
+        // the loop asks the tracker for its cadence only once prompts wait, after the tracker exists
+        this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling,
+                safetyInterval, clock);
+        this.tracker = tracking.start(new TrackingContext(api, clientId, scheduler, registry, reconciler, loop,
+                completions));
     }
 
     /**
@@ -178,12 +168,12 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void submit(LocalExecution execution, PreparedPrompt prepared) {
         String promptId = UUID.randomUUID().toString();
-        PendingPrompt pending = registry.register(promptId, clock.getAsLong(), events != null);
+        PendingPrompt pending = registry.register(promptId, clock.getAsLong(), tracker.deliversEvents());
         if (!execution.attach(pending)) {
             registry.remove(pending);
             return;
         }
-        beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
+        tracker.beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
                 .whenComplete((response, error) -> {
                     if (error != null) {
                         submitFailed(execution, pending, error);
@@ -196,14 +186,6 @@ public final class ExecutionEngine implements AutoCloseable {
                     }
                 });
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
-    }
-
-    private CompletableFuture<Void> beforeSubmit() {
-        if (events == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        // without a socket the prompt is still awaited, by polling, so a failed connection does not fail it
-        return events.ready().exceptionally(e -> null);
     }
 
     private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response) {
@@ -320,48 +302,8 @@ public final class ExecutionEngine implements AutoCloseable {
         });
     }
 
-    private void onEvent(ComfyUiEvent event) {
-        String promptId = event.promptId();
-        PendingPrompt pending = promptId == null ? null : registry.get(promptId);
-        if (pending == null || pending.isDone()) {
-            return;
-        }
-        if (!event.isPromptFinished()) {
-            pending.collect(event);
-            return;
-        }
-        JsonNode entry = pending.entryFromEvents();
-        if (entry != null) {
-            PromptOutcome outcome = PromptOutcome.finished(entry);
-            completions.execute(() -> pending.outcome().complete(outcome));
-            return;
-        }
-        reconciler.fetchHistory(pending).thenAccept(lookup -> {
-            if (lookup != Reconciler.Lookup.FOUND && !pending.isDone()) {
-                loop.wake();
-            }
-        });
-    }
-
-    private void afterReconnect() {
-        forgetEvents();
-        loop.wake();
-    }
-
-    private void afterSocketLoss() {
-        forgetEvents();
-        if (!registry.isEmpty()) {
-            loop.wake();
-        }
-    }
-
-    /** Events may have been missed while no socket was connected: those prompts' results come from the history. */
-    private void forgetEvents() {
-        registry.all().forEach(PendingPrompt::forgetEvents);
-    }
-
     private boolean needsFastPolling() {
-        return !events.isReady() || registry.anyWithoutEvents();
+        return tracker.needsFastPolling();
     }
 
     private static String seconds(long nanos) {
@@ -378,9 +320,7 @@ public final class ExecutionEngine implements AutoCloseable {
     public void close() {
         closed = true;
         loop.close();
-        if (events != null) {
-            events.close();
-        }
+        tracker.close();
         for (PendingPrompt pending : registry.all()) {
             pending.outcome().complete(PromptOutcome.failed(ExecutionError.of(ErrorKind.CANCELLED,
                     "The ComfyKit client was closed while waiting for prompt " + pending.promptId()

@@ -79,16 +79,7 @@ public final class RunningHubEngine implements AutoCloseable {
     }
 
     /** A workflow or app ready to run: its node overrides and, for workflows, the workflow and its schema. */
-    private static final class Prepared {
-        final ArrayNode nodeInfoList;
-        final Workflow workflow;
-        final WorkflowSchema schema;
-
-        Prepared(ArrayNode nodeInfoList, Workflow workflow, WorkflowSchema schema) {
-            this.nodeInfoList = nodeInfoList;
-            this.workflow = workflow;
-            this.schema = schema;
-        }
+    private record Prepared(ArrayNode nodeInfoList, Workflow workflow, WorkflowSchema schema) {
     }
 
     /**
@@ -125,8 +116,8 @@ public final class RunningHubEngine implements AutoCloseable {
                 .handle((taskId, error) -> {
                     if (error != null) {
                         Throwable cause = Failures.unwrap(error);
-                        if (cause instanceof RunningHubFailure) {
-                            throw new CompletionException(new SubmissionException(((RunningHubFailure) cause).error()));
+                        if (cause instanceof RunningHubFailure failure) {
+                            throw new CompletionException(new SubmissionException(failure.error()));
                         }
                         throw new CompletionException(cause);
                     }
@@ -252,7 +243,7 @@ public final class RunningHubEngine implements AutoCloseable {
                         return poll(task);
                     })
                     .thenCompose(items -> items == null ? CompletableFuture.<ExecuteResult>completedFuture(null)
-                            : results.map(task.taskId(), items, prepared.workflow, prepared.schema,
+                            : results.map(task.taskId(), items, prepared.workflow(), prepared.schema(),
                             task.elapsedSeconds(clock.getAsLong())))
                     .whenComplete((r, e) -> permits.release());
         });
@@ -261,8 +252,9 @@ public final class RunningHubEngine implements AutoCloseable {
     private CompletableFuture<String> create(WorkflowSource target, Prepared prepared, long deadlineNanos) {
         boolean app = target.kind() == WorkflowSource.Kind.RUNNINGHUB_APP;
         return requests.create(() -> app
-                ? requests.api().runApp(target.location(), prepared.nodeInfoList, settings.instanceType)
-                : requests.api().create(target.location(), prepared.nodeInfoList, settings.instanceType), deadlineNanos)
+                ? requests.api().runApp(target.location(), prepared.nodeInfoList(), settings.instanceType)
+                : requests.api().create(target.location(), prepared.nodeInfoList(), settings.instanceType),
+                deadlineNanos)
                 .thenApply(envelope -> {
                     String taskId = envelope.data().path("taskId").asText("");
                     if (taskId.isEmpty()) {
@@ -271,7 +263,7 @@ public final class RunningHubEngine implements AutoCloseable {
                     }
                     checkPromptTips(taskId, envelope.data().path("promptTips"));
                     LOG.debug("[{}] created on {} ({} node overrides)", taskId, requests.api().site(),
-                            prepared.nodeInfoList.size());
+                            prepared.nodeInfoList().size());
                     return taskId;
                 });
     }

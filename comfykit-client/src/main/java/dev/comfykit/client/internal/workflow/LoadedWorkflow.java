@@ -1,8 +1,11 @@
 package dev.comfykit.client.internal.workflow;
 
+import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.WorkflowSource;
-
 import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.spi.PromptRequest;
+
+import java.time.Duration;
 
 /**
  * A loaded workflow: an API-format workflow with its parsed schema, or a reference to a RunningHub workflow or AI
@@ -46,5 +49,16 @@ public final class LoadedWorkflow {
     /** The parsed title DSL, or {@code null} for RunningHub. */
     public WorkflowSchema schema() {
         return schema;
+    }
+
+    /**
+     * The request to run it with these params.
+     *
+     * @param source where it was loaded from, {@code null} for an in-memory workflow
+     */
+    public PromptRequest toRequest(WorkflowSource source, ParamSource params, long startNanos, Duration timeout) {
+        return isRunningHub() ? PromptRequest.ofRunningHub(runningHub, params, startNanos, timeout)
+                : PromptRequest.ofGraph(source, workflow.origin(), workflow.graph(), schema, params, startNanos,
+                timeout);
     }
 }

@@ -69,6 +69,18 @@ public final class Workflow {
     }
 
     /**
+     * Views a graph another part of the client loaded (e.g. a {@code PromptRequest}'s), without copying it: it is
+     * checked for shape, and neither this workflow nor its owner may change it afterwards.
+     *
+     * @throws InvalidWorkflowException when the graph is not an API-format workflow
+     */
+    public static Workflow view(ObjectNode graph, String origin) {
+        Objects.requireNonNull(graph, "workflow");
+        check(graph, origin);
+        return new Workflow(graph, origin);
+    }
+
+    /**
      * Wraps plain Java maps (as read by any JSON library), which are copied.
      *
      * @throws InvalidWorkflowException when the map is not an API-format workflow
@@ -146,6 +158,11 @@ public final class Workflow {
     public String title(String id) {
         JsonNode title = graph.path(id).path("_meta").path("title");
         return title.isTextual() ? title.asText() : null;
+    }
+
+    /** The graph itself, shared: read it, never change it (use {@link #copyGraph()} for that). */
+    public ObjectNode graph() {
+        return graph;
     }
 
     /** A deep copy of the graph that the caller may change. */

@@ -47,14 +47,7 @@ public final class WorkflowLoader {
         }
     };
 
-    private static final class Cached {
-        final Object version;
-        final LoadedWorkflow loaded;
-
-        Cached(Object version, LoadedWorkflow loaded) {
-            this.version = version;
-            this.loaded = loaded;
-        }
+    private record Cached(Object version, LoadedWorkflow loaded) {
     }
 
     /**
@@ -70,30 +63,25 @@ public final class WorkflowLoader {
 
     /** Loads a source. Fails with {@link InvalidWorkflowException} naming the source and the fix. */
     public CompletableFuture<LoadedWorkflow> load(WorkflowSource source) {
-        switch (source.kind()) {
-            case RUNNINGHUB_WORKFLOW:
-            case RUNNINGHUB_APP:
-                return CompletableFuture.completedFuture(LoadedWorkflow.runningHub(source));
-            case URL:
-                return fetcher.fetch(URI.create(source.location()), maxBytes).handle((fetched, error) -> {
-                    if (error != null) {
-                        throw new CompletionException(new InvalidWorkflowException("Cannot download workflow "
-                                + UrlRedactor.redact(source.location()) + ": " + Failures.message(error), error));
-                    }
-                    return parse(source, new String(fetched.body(), StandardCharsets.UTF_8));
-                });
-            case CLASSPATH: {
+        return switch (source.kind()) {
+            case RUNNINGHUB_WORKFLOW, RUNNINGHUB_APP ->
+                    CompletableFuture.completedFuture(LoadedWorkflow.runningHub(source));
+            case URL -> fetcher.fetch(URI.create(source.location()), maxBytes).handle((fetched, error) -> {
+                if (error != null) {
+                    throw new CompletionException(new InvalidWorkflowException("Cannot download workflow "
+                            + UrlRedactor.redact(source.location()) + ": " + Failures.message(error), error));
+                }
+                return parse(source, new String(fetched.body(), StandardCharsets.UTF_8));
+            });
+            case CLASSPATH -> {
                 // a classpath workflow is cached for the loader's life: answer a hit at once, without a hop to an
                 // I/O thread (a thread hand-off costs 0.1-0.8 ms on an idle 2-core machine)
                 Cached hit = cached(source.location(), "");
-                if (hit != null) {
-                    return CompletableFuture.completedFuture(hit.loaded);
-                }
-                return CompletableFuture.supplyAsync(() -> fromClasspath(source), io);
+                yield hit != null ? CompletableFuture.completedFuture(hit.loaded())
+                        : CompletableFuture.supplyAsync(() -> fromClasspath(source), io);
             }
-            default:
-                return CompletableFuture.supplyAsync(() -> fromFile(source), io);
-        }
+            case FILE -> CompletableFuture.supplyAsync(() -> fromFile(source), io);
+        };
     }
 
     /** Parses in-memory JSON text (not cached). */
@@ -133,7 +121,7 @@ public final class WorkflowLoader {
         Object version = attributes.lastModifiedTime().toMillis() + ":" + attributes.size();
         Cached cached = cached(path, version);
         if (cached != null) {
-            return cached.loaded;
+            return cached.loaded();
         }
         String json;
         try {
@@ -148,7 +136,7 @@ public final class WorkflowLoader {
         String resource = source.location();
         Cached cached = cached(resource, "");
         if (cached != null) {
-            return cached.loaded;
+            return cached.loaded();
         }
         URL url = find(resource);
         if (url == null) {
@@ -209,7 +197,7 @@ public final class WorkflowLoader {
 
     private synchronized Cached cached(Object key, Object version) {
         Cached cached = cache.get(key);
-        return cached != null && cached.version.equals(version) ? cached : null;
+        return cached != null && cached.version().equals(version) ? cached : null;
     }
 
     private synchronized LoadedWorkflow remember(Object key, Object version, LoadedWorkflow loaded) {

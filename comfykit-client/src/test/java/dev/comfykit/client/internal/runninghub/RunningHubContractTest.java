@@ -414,6 +414,6 @@ class RunningHubContractTest {
 
     @Test
     void describeReadsTheTitleDslOfTheStoredWorkflow() {
-        assertThat(kit.describe(WORKFLOW_ID).paramNames()).containsExactly("seed", "steps", "prompt", "photo");
+        assertThat(kit.describe(WORKFLOW_ID).join().paramNames()).containsExactly("seed", "steps", "prompt", "photo");
     }
 }

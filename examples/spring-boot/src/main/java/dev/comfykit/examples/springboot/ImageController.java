@@ -47,7 +47,7 @@ public class ImageController {
     /** {@code GET /describe}: the params and outputs the workflow declares. */
     @GetMapping(path = "/describe", produces = MediaType.APPLICATION_JSON_VALUE)
     public String describe() {
-        return comfyKit.describe(GenerateRoute.WORKFLOW).toJson();
+        return comfyKit.describe(GenerateRoute.WORKFLOW).join().toJson();
     }
 
     private static void putIfPresent(Map<String, Object> params, String name, Object value) {

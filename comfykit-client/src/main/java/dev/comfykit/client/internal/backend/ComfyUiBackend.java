@@ -1,0 +1,131 @@
+package dev.comfykit.client.internal.backend;
+
+import dev.comfykit.client.CancelOutcome;
+import dev.comfykit.client.ComfyKitConfig;
+import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.SubmittedPrompt;
+import dev.comfykit.client.WorkflowSource;
+import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.internal.client.ClientConnections;
+import dev.comfykit.client.internal.comfyui.ComfyUiApi;
+import dev.comfykit.client.internal.comfyui.InputLimitsCache;
+import dev.comfykit.client.internal.execution.CompletionTracker;
+import dev.comfykit.client.internal.execution.ExecutionEngine;
+import dev.comfykit.client.internal.http.IoLanes;
+import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.spi.Backend;
+import dev.comfykit.client.spi.PromptRequest;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One ComfyUI server: prepares prompts for it ({@link ComfyUiPreparation}: params, limits, uploads, seeds) and runs
+ * them with an {@link ExecutionEngine}, whose {@link CompletionTracker} (polling or WebSocket events) is chosen once,
+ * by {@link #create}. A pool of servers is a set of these, one per server.
+ */
+public final class ComfyUiBackend implements Backend {
+
+    /** Node classes whose input limits are kept (a server with many custom nodes has a few thousand). */
+    private static final int INPUT_LIMIT_CLASSES = 2048;
+    /** Input limits are read again after this, so models installed later become allowed values. */
+    private static final Duration INPUT_LIMITS_MAX_AGE = Duration.ofMinutes(10);
+    /** After a failed {@code /object_info} request the check is skipped for this long, then tried again. */
+    private static final Duration INPUT_LIMITS_RETRY = Duration.ofMinutes(1);
+
+    private final ExecutionEngine engine;
+    private final ComfyUiPreparation preparation;
+
+    private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation) {
+        this.engine = engine;
+        this.preparation = preparation;
+    }
+
+    /**
+     * The backend for one server, tracking completion as the configured executor type says.
+     *
+     * @param api the server (its URL and credentials); the connections' threads and fetcher are shared
+     */
+    public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections) {
+        CompletionTracker.Factory tracking = switch (config.getExecutorType()) {
+            case HTTP -> CompletionTracker.polling();
+            case WEBSOCKET -> CompletionTracker.webSocket(config.getConnectTimeout());
+        };
+        InputLimitsCache inputLimits = new InputLimitsCache(api::objectInfo, INPUT_LIMIT_CLASSES,
+                INPUT_LIMITS_MAX_AGE, INPUT_LIMITS_RETRY, System::nanoTime);
+        MediaUploader uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
+                .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
+                config.getMaxUploadBytes());
+        ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
+                connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
+                config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime);
+        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader));
+    }
+
+    @Override
+    public CompletableFuture<ExecuteResult> execute(PromptRequest request) {
+        if (request.isRunningHub()) {
+            return notHere(request.source());
+        }
+        CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
+                () -> preparation.prepare(request));
+        // stale limits are forgotten before anyone sees the result, so a retry asks the server again
+        CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
+            preparation.forgetStaleLimits(r);
+            return r;
+        });
+        result.whenComplete((r, e) -> {
+            if (e instanceof CancellationException) {
+                running.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<SubmittedPrompt> submit(PromptRequest request) {
+        if (request.isRunningHub()) {
+            return notHere(request.source());
+        }
+        return guard(() -> engine.submitOnly(() -> preparation.prepare(request)));
+    }
+
+    @Override
+    public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
+        return engine.await(promptId, timeout);
+    }
+
+    @Override
+    public CompletableFuture<CancelOutcome> cancel(String promptId) {
+        return engine.cancel(promptId);
+    }
+
+    /** A ComfyUI server holds no workflows of its own: a graph's schema is known once it is loaded. */
+    @Override
+    public CompletableFuture<WorkflowSchema> describe(WorkflowSource source) {
+        return notHere(source);
+    }
+
+    private static <T> CompletableFuture<T> notHere(WorkflowSource source) {
+        return CompletableFuture.failedFuture(new InvalidWorkflowException("Workflow "
+                + (source == null ? "(inline)" : source.describe()) + " is not run by a ComfyUI server."));
+    }
+
+    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.comfykit.client.internal.execution;
+
+import dev.comfykit.client.internal.comfyui.ComfyUiApi;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What a {@link CompletionTracker} works with: the engine's server, client id and shared state.
+ *
+ * @param completions where a result built from events is completed, off the socket's listener thread
+ */
+record TrackingContext(ComfyUiApi api, String clientId, ScheduledExecutorService scheduler, PromptRegistry registry,
+                       Reconciler reconciler, ReconcileLoop loop, Executor completions) {
+}

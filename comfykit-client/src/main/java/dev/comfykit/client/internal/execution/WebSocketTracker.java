@@ -1,0 +1,87 @@
+package dev.comfykit.client.internal.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.client.internal.comfyui.ComfyUiEvent;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The WebSocket executor: one socket shared by every prompt of the engine. A prompt finishes on its
+ * {@code executing(node=null)} event, with the result assembled from its events when all of them arrived
+ * ({@link EventHistory}) or read from the history otherwise. Events may be missed while no socket is connected, so
+ * then the prompts' results come from the history and the reconcile loop polls fast.
+ */
+final class WebSocketTracker implements CompletionTracker {
+
+    private final TrackingContext context;
+    private final ComfyUiEventStream events;
+
+    WebSocketTracker(TrackingContext context, Duration connectTimeout) {
+        this.context = context;
+        this.events = new ComfyUiEventStream(context.api().transport(), context.clientId(), context.scheduler(),
+                this::onEvent, this::afterReconnect, this::afterSocketLoss, () -> !context.registry().isEmpty(),
+                connectTimeout);
+    }
+
+    @Override
+    public boolean deliversEvents() {
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Void> beforeSubmit() {
+        // without a socket the prompt is still awaited, by polling, so a failed connection does not fail it
+        return events.ready().exceptionally(e -> null);
+    }
+
+    @Override
+    public boolean needsFastPolling() {
+        return !events.isReady() || context.registry().anyWithoutEvents();
+    }
+
+    private void onEvent(ComfyUiEvent event) {
+        String promptId = event.promptId();
+        PendingPrompt pending = promptId == null ? null : context.registry().get(promptId);
+        if (pending == null || pending.isDone()) {
+            return;
+        }
+        if (!event.isPromptFinished()) {
+            pending.collect(event);
+            return;
+        }
+        JsonNode entry = pending.entryFromEvents();
+        if (entry != null) {
+            PromptOutcome outcome = PromptOutcome.finished(entry);
+            context.completions().execute(() -> pending.outcome().complete(outcome));
+            return;
+        }
+        context.reconciler().fetchHistory(pending).thenAccept(lookup -> {
+            if (lookup != Reconciler.Lookup.FOUND && !pending.isDone()) {
+                context.loop().wake();
+            }
+        });
+    }
+
+    private void afterReconnect() {
+        forgetEvents();
+        context.loop().wake();
+    }
+
+    private void afterSocketLoss() {
+        forgetEvents();
+        if (!context.registry().isEmpty()) {
+            context.loop().wake();
+        }
+    }
+
+    /** Events may have been missed while no socket was connected: those prompts' results come from the history. */
+    private void forgetEvents() {
+        context.registry().all().forEach(PendingPrompt::forgetEvents);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+    }
+}

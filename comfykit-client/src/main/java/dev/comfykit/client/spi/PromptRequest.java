@@ -1,0 +1,62 @@
+package dev.comfykit.client.spi;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfykit.client.ParamSource;
+import dev.comfykit.client.WorkflowSource;
+import dev.comfykit.client.dsl.WorkflowSchema;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One prompt to run on a {@link Backend}: a loaded workflow and the caller's params, not yet bound.
+ * <p>
+ * Either a <em>graph</em> request (an API-format ComfyUI workflow with its parsed schema, run by a ComfyUI server) or
+ * a <em>RunningHub</em> request (only a {@link #source()} of kind {@code RUNNINGHUB_WORKFLOW} or
+ * {@code RUNNINGHUB_APP}; RunningHub holds the workflow). Params are bound by the backend that runs the prompt,
+ * because binding media means uploading it to that backend's server; so a request can be handed to any member of a
+ * pool, or stored and run later.
+ *
+ * @param source     where the workflow came from; {@code null} for an in-memory workflow. For a RunningHub request,
+ *                   the RunningHub workflow or AI app (also when a {@code "_source": "runninghub"} file pointed at it)
+ * @param origin     how the workflow is named in messages (a path, {@code classpath:} name, redacted URL or
+ *                   {@code inline JSON})
+ * @param graph      the API-format workflow, or {@code null} for RunningHub. Shared and read-only: a backend binds
+ *                   params to a copy and never changes it
+ * @param schema     the params and outputs the graph's titles declare, or {@code null} for RunningHub
+ * @param params     chooses the param values once the declared params are known
+ * @param startNanos when the execution started ({@link System#nanoTime()} of this JVM), before the workflow was
+ *                   loaded: the time limit counts from here
+ * @param timeout    the time limit of the whole execution; a backend with a limit of its own (RunningHub's
+ *                   {@code runninghubTimeout}) applies that instead
+ */
+public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                            ParamSource params, long startNanos, Duration timeout) {
+
+    public PromptRequest {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(timeout, "timeout");
+        if (graph == null ? source == null || !source.isRunningHub() : schema == null) {
+            throw new IllegalArgumentException("A prompt request needs a graph and its schema, or a RunningHub source");
+        }
+    }
+
+    /** A request for an API-format workflow. */
+    public static PromptRequest ofGraph(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                                        ParamSource params, long startNanos, Duration timeout) {
+        return new PromptRequest(source, origin, Objects.requireNonNull(graph, "graph"),
+                Objects.requireNonNull(schema, "schema"), params, startNanos, timeout);
+    }
+
+    /** A request for a RunningHub workflow or AI app. */
+    public static PromptRequest ofRunningHub(WorkflowSource target, ParamSource params, long startNanos,
+                                             Duration timeout) {
+        return new PromptRequest(target, target.describe(), null, null, params, startNanos, timeout);
+    }
+
+    /** Whether RunningHub holds the workflow (then {@link #graph()} and {@link #schema()} are {@code null}). */
+    public boolean isRunningHub() {
+        return graph == null;
+    }
+}
