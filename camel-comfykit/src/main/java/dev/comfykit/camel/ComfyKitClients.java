@@ -1,6 +1,7 @@
 package dev.comfykit.camel;
 
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ComfyKitBuilder;
 import dev.comfykit.client.ExecutorType;
 
 import java.time.Duration;
@@ -18,42 +19,42 @@ public final class ComfyKitClients {
     /** One connection option: how to read it from a configuration and give it to a client builder. */
     private static final class Option<T> {
         final Function<ComfyKitConfiguration, T> read;
-        final BiConsumer<ComfyKit.Builder, T> apply;
+        final BiConsumer<ComfyKitBuilder, T> apply;
 
-        Option(Function<ComfyKitConfiguration, T> read, BiConsumer<ComfyKit.Builder, T> apply) {
+        Option(Function<ComfyKitConfiguration, T> read, BiConsumer<ComfyKitBuilder, T> apply) {
             this.read = read;
             this.apply = apply;
         }
 
-        void applyTo(ComfyKit.Builder builder, ComfyKitConfiguration c) {
+        void applyTo(ComfyKitBuilder builder, ComfyKitConfiguration c) {
             apply.accept(builder, read.apply(c));
         }
     }
 
     /** Every option that makes a client: the builder and the identity of shared clients both come from this list. */
     private static final List<Option<?>> OPTIONS = List.of(
-            new Option<String>(ComfyKitConfiguration::getComfyuiUrl, ComfyKit.Builder::comfyuiUrl),
-            new Option<ExecutorType>(ComfyKitConfiguration::getExecutorType, ComfyKit.Builder::executorType),
-            new Option<String>(ComfyKitConfiguration::getApiKey, ComfyKit.Builder::apiKey),
-            new Option<String>(ComfyKitConfiguration::getCookieSecret, ComfyKit.Builder::cookies),
-            new Option<String>(ComfyKitConfiguration::getRunninghubUrl, ComfyKit.Builder::runninghubUrl),
-            new Option<String>(ComfyKitConfiguration::getRunninghubApiKey, ComfyKit.Builder::runninghubApiKey),
+            new Option<String>(ComfyKitConfiguration::getComfyuiUrl, ComfyKitBuilder::comfyuiUrl),
+            new Option<ExecutorType>(ComfyKitConfiguration::getExecutorType, ComfyKitBuilder::executorType),
+            new Option<String>(ComfyKitConfiguration::getApiKey, ComfyKitBuilder::apiKey),
+            new Option<String>(ComfyKitConfiguration::getCookieSecret, ComfyKitBuilder::cookies),
+            new Option<String>(ComfyKitConfiguration::getRunninghubUrl, ComfyKitBuilder::runninghubUrl),
+            new Option<String>(ComfyKitConfiguration::getRunninghubApiKey, ComfyKitBuilder::runninghubApiKey),
             new Option<Long>(ComfyKitConfiguration::getRunninghubTimeout,
                     (b, v) -> b.runninghubTimeout(Duration.ofMillis(v))),
-            new Option<Integer>(ComfyKitConfiguration::getRunninghubRetryCount, ComfyKit.Builder::runninghubRetryCount),
+            new Option<Integer>(ComfyKitConfiguration::getRunninghubRetryCount, ComfyKitBuilder::runninghubRetryCount),
             new Option<String>(ComfyKitConfiguration::getRunninghubInstanceType,
-                    ComfyKit.Builder::runninghubInstanceType),
+                    ComfyKitBuilder::runninghubInstanceType),
             new Option<Long>(ComfyKitConfiguration::getRunninghubPollInterval,
                     (b, v) -> b.runninghubPollInterval(Duration.ofMillis(v))),
             new Option<Integer>(ComfyKitConfiguration::getRunninghubMaxConcurrency,
-                    ComfyKit.Builder::runninghubMaxConcurrency),
+                    ComfyKitBuilder::runninghubMaxConcurrency),
             new Option<Long>(ComfyKitConfiguration::getTimeout, (b, v) -> b.timeout(Duration.ofMillis(v))),
             new Option<Long>(ComfyKitConfiguration::getConnectTimeout,
                     (b, v) -> b.connectTimeout(Duration.ofMillis(v))),
             new Option<Long>(ComfyKitConfiguration::getRequestTimeout,
                     (b, v) -> b.requestTimeout(Duration.ofMillis(v))),
-            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKit.Builder::maxUploadBytes),
-            new Option<Boolean>(ComfyKitConfiguration::isAllowPrivateUrls, ComfyKit.Builder::allowPrivateUrls));
+            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKitBuilder::maxUploadBytes),
+            new Option<Boolean>(ComfyKitConfiguration::isAllowPrivateUrls, ComfyKitBuilder::allowPrivateUrls));
 
     private ComfyKitClients() {
     }
@@ -62,8 +63,8 @@ public final class ComfyKitClients {
      * A builder with the connection options of a configuration. Environment variables are not read: the
      * configuration is explicit (use placeholders such as {@code {{env:COMFYUI_BASE_URL}}} for the environment).
      */
-    public static ComfyKit.Builder builder(ComfyKitConfiguration c) {
-        ComfyKit.Builder builder = ComfyKit.builder().environment(name -> null);
+    public static ComfyKitBuilder builder(ComfyKitConfiguration c) {
+        ComfyKitBuilder builder = ComfyKit.builder().environment(name -> null);
         OPTIONS.forEach(option -> option.applyTo(builder, c));
         return builder;
     }
