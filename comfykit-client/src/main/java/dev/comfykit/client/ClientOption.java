@@ -50,47 +50,63 @@ public final class ClientOption<T> {
         }
     }
 
+    /** The rule a value must meet: {@code null} when valid, else what is wrong ("must be ..., got ..."). */
+    private interface Rule<T> {
+        String problem(T value);
+    }
+
+
     /** The local ComfyUI server, e.g. {@code http://127.0.0.1:8188} (may include a path prefix). */
-    public static final ClientOption<String> COMFYUI_URL = url("comfyuiUrl", Defaults.COMFYUI_URL, "COMFYUI_BASE_URL",
-            "The base URL of the local ComfyUI server (a path prefix behind a reverse proxy is allowed).");
+    public static final ClientOption<String> COMFYUI_URL = url("comfyuiUrl", Defaults.COMFYUI_URL,
+            "The base URL of the local ComfyUI server (a path prefix behind a reverse proxy is allowed).")
+            .environment("COMFYUI_BASE_URL");
     /** How completion is detected: {@code HTTP} polling or one shared {@code WEBSOCKET}. */
-    public static final ClientOption<ExecutorType> EXECUTOR_TYPE = new ClientOption<>("executorType",
-            ExecutorType.class, Defaults.EXECUTOR_TYPE, "COMFYUI_EXECUTOR_TYPE", false, null, "executorType",
-            "How completion is detected on a local ComfyUI: HTTP polling or one shared WEBSOCKET.",
-            ClientOption::executorType, ClientOption::executorType, value -> null);
+    public static final ClientOption<ExecutorType> EXECUTOR_TYPE = option("executorType", ExecutorType.class,
+            Defaults.EXECUTOR_TYPE, ClientOption::executorType, anyValue(),
+            "How completion is detected on a local ComfyUI: HTTP polling or one shared WEBSOCKET.")
+            .environment("COMFYUI_EXECUTOR_TYPE");
     /** The ComfyUI api key. */
-    public static final ClientOption<String> API_KEY = text("apiKey", "COMFYUI_API_KEY", true, null,
+    public static final ClientOption<String> API_KEY = text("apiKey",
             "The ComfyUI api key: sent as Authorization: Bearer to the ComfyUI server only, and as"
-                    + " extra_data.api_key_comfy_org for paid API nodes.");
+                    + " extra_data.api_key_comfy_org for paid API nodes.")
+            .environment("COMFYUI_API_KEY").asSecret();
     /** The cookies for the ComfyUI server; the component and the starter call it {@code cookieSecret}. */
-    public static final ClientOption<String> COOKIES = text("cookies", "COMFYUI_COOKIES", true, null,
+    public static final ClientOption<String> COOKIES = text("cookies",
             "Cookies for the ComfyUI server: a JSON object, k1=v1; k2=v2, or an http(s) URL whose body is one of"
-                    + " these.").componentName("cookieSecret");
+                    + " these.")
+            .environment("COMFYUI_COOKIES").asSecret()
+            // Camel masks options whose name contains 'secret' in logged URIs
+            .componentName("cookieSecret");
     /** The RunningHub site. */
     public static final ClientOption<String> RUNNINGHUB_URL = url("runninghubUrl", Defaults.RUNNINGHUB_URL,
-            "RUNNINGHUB_BASE_URL", "The RunningHub site: https://www.runninghub.ai or https://www.runninghub.cn.");
+            "The RunningHub site: https://www.runninghub.ai or https://www.runninghub.cn.")
+            .environment("RUNNINGHUB_BASE_URL");
     /** The RunningHub api key; unset, it falls back to {@link #API_KEY}. */
-    public static final ClientOption<String> RUNNINGHUB_API_KEY = text("runninghubApiKey", "RUNNINGHUB_API_KEY", true,
-            API_KEY, "The RunningHub api key (falls back to apiKey).");
+    public static final ClientOption<String> RUNNINGHUB_API_KEY = text("runninghubApiKey",
+            "The RunningHub api key (falls back to apiKey).")
+            .environment("RUNNINGHUB_API_KEY").asSecret().fallback(API_KEY);
     /** The time limit of a whole RunningHub task; its environment variable counts seconds. */
     public static final ClientOption<Duration> RUNNINGHUB_TIMEOUT = duration("runninghubTimeout",
-            Defaults.RUNNINGHUB_TIMEOUT, "The time limit of a whole RunningHub task; on expiry the task is cancelled"
-                    + " on RunningHub.").environment("RUNNINGHUB_TIMEOUT", ClientOption::seconds);
+            Defaults.RUNNINGHUB_TIMEOUT,
+            "The time limit of a whole RunningHub task; on expiry the task is cancelled on RunningHub.")
+            // as in the Python SDK
+            .environment("RUNNINGHUB_TIMEOUT", ClientOption::seconds);
     /** How many times a RunningHub request that can succeed later is retried. */
     public static final ClientOption<Integer> RUNNINGHUB_RETRY_COUNT = integer("runninghubRetryCount",
-            Defaults.RUNNINGHUB_RETRY_COUNT, 0, "How many times a RunningHub request that can succeed later is"
-                    + " retried.").environment("RUNNINGHUB_RETRY_COUNT", ClientOption::wholeNumber);
+            Defaults.RUNNINGHUB_RETRY_COUNT, 0,
+            "How many times a RunningHub request that can succeed later is retried.")
+            .environment("RUNNINGHUB_RETRY_COUNT");
     /** The RunningHub machine class. */
     public static final ClientOption<String> RUNNINGHUB_INSTANCE_TYPE = text("runninghubInstanceType",
-            "RUNNINGHUB_INSTANCE_TYPE", false, null,
-            "The RunningHub machine class: plus for 48 GB GPUs; unset for the default 24 GB.");
+            "The RunningHub machine class: plus for 48 GB GPUs; unset for the default 24 GB.")
+            .environment("RUNNINGHUB_INSTANCE_TYPE");
     /** How often a RunningHub task's state is polled. */
     public static final ClientOption<Duration> RUNNINGHUB_POLL_INTERVAL = duration("runninghubPollInterval",
             Defaults.RUNNINGHUB_POLL_INTERVAL, "How often a RunningHub task's state is polled.");
     /** How many RunningHub tasks may be open at once. */
     public static final ClientOption<Integer> RUNNINGHUB_MAX_CONCURRENCY = integer("runninghubMaxConcurrency",
-            Defaults.RUNNINGHUB_MAX_CONCURRENCY, 1, "How many RunningHub tasks may be open at once; more executions"
-                    + " wait locally.");
+            Defaults.RUNNINGHUB_MAX_CONCURRENCY, 1,
+            "How many RunningHub tasks may be open at once; more executions wait locally.");
     /** The time limit of a whole execution on ComfyUI. */
     public static final ClientOption<Duration> TIMEOUT = duration("timeout", Defaults.TIMEOUT,
             "The time limit of a whole execution; on expiry the prompt is cancelled on the server.");
@@ -101,18 +117,16 @@ public final class ClientOption<T> {
     public static final ClientOption<Duration> REQUEST_TIMEOUT = duration("requestTimeout", Defaults.REQUEST_TIMEOUT,
             "The time limit of each HTTP request.");
     /** The largest media value uploaded. */
-    public static final ClientOption<Long> MAX_UPLOAD_BYTES = new ClientOption<>("maxUploadBytes", Long.class,
-            Defaults.MAX_UPLOAD_BYTES, null, false, null, "maxUploadBytes",
-            "The largest media value uploaded, in bytes (files, streams, downloaded URLs).",
-            text -> number(text, Long::valueOf), text -> number(text, Long::valueOf),
+    public static final ClientOption<Long> MAX_UPLOAD_BYTES = option("maxUploadBytes", Long.class,
+            Defaults.MAX_UPLOAD_BYTES, text -> number(text, Long::valueOf),
             value -> value > 0 ? null : "must be a positive number of bytes such as " + Defaults.MAX_UPLOAD_BYTES
-                    + ", got " + value);
+                    + ", got " + value,
+            "The largest media value uploaded, in bytes (files, streams, downloaded URLs).");
     /** Whether URLs may name hosts on loopback, link-local or private networks. */
-    public static final ClientOption<Boolean> ALLOW_PRIVATE_URLS = new ClientOption<>("allowPrivateUrls",
-            Boolean.class, Defaults.ALLOW_PRIVATE_URLS, null, false, null, "allowPrivateUrls",
+    public static final ClientOption<Boolean> ALLOW_PRIVATE_URLS = option("allowPrivateUrls", Boolean.class,
+            Defaults.ALLOW_PRIVATE_URLS, ClientOption::bool, anyValue(),
             "Whether workflow, media and cookie URLs may name hosts on loopback, link-local, private or unspecified"
-                    + " addresses (the ComfyUI server's own URL always may).",
-            ClientOption::bool, ClientOption::bool, value -> null);
+                    + " addresses (the ComfyUI server's own URL always may).");
     /** Advanced, client only: how long a prompt may be unknown to the server before it is reported lost. */
     public static final ClientOption<Duration> LOST_PROMPT_GRACE = duration("lostPromptGrace",
             Defaults.LOST_PROMPT_GRACE, "How long a prompt may be unknown to the server before it is reported lost.")
@@ -127,11 +141,6 @@ public final class ClientOption<T> {
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
             MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL);
-
-    /** The rule a value must meet: {@code null} when valid, else what is wrong ("must be ..., got ..."). */
-    private interface Rule<T> {
-        String problem(T value);
-    }
 
     private final String name;
     private final Class<T> type;
@@ -280,9 +289,53 @@ public final class ClientOption<T> {
 
     // ---- declarations -------------------------------------------------------------------------------------------
 
-    private ClientOption<T> environment(String variable, Function<String, T> environmentParser) {
+    private static <T> ClientOption<T> option(String name, Class<T> type, String defaultText, Function<String, T> parser,
+                                              Rule<T> rule, String doc) {
+        return new ClientOption<>(name, type, defaultText, null, false, null, name, doc, parser, parser, rule);
+    }
+
+    /** The rule of options whose every parsed value is valid. */
+    private static <T> Rule<T> anyValue() {
+        return value -> null;
+    }
+
+    private static ClientOption<String> text(String name, String doc) {
+        return option(name, String.class, null, String::trim, anyValue(), doc);
+    }
+
+    private static ClientOption<String> url(String name, String defaultText, String doc) {
+        return option(name, String.class, defaultText, String::trim, value -> urlProblem(value, defaultText), doc);
+    }
+
+    private static ClientOption<Duration> duration(String name, String defaultText, String doc) {
+        return option(name, Duration.class, defaultText, ClientOption::duration, value -> value.isNegative()
+                || value.isZero() ? "must be a positive duration such as " + defaultText + ", got " + value : null, doc);
+    }
+
+    private static ClientOption<Integer> integer(String name, String defaultText, int minimum, String doc) {
+        return option(name, Integer.class, defaultText, text -> number(text, Integer::valueOf), value -> value >= minimum
+                ? null : (minimum == 0 ? "must not be negative" : "must be at least " + minimum) + ", got " + value, doc);
+    }
+
+    /** Set by an environment variable of the Python SDK, read as other text. */
+    private ClientOption<T> environment(String variable) {
+        return environment(variable, parser);
+    }
+
+    /** Set by an environment variable of the Python SDK, read its own way. */
+    private ClientOption<T> environment(String variable, Function<String, T> variableParser) {
         return new ClientOption<>(name, type, defaultText, variable, secret, fallback, componentName, doc, parser,
-                environmentParser, rule);
+                variableParser, rule);
+    }
+
+    private ClientOption<T> asSecret() {
+        return new ClientOption<>(name, type, defaultText, environmentVariable, true, fallback, componentName, doc,
+                parser, environmentParser, rule);
+    }
+
+    private ClientOption<T> fallback(ClientOption<T> other) {
+        return new ClientOption<>(name, type, defaultText, environmentVariable, secret, other, componentName, doc,
+                parser, environmentParser, rule);
     }
 
     private ClientOption<T> componentName(String camelName) {
@@ -290,33 +343,9 @@ public final class ClientOption<T> {
                 parser, environmentParser, rule);
     }
 
+    /** An advanced option that the Camel component and the starter do not offer. */
     private ClientOption<T> clientOnly() {
         return componentName(null);
-    }
-
-    private static ClientOption<String> text(String name, String variable, boolean secret, ClientOption<String> fallback,
-                                             String doc) {
-        return new ClientOption<>(name, String.class, null, variable, secret, fallback, name, doc, String::trim,
-                String::trim, value -> null);
-    }
-
-    private static ClientOption<String> url(String name, String defaultText, String variable, String doc) {
-        return new ClientOption<>(name, String.class, defaultText, variable, false, null, name, doc, String::trim,
-                String::trim, value -> urlProblem(value, defaultText));
-    }
-
-    private static ClientOption<Duration> duration(String name, String defaultText, String doc) {
-        Function<String, Duration> parser = ClientOption::duration;
-        return new ClientOption<>(name, Duration.class, defaultText, null, false, null, name, doc, parser, parser,
-                value -> value.isNegative() || value.isZero()
-                        ? "must be a positive duration such as " + defaultText + ", got " + value : null);
-    }
-
-    private static ClientOption<Integer> integer(String name, String defaultText, int minimum, String doc) {
-        Function<String, Integer> parser = text -> number(text, Integer::valueOf);
-        return new ClientOption<>(name, Integer.class, defaultText, null, false, null, name, doc, parser, parser,
-                value -> value >= minimum ? null : (minimum == 0 ? "must not be negative" : "must be at least "
-                        + minimum) + ", got " + value);
     }
 
     // ---- parsing and rules --------------------------------------------------------------------------------------
@@ -353,14 +382,6 @@ public final class ClientOption<T> {
             return Duration.ofSeconds(Long.parseLong(text.trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("must be a number of seconds such as 1800, got '" + text + "'");
-        }
-    }
-
-    private static Integer wholeNumber(String text) {
-        try {
-            return Integer.valueOf(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("must be a whole number such as 3, got '" + text + "'");
         }
     }
 
