@@ -7,6 +7,7 @@ import dev.comfykit.camel.ComfyKitConfiguration;
 import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ComfyKitConfig;
+import dev.comfykit.client.ExecutorType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -118,6 +119,44 @@ class OptionAgreementTest {
         if (option.defaultValue() instanceof Duration duration) {
             assertThat(duration).as("a default the component can hold in milliseconds").isPositive();
         }
+    }
+
+    /** The generic mapping carries a value that is not the default from a starter property to the client. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("options")
+    void aStarterPropertyReachesTheClient(ClientOption<?> option) {
+        if (option.componentName().isEmpty()) {
+            return;
+        }
+        Object sample = sampleOtherThanDefault(option);
+        ComfyKitComponentConfiguration properties = new ComfyKitComponentConfiguration();
+        new BeanWrapperImpl(properties).setPropertyValue(option.componentName().get(), sample);
+
+        ComfyKitConfig config = ComfyKitClients.builder(ComfyKitClientFactory.toConfiguration(properties)).resolve();
+
+        assertThat((Object) config.get(option)).as(option.name()).isEqualTo(sample);
+    }
+
+    private static Object sampleOtherThanDefault(ClientOption<?> option) {
+        Object value = option.defaultValue();
+        if (option.type() == Duration.class) {
+            return ((Duration) value).plusSeconds(1);
+        } else if (option.type() == Integer.class) {
+            return (Integer) value + 1;
+        } else if (option.type() == Long.class) {
+            return (Long) value + 1;
+        } else if (option.type() == Boolean.class) {
+            return !(Boolean) value;
+        } else if (option.type() == ExecutorType.class) {
+            return value == ExecutorType.HTTP ? ExecutorType.WEBSOCKET : ExecutorType.HTTP;
+        } else if (option == ClientOption.RUNNINGHUB_URL) {
+            return "https://www.runninghub.cn";
+        } else if (option == ClientOption.COMFYUI_URL) {
+            return "http://comfy.example:8189/prefix";
+        } else if (option.type() == String.class) {
+            return "sample-" + option.name();
+        }
+        throw new AssertionError("no sample value for " + option + " of " + option.type());
     }
 
     private static String textOrNull(JsonNode node) {
