@@ -1,77 +1,84 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
-import dev.comfykit.client.ExecutorType;
+import dev.comfykit.client.ComfyKitBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
 
 /**
  * Builds {@link ComfyKit} clients from the component's options, the one mapping used by the component's endpoints
- * and by the Spring Boot starter's client bean.
+ * and by the Spring Boot starter's client bean. The mapping is the client's option table ({@link ClientOption}):
+ * each option that the component offers is read by its component name, so a new option needs no code here.
  */
 public final class ComfyKitClients {
 
-    /** One connection option: how to read it from a configuration and give it to a client builder. */
-    private static final class Option<T> {
-        final Function<ComfyKitConfiguration, T> read;
-        final BiConsumer<ComfyKit.Builder, T> apply;
+    // Camel's generated configurer reads an option by name without reflection
+    private static final ComfyKitConfigurationConfigurer CONFIGURER = new ComfyKitConfigurationConfigurer();
 
-        Option(Function<ComfyKitConfiguration, T> read, BiConsumer<ComfyKit.Builder, T> apply) {
-            this.read = read;
-            this.apply = apply;
-        }
+    /** The client options that the component offers, in the table's order. */
+    private static final List<ClientOption<?>> OPTIONS = ClientOption.all().stream()
+            .filter(option -> option.componentName().isPresent()).toList();
 
-        void applyTo(ComfyKit.Builder builder, ComfyKitConfiguration c) {
-            apply.accept(builder, read.apply(c));
+    static {
+        // a client option the component lacks would silently read as null: fail at once instead
+        for (ClientOption<?> option : OPTIONS) {
+            if (CONFIGURER.getOptionType(option.componentName().orElseThrow(), false) == null) {
+                throw new IllegalStateException("ComfyKitConfiguration has no option " + option.componentName()
+                        .orElseThrow() + " for the client option " + option.name());
+            }
         }
     }
 
-    /** Every option that makes a client: the builder and the identity of shared clients both come from this list. */
-    private static final List<Option<?>> OPTIONS = List.of(
-            new Option<String>(ComfyKitConfiguration::getComfyuiUrl, ComfyKit.Builder::comfyuiUrl),
-            new Option<ExecutorType>(ComfyKitConfiguration::getExecutorType, ComfyKit.Builder::executorType),
-            new Option<String>(ComfyKitConfiguration::getApiKey, ComfyKit.Builder::apiKey),
-            new Option<String>(ComfyKitConfiguration::getCookieSecret, ComfyKit.Builder::cookies),
-            new Option<String>(ComfyKitConfiguration::getRunninghubUrl, ComfyKit.Builder::runninghubUrl),
-            new Option<String>(ComfyKitConfiguration::getRunninghubApiKey, ComfyKit.Builder::runninghubApiKey),
-            new Option<Long>(ComfyKitConfiguration::getRunninghubTimeout,
-                    (b, v) -> b.runninghubTimeout(Duration.ofMillis(v))),
-            new Option<Integer>(ComfyKitConfiguration::getRunninghubRetryCount, ComfyKit.Builder::runninghubRetryCount),
-            new Option<String>(ComfyKitConfiguration::getRunninghubInstanceType,
-                    ComfyKit.Builder::runninghubInstanceType),
-            new Option<Long>(ComfyKitConfiguration::getRunninghubPollInterval,
-                    (b, v) -> b.runninghubPollInterval(Duration.ofMillis(v))),
-            new Option<Integer>(ComfyKitConfiguration::getRunninghubMaxConcurrency,
-                    ComfyKit.Builder::runninghubMaxConcurrency),
-            new Option<Long>(ComfyKitConfiguration::getTimeout, (b, v) -> b.timeout(Duration.ofMillis(v))),
-            new Option<Long>(ComfyKitConfiguration::getConnectTimeout,
-                    (b, v) -> b.connectTimeout(Duration.ofMillis(v))),
-            new Option<Long>(ComfyKitConfiguration::getRequestTimeout,
-                    (b, v) -> b.requestTimeout(Duration.ofMillis(v))),
-            new Option<Long>(ComfyKitConfiguration::getMaxUploadBytes, ComfyKit.Builder::maxUploadBytes),
-            new Option<Boolean>(ComfyKitConfiguration::isAllowPrivateUrls, ComfyKit.Builder::allowPrivateUrls));
-
     private ComfyKitClients() {
+    }
+
+    /** The client options that the component (and the starter) offer, each under its {@code componentName()}. */
+    public static List<ClientOption<?>> options() {
+        return OPTIONS;
+    }
+
+    /** Whether a component option (by its component name, e.g. {@code cookieSecret}) is one of the client's. */
+    public static boolean isClientOption(String name) {
+        return OPTIONS.stream().anyMatch(option -> option.componentName().orElseThrow().equals(name));
     }
 
     /**
      * A builder with the connection options of a configuration. Environment variables are not read: the
      * configuration is explicit (use placeholders such as {@code {{env:COMFYUI_BASE_URL}}} for the environment).
      */
-    public static ComfyKit.Builder builder(ComfyKitConfiguration c) {
-        ComfyKit.Builder builder = ComfyKit.builder().environment(name -> null);
-        OPTIONS.forEach(option -> option.applyTo(builder, c));
+    public static ComfyKitBuilder builder(ComfyKitConfiguration c) {
+        ComfyKitBuilder builder = ComfyKit.builder().environment(name -> null);
+        OPTIONS.forEach(option -> set(builder, option, c));
         return builder;
     }
 
     /** The values of the options that make a client: configurations with equal values can share one. */
     public static List<Object> connectionOptions(ComfyKitConfiguration c) {
         List<Object> values = new ArrayList<>(OPTIONS.size());
-        OPTIONS.forEach(option -> values.add(option.read.apply(c)));
+        OPTIONS.forEach(option -> values.add(componentValue(c, option)));
         return values;
+    }
+
+    /**
+     * The client-typed value of an option in a configuration: the component keeps durations as milliseconds (Camel's
+     * convention), the client as {@link Duration}.
+     */
+    public static <T> T value(ComfyKitConfiguration c, ClientOption<T> option) {
+        Object value = componentValue(c, option);
+        if (option.type() == Duration.class && value instanceof Number millis) {
+            return option.type().cast(Duration.ofMillis(millis.longValue()));
+        }
+        return option.type().cast(value);
+    }
+
+    private static <T> void set(ComfyKitBuilder builder, ClientOption<T> option, ComfyKitConfiguration c) {
+        builder.set(option, value(c, option));
+    }
+
+    private static Object componentValue(ComfyKitConfiguration c, ClientOption<?> option) {
+        return CONFIGURER.getOptionValue(c, option.componentName().orElseThrow(), false);
     }
 }

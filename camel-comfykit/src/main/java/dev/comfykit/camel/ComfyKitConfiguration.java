@@ -1,5 +1,6 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecutorType;
 import org.apache.camel.RuntimeCamelException;
@@ -19,12 +20,13 @@ import java.util.Map;
 @Configurer
 public class ComfyKitConfiguration implements Cloneable {
 
-    @UriParam(label = "common", defaultValue = "http://127.0.0.1:8188")
-    private String comfyuiUrl = "http://127.0.0.1:8188";
-    @UriParam(label = "common", defaultValue = "HTTP", enums = "HTTP,WEBSOCKET")
-    private ExecutorType executorType = ExecutorType.HTTP;
-    @UriParam(label = "common", defaultValue = "10m", javaType = "java.time.Duration")
-    private long timeout = 600_000;
+    // the client's options take their defaults from the client's option table (ClientOption), so they cannot differ
+    @UriParam(label = "common", defaultValue = ClientOption.Defaults.COMFYUI_URL)
+    private String comfyuiUrl = ClientOption.COMFYUI_URL.defaultValue();
+    @UriParam(label = "common", defaultValue = ClientOption.Defaults.EXECUTOR_TYPE, enums = "HTTP,WEBSOCKET")
+    private ExecutorType executorType = ClientOption.EXECUTOR_TYPE.defaultValue();
+    @UriParam(label = "common", defaultValue = ClientOption.Defaults.TIMEOUT, javaType = "java.time.Duration")
+    private long timeout = ClientOption.TIMEOUT.defaultValue().toMillis();
     @UriParam(label = "producer", defaultValue = "execute")
     private ComfyKitOperation operation = ComfyKitOperation.execute;
     @UriParam(label = "producer", prefix = "param.", multiValue = true)
@@ -37,8 +39,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private String allowedMediaDirectories;
     @UriParam(label = "producer,security")
     private String allowedMediaUrls;
-    @UriParam(label = "security", defaultValue = "false")
-    private boolean allowPrivateUrls;
+    @UriParam(label = "security", defaultValue = ClientOption.Defaults.ALLOW_PRIVATE_URLS)
+    private boolean allowPrivateUrls = ClientOption.ALLOW_PRIVATE_URLS.defaultValue();
     @UriParam(label = "producer")
     private String textParam;
     @UriParam(label = "producer")
@@ -53,26 +55,28 @@ public class ComfyKitConfiguration implements Cloneable {
     private String apiKey;
     @UriParam(label = "security", secret = true)
     private String cookieSecret;
-    @UriParam(label = "runninghub", defaultValue = "https://www.runninghub.ai")
-    private String runninghubUrl = "https://www.runninghub.ai";
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_URL)
+    private String runninghubUrl = ClientOption.RUNNINGHUB_URL.defaultValue();
     @UriParam(label = "runninghub,security", secret = true)
     private String runninghubApiKey;
-    @UriParam(label = "runninghub", defaultValue = "30m", javaType = "java.time.Duration")
-    private long runninghubTimeout = 1_800_000;
-    @UriParam(label = "runninghub", defaultValue = "3")
-    private int runninghubRetryCount = 3;
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_TIMEOUT,
+            javaType = "java.time.Duration")
+    private long runninghubTimeout = ClientOption.RUNNINGHUB_TIMEOUT.defaultValue().toMillis();
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_RETRY_COUNT)
+    private int runninghubRetryCount = ClientOption.RUNNINGHUB_RETRY_COUNT.defaultValue();
     @UriParam(label = "runninghub", enums = "default,plus")
     private String runninghubInstanceType;
-    @UriParam(label = "runninghub", defaultValue = "3s", javaType = "java.time.Duration")
-    private long runninghubPollInterval = 3_000;
-    @UriParam(label = "runninghub", defaultValue = "1")
-    private int runninghubMaxConcurrency = 1;
-    @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration")
-    private long connectTimeout = 10_000;
-    @UriParam(label = "advanced", defaultValue = "60s", javaType = "java.time.Duration")
-    private long requestTimeout = 60_000;
-    @UriParam(label = "advanced", defaultValue = "104857600")
-    private long maxUploadBytes = 104_857_600;
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_POLL_INTERVAL,
+            javaType = "java.time.Duration")
+    private long runninghubPollInterval = ClientOption.RUNNINGHUB_POLL_INTERVAL.defaultValue().toMillis();
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_MAX_CONCURRENCY)
+    private int runninghubMaxConcurrency = ClientOption.RUNNINGHUB_MAX_CONCURRENCY.defaultValue();
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
+    private long connectTimeout = ClientOption.CONNECT_TIMEOUT.defaultValue().toMillis();
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.REQUEST_TIMEOUT, javaType = "java.time.Duration")
+    private long requestTimeout = ClientOption.REQUEST_TIMEOUT.defaultValue().toMillis();
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_UPLOAD_BYTES)
+    private long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;

@@ -69,7 +69,7 @@ class ClientOptionsTest {
         }
     }
 
-    private ComfyKit.Builder builder() {
+    private ComfyKitBuilder builder() {
         return ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl())
                 .timeout(Duration.ofSeconds(10));
     }

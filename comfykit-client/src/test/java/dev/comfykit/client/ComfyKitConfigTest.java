@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ComfyKitConfigTest {
 
-    private static ComfyKit.Builder with(Map<String, String> env) {
+    private static ComfyKitBuilder with(Map<String, String> env) {
         return ComfyKit.builder().environment(env::get);
     }
 

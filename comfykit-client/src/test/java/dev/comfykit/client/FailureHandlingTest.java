@@ -39,12 +39,12 @@ class FailureHandlingTest {
     private final ComfyUiStubs comfy = new ComfyUiStubs(server);
     private ComfyKit kit;
 
-    private ComfyKit kit(ComfyKit.Builder builder) {
+    private ComfyKit kit(ComfyKitBuilder builder) {
         kit = builder.build();
         return kit;
     }
 
-    private ComfyKit.Builder builder() {
+    private ComfyKitBuilder builder() {
         return ComfyKit.builder().environment(name -> null).comfyuiUrl(server.baseUrl())
                 .timeout(Duration.ofSeconds(10));
     }

@@ -52,7 +52,7 @@ class MediaUploadTest {
         kit = builder().build();
     }
 
-    private static ComfyKit.Builder builder() {
+    private static ComfyKitBuilder builder() {
         // the test server that serves media URLs runs on localhost
         return ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).comfyuiUrl(server.baseUrl())
                 .apiKey("test-api-key")

@@ -2,8 +2,12 @@ package dev.comfykit.camel.springboot;
 
 import dev.comfykit.camel.ComfyKitClients;
 import dev.comfykit.camel.ComfyKitConfiguration;
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
+import org.springframework.beans.BeanWrapper;
+import org.springframework.beans.BeanWrapperImpl;
 
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,41 +35,33 @@ final class ComfyKitClientFactory {
         return ComfyKitClients.builder(options).classLoader(classLoader).build();
     }
 
-    /** The flattened properties as the component's configuration; unset (null) options keep the defaults. */
-    private static ComfyKitConfiguration toConfiguration(ComfyKitComponentConfiguration p) {
+    /**
+     * The flattened properties as the component's configuration; unset (null) options keep the defaults. Generic
+     * over the client's option table: the starter's property and the component's option share the option's
+     * component name; durations become Camel's milliseconds.
+     */
+    static ComfyKitConfiguration toConfiguration(ComfyKitComponentConfiguration p) {
         ComfyKitConfiguration c = new ComfyKitConfiguration();
-        set(p.getComfyuiUrl(), c::setComfyuiUrl);
-        set(p.getExecutorType(), c::setExecutorType);
-        c.setApiKey(p.getApiKey());
-        c.setCookieSecret(p.getCookieSecret());
-        set(p.getRunninghubUrl(), c::setRunninghubUrl);
-        c.setRunninghubApiKey(p.getRunninghubApiKey());
-        set(p.getRunninghubTimeout(), d -> c.setRunninghubTimeout(d.toMillis()));
-        set(p.getRunninghubRetryCount(), c::setRunninghubRetryCount);
-        c.setRunninghubInstanceType(p.getRunninghubInstanceType());
-        set(p.getRunninghubPollInterval(), d -> c.setRunninghubPollInterval(d.toMillis()));
-        set(p.getRunninghubMaxConcurrency(), c::setRunninghubMaxConcurrency);
-        set(p.getTimeout(), d -> c.setTimeout(d.toMillis()));
-        set(p.getConnectTimeout(), d -> c.setConnectTimeout(d.toMillis()));
-        set(p.getRequestTimeout(), d -> c.setRequestTimeout(d.toMillis()));
-        set(p.getMaxUploadBytes(), c::setMaxUploadBytes);
-        set(p.getAllowPrivateUrls(), c::setAllowPrivateUrls);
+        BeanWrapper from = new BeanWrapperImpl(p);
+        BeanWrapper to = new BeanWrapperImpl(c);
+        for (ClientOption<?> option : ComfyKitClients.options()) {
+            String name = option.componentName().orElseThrow();
+            Object value = from.getPropertyValue(name);
+            if (value != null) {
+                to.setPropertyValue(name, value instanceof Duration duration ? duration.toMillis() : value);
+            }
+        }
         return c;
     }
 
     /** Camel placeholders in text options, resolved as the component resolves them in its own copy. */
     private static void resolvePlaceholders(ComfyKitConfiguration c, UnaryOperator<String> resolve) {
-        c.setComfyuiUrl(resolve.apply(c.getComfyuiUrl()));
-        c.setApiKey(resolve.apply(c.getApiKey()));
-        c.setCookieSecret(resolve.apply(c.getCookieSecret()));
-        c.setRunninghubUrl(resolve.apply(c.getRunninghubUrl()));
-        c.setRunninghubApiKey(resolve.apply(c.getRunninghubApiKey()));
-        c.setRunninghubInstanceType(resolve.apply(c.getRunninghubInstanceType()));
-    }
-
-    private static <T> void set(T value, java.util.function.Consumer<T> setter) {
-        if (value != null) {
-            setter.accept(value);
+        BeanWrapper options = new BeanWrapperImpl(c);
+        for (ClientOption<?> option : ComfyKitClients.options()) {
+            if (option.type() == String.class) {
+                String name = option.componentName().orElseThrow();
+                options.setPropertyValue(name, resolve.apply((String) options.getPropertyValue(name)));
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.comfykit.camel.springboot;
 
 import dev.comfykit.camel.ComfyKitConfiguration;
 import dev.comfykit.camel.ComfyKitOperation;
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecutorType;
 import org.apache.camel.spring.boot.ComponentConfigurationPropertiesCommon;
@@ -19,6 +20,11 @@ import java.util.Map;
  * {@link ComfyKit} bean.
  * <p>
  * Time limits accept Spring Boot durations ({@code 30s}, {@code 10m}); a bare number is milliseconds, as in Camel.
+ * <p>
+ * The client's options take their defaults from the client's option table ({@link ClientOption}). The
+ * configuration processor cannot read such initialisers, so their defaults in the Spring metadata come from
+ * {@code additional-spring-configuration-metadata.json}; {@code OptionAgreementTest} proves both agree with the
+ * table.
  */
 @ConfigurationProperties(prefix = "camel.component.comfykit")
 public class ComfyKitComponentConfiguration extends ComponentConfigurationPropertiesCommon {
@@ -34,18 +40,18 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * The base URL of the local ComfyUI server, e.g. http://127.0.0.1:8188 (a path prefix behind a reverse proxy
      * is allowed). Write ${COMFYUI_BASE_URL:http://127.0.0.1:8188} to take it from the environment.
      */
-    private String comfyuiUrl = "http://127.0.0.1:8188";
+    private String comfyuiUrl = ClientOption.COMFYUI_URL.defaultValue();
     /**
      * How completion is detected on a local ComfyUI: HTTP polls (one shared poll for all executions in flight, fast
      * at first and backing off); WEBSOCKET listens on one WebSocket shared by all executions of the client.
      */
-    private ExecutorType executorType = ExecutorType.HTTP;
+    private ExecutorType executorType = ClientOption.EXECUTOR_TYPE.defaultValue();
     /**
      * The time limit of a whole execution on ComfyUI (loading, uploads, queueing and running). When it expires the
      * prompt is cancelled on the server and the exchange fails with a ComfyKitTimeoutException.
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration timeout = Duration.ofMinutes(10);
+    private Duration timeout = ClientOption.TIMEOUT.defaultValue();
     /**
      * What to do: execute (run and wait), submit (return at once with the prompt id), await (wait for the prompt id
      * in the CamelComfyKitPromptId header), cancel (cancel that prompt) or describe (the workflow's params and
@@ -82,7 +88,7 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * unspecified addresses. Off by default, so that no URL, nor any redirect of one, reaches internal services. The
      * ComfyUI server's own URL is not affected.
      */
-    private Boolean allowPrivateUrls = false;
+    private Boolean allowPrivateUrls = ClientOption.ALLOW_PRIVATE_URLS.defaultValue();
     /**
      * The param that a plain text body goes to. Unset: the workflow's param named prompt, or its only required text
      * param.
@@ -135,7 +141,7 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * The RunningHub site: https://www.runninghub.ai (global) or https://www.runninghub.cn (China); keys work on the
      * site they were issued by only.
      */
-    private String runninghubUrl = "https://www.runninghub.ai";
+    private String runninghubUrl = ClientOption.RUNNINGHUB_URL.defaultValue();
     /**
      * The RunningHub api key (falls back to api-key). Use a placeholder such as ${RUNNINGHUB_API_KEY}. Masked in
      * the actuator's output.
@@ -146,12 +152,12 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * billing) and the exchange fails with a ComfyKitTimeoutException naming the task id.
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration runninghubTimeout = Duration.ofMinutes(30);
+    private Duration runninghubTimeout = ClientOption.RUNNINGHUB_TIMEOUT.defaultValue();
     /**
      * How many times a RunningHub request that can succeed later (queue full, rate limit, network, 5xx) is retried
      * with back-off. Authentication, validation and content errors are never retried.
      */
-    private Integer runninghubRetryCount = 3;
+    private Integer runninghubRetryCount = ClientOption.RUNNINGHUB_RETRY_COUNT.defaultValue();
     /**
      * The RunningHub machine class: plus for 48 GB GPUs; unset for the default 24 GB.
      */
@@ -160,27 +166,27 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * How often a RunningHub task's state is polled (RunningHub's own clients poll every 2 to 5 seconds).
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration runninghubPollInterval = Duration.ofSeconds(3);
+    private Duration runninghubPollInterval = ClientOption.RUNNINGHUB_POLL_INTERVAL.defaultValue();
     /**
      * How many RunningHub tasks may be open at once per client; further exchanges wait locally (holding no thread)
      * instead of failing with "queue full". RunningHub's own default for member keys is 1; enterprise keys allow more.
      */
-    private Integer runninghubMaxConcurrency = 1;
+    private Integer runninghubMaxConcurrency = ClientOption.RUNNINGHUB_MAX_CONCURRENCY.defaultValue();
     /**
      * The time limit for opening a connection (HTTP or WebSocket).
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = ClientOption.CONNECT_TIMEOUT.defaultValue();
     /**
      * The time limit of each HTTP request (submissions, uploads, downloads).
      */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration requestTimeout = ClientOption.REQUEST_TIMEOUT.defaultValue();
     /**
      * The largest media value uploaded, in bytes (files, streams and downloaded URLs); larger ones are rejected
      * before anything is submitted.
      */
-    private Long maxUploadBytes = 104_857_600L;
+    private Long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
     /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it

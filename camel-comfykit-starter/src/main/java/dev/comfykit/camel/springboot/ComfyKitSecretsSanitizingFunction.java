@@ -1,10 +1,13 @@
 package dev.comfykit.camel.springboot;
 
+import dev.comfykit.camel.ComfyKitClients;
+import dev.comfykit.client.ClientOption;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Masks the comfykit secrets ({@code api-key}, {@code cookie-secret}, {@code runninghub-api-key}) in the actuator's
@@ -13,8 +16,13 @@ import java.util.Set;
  */
 class ComfyKitSecretsSanitizingFunction implements SanitizingFunction {
 
-    /** The secret options of the component (its JSON marks them {@code "secret": true}), without dashes. */
-    static final Set<String> SECRET_OPTIONS = Set.of("apikey", "cookiesecret", "runninghubapikey");
+    /**
+     * The secret options of the component (its JSON marks them {@code "secret": true}), lower case without dashes:
+     * the client's secret options under their component names.
+     */
+    static final Set<String> SECRET_OPTIONS = ComfyKitClients.options().stream().filter(ClientOption::secret)
+            .map(option -> option.componentName().orElseThrow().toLowerCase(Locale.ROOT))
+            .collect(Collectors.toUnmodifiableSet());
 
     private static final String PREFIX = "camel.component.comfykit.";
 

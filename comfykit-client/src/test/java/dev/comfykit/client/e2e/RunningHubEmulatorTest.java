@@ -2,6 +2,7 @@ package dev.comfykit.client.e2e;
 
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ComfyKitBuilder;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.MediaKind;
@@ -33,7 +34,7 @@ class RunningHubEmulatorTest {
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
 
-    private static ComfyKit kit(UnaryOperator<ComfyKit.Builder> options) {
+    private static ComfyKit kit(UnaryOperator<ComfyKitBuilder> options) {
         // the emulator serves RunningHub's output URLs on 127.0.0.1
         return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true)
                 .runninghubUrl(comfy.emulator().runningHubUrl())

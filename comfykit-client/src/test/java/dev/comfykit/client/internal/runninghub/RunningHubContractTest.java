@@ -7,6 +7,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ComfyKitBuilder;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidParameterException;
@@ -82,7 +83,7 @@ class RunningHubContractTest {
         kit.close();
     }
 
-    private ComfyKit client(java.util.function.UnaryOperator<ComfyKit.Builder> options) {
+    private ComfyKit client(java.util.function.UnaryOperator<ComfyKitBuilder> options) {
         return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
                 .runninghubApiKey(KEY).runninghubPollInterval(Duration.ofMillis(30))
                 .runninghubTimeout(Duration.ofSeconds(20))).build();

@@ -1,0 +1,212 @@
+package dev.comfykit.client;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * Builds a {@link ComfyKit}. Unset options come from the environment variables of the Python SDK, then from the
+ * defaults (see {@link ComfyKitConfig}). Every value option is a {@link ClientOption}: set it by its named method or
+ * generically with {@link #set(ClientOption, Object)}; values are checked when the configuration is resolved.
+ */
+public final class ComfyKitBuilder {
+
+    // the options set so far; an option absent here comes from the environment, then from its default
+    private final Map<ClientOption<?>, Object> values = new IdentityHashMap<>();
+    private Executor executor;
+    private HttpClient httpClient;
+    private ClassLoader classLoader;
+    private Function<String, String> environment = System::getenv;
+
+    ComfyKitBuilder() {
+    }
+
+    /**
+     * Sets an option of the table; {@code null} unsets it (the environment variable or the default then apply).
+     * The value is checked by {@link #resolve()} and {@link #build()}, which name the option when it is invalid.
+     */
+    public <T> ComfyKitBuilder set(ClientOption<T> option, T value) {
+        Objects.requireNonNull(option, "option");
+        if (value == null) {
+            values.remove(option);
+        } else {
+            values.put(option, option.type().cast(value));
+        }
+        return this;
+    }
+
+    /** The value set for an option, or {@code null} when it was not set on this builder. */
+    <T> T value(ClientOption<T> option) {
+        return option.type().cast(values.get(option));
+    }
+
+    /** The local ComfyUI server, e.g. {@code http://127.0.0.1:8188} (may include a path prefix). */
+    public ComfyKitBuilder comfyuiUrl(String url) {
+        return set(ClientOption.COMFYUI_URL, url);
+    }
+
+    /** How completion is detected: {@code HTTP} polling or one shared {@code WEBSOCKET}. */
+    public ComfyKitBuilder executorType(ExecutorType type) {
+        return set(ClientOption.EXECUTOR_TYPE, type);
+    }
+
+    /** The executor type by name: {@code http} or {@code websocket}. */
+    public ComfyKitBuilder executorType(String type) {
+        return set(ClientOption.EXECUTOR_TYPE, type == null ? null : ExecutorType.parse(type));
+    }
+
+    /**
+     * The ComfyUI api key: sent as {@code Authorization: Bearer} to the ComfyUI server only, and as
+     * {@code extra_data.api_key_comfy_org} for paid API nodes.
+     */
+    public ComfyKitBuilder apiKey(String key) {
+        return set(ClientOption.API_KEY, key);
+    }
+
+    /**
+     * Cookies for the ComfyUI server: a JSON object, {@code k1=v1; k2=v2}, or an http(s) URL whose body is one of
+     * these.
+     */
+    public ComfyKitBuilder cookies(String value) {
+        return set(ClientOption.COOKIES, value);
+    }
+
+    /** The RunningHub site: {@code https://www.runninghub.ai} or {@code https://www.runninghub.cn}. */
+    public ComfyKitBuilder runninghubUrl(String url) {
+        return set(ClientOption.RUNNINGHUB_URL, url);
+    }
+
+    /** The RunningHub api key (defaults to the ComfyUI api key). */
+    public ComfyKitBuilder runninghubApiKey(String key) {
+        return set(ClientOption.RUNNINGHUB_API_KEY, key);
+    }
+
+    /** The time limit of a whole RunningHub task; on expiry the task is cancelled on RunningHub. */
+    public ComfyKitBuilder runninghubTimeout(Duration limit) {
+        return set(ClientOption.RUNNINGHUB_TIMEOUT, limit);
+    }
+
+    /** How many times a RunningHub request that can succeed later is retried. */
+    public ComfyKitBuilder runninghubRetryCount(int count) {
+        return set(ClientOption.RUNNINGHUB_RETRY_COUNT, count);
+    }
+
+    /** The RunningHub machine class: {@code plus} for 48 GB GPUs; unset for the default 24 GB. */
+    public ComfyKitBuilder runninghubInstanceType(String type) {
+        return set(ClientOption.RUNNINGHUB_INSTANCE_TYPE, type);
+    }
+
+    /** How often a RunningHub task's state is polled (default 3 s; RunningHub's own clients poll every 2-5 s). */
+    public ComfyKitBuilder runninghubPollInterval(Duration interval) {
+        return set(ClientOption.RUNNINGHUB_POLL_INTERVAL, interval);
+    }
+
+    /**
+     * How many RunningHub tasks may be open at once (default 1, RunningHub's own default for member keys); more
+     * executions wait locally instead of failing with "queue full".
+     */
+    public ComfyKitBuilder runninghubMaxConcurrency(int tasks) {
+        return set(ClientOption.RUNNINGHUB_MAX_CONCURRENCY, tasks);
+    }
+
+    /** The time limit of a whole execution; on expiry the prompt is cancelled on the server. */
+    public ComfyKitBuilder timeout(Duration limit) {
+        return set(ClientOption.TIMEOUT, limit);
+    }
+
+    /** The time limit for opening a connection. */
+    public ComfyKitBuilder connectTimeout(Duration limit) {
+        return set(ClientOption.CONNECT_TIMEOUT, limit);
+    }
+
+    /** The time limit of each HTTP request. */
+    public ComfyKitBuilder requestTimeout(Duration limit) {
+        return set(ClientOption.REQUEST_TIMEOUT, limit);
+    }
+
+    /** The largest media value that is uploaded (files, streams, downloaded URLs); default 100 MiB. */
+    public ComfyKitBuilder maxUploadBytes(long bytes) {
+        return set(ClientOption.MAX_UPLOAD_BYTES, bytes);
+    }
+
+    /**
+     * Whether workflow, media and cookie URLs may name hosts that resolve to loopback, link-local, private or
+     * unspecified addresses (default {@code false}: such downloads are refused, so that a URL cannot reach
+     * internal services). The ComfyUI server's own URL is not affected. Set it for workflows or media served from
+     * {@code http://127.0.0.1} or a private network.
+     */
+    public ComfyKitBuilder allowPrivateUrls(boolean allow) {
+        return set(ClientOption.ALLOW_PRIVATE_URLS, allow);
+    }
+
+    /** Advanced: how long a prompt may be unknown to the server before it is reported lost (default 3 s). */
+    public ComfyKitBuilder lostPromptGrace(Duration grace) {
+        return set(ClientOption.LOST_PROMPT_GRACE, grace);
+    }
+
+    /** Advanced: how often the WebSocket executor double-checks the queue and history (default 5 s). */
+    public ComfyKitBuilder reconcileInterval(Duration interval) {
+        return set(ClientOption.RECONCILE_INTERVAL, interval);
+    }
+
+    /**
+     * The executor that sends HTTP requests and reads files; its threads block for the duration of a request, so
+     * its size bounds the requests in flight (default: 16 daemon threads owned by the client). Completions and
+     * the callbacks of the returned futures run on it.
+     */
+    public ComfyKitBuilder executor(Executor ioExecutor) {
+        this.executor = ioExecutor;
+        return this;
+    }
+
+    /**
+     * The HTTP client for requests to ComfyUI (default: HTTP/1.1, no redirects, the connect timeout). Its
+     * authenticator and cookie handler, if any, are the application's responsibility.
+     */
+    public ComfyKitBuilder httpClient(HttpClient client) {
+        this.httpClient = client;
+        return this;
+    }
+
+    /** The class loader for {@code classpath:} workflows (default: the thread's context class loader). */
+    public ComfyKitBuilder classLoader(ClassLoader loader) {
+        this.classLoader = loader;
+        return this;
+    }
+
+    /** Where environment variables are read from (default {@link System#getenv(String)}). */
+    public ComfyKitBuilder environment(Function<String, String> lookup) {
+        this.environment = Objects.requireNonNull(lookup, "environment");
+        return this;
+    }
+
+    /** Resolves the configuration without creating a client. */
+    public ComfyKitConfig resolve() {
+        return new ComfyKitConfig(this, environment);
+    }
+
+    /**
+     * Creates the client. No connection is opened here.
+     *
+     * @throws IllegalArgumentException naming the option (and environment variable) that is invalid
+     */
+    public ComfyKit build() {
+        return new ComfyKit(resolve());
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    HttpClient httpClient() {
+        return httpClient;
+    }
+
+    ClassLoader classLoader() {
+        return classLoader;
+    }
+}
