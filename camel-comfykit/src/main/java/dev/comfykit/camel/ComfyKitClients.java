@@ -3,6 +3,8 @@ package dev.comfykit.camel;
 import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ComfyKitBuilder;
+import dev.comfykit.client.ComfyKitConfig;
+import org.apache.camel.CamelContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +42,29 @@ public final class ComfyKitClients {
         return OPTIONS;
     }
 
-    /** Whether a component option (by its component name, e.g. {@code cookieSecret}) is one of the client's. */
+    /**
+     * Whether a component option (by its component name, e.g. {@code cookieSecret}) is one of the client's. The name
+     * is matched as Camel's configurers match URI options: case and dashes aside ({@code comfyui-url}).
+     */
     public static boolean isClientOption(String name) {
-        return OPTIONS.stream().anyMatch(option -> option.componentName().orElseThrow().equals(name));
+        return OPTIONS.stream().anyMatch(option -> normalized(option.componentName().orElseThrow())
+                .equals(normalized(name)));
+    }
+
+    /**
+     * Copies a client's resolved options into a configuration, so that an endpoint which changes a few connection
+     * options on its URI starts from the client the component uses (not from the component's own defaults).
+     */
+    public static void copyOptions(CamelContext context, ComfyKitConfig from, ComfyKitConfiguration to) {
+        for (ClientOption<?> option : OPTIONS) {
+            Object value = from.get(option);
+            CONFIGURER.configure(context, to, option.componentName().orElseThrow(),
+                    value instanceof Duration duration ? duration.toMillis() : value, false);
+        }
+    }
+
+    private static String normalized(String name) {
+        return name.replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.comfykit.camel;
 import dev.comfykit.camel.support.EndpointPath;
 import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.camel.support.SharedClients;
+import dev.comfykit.client.ComfyKit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -11,9 +12,6 @@ import org.apache.camel.util.PropertiesHelper;
 
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The {@code comfykit:} component: runs ComfyUI workflows from Camel routes.
@@ -25,13 +23,6 @@ import java.util.stream.Stream;
  */
 @Component("comfykit")
 public class ComfyKitComponent extends HealthCheckComponent {
-
-    /** The options that make a client, written as {@link #normalized(String)} gives them. */
-    private static final Set<String> CLIENT_OPTIONS = Stream.of("comfyuiUrl", "executorType", "apiKey",
-            "cookieSecret", "runninghubUrl", "runninghubApiKey", "runninghubTimeout", "runninghubRetryCount",
-            "runninghubInstanceType", "runninghubPollInterval", "runninghubMaxConcurrency", "timeout",
-            "connectTimeout", "requestTimeout", "maxUploadBytes", "allowPrivateUrls")
-            .map(ComfyKitComponent::normalized).collect(Collectors.toUnmodifiableSet());
 
     @Metadata
     private ComfyKitConfiguration configuration = new ComfyKitConfiguration();
@@ -55,9 +46,14 @@ public class ComfyKitComponent extends HealthCheckComponent {
             endpointConfiguration.setOperation(path.operation());
         }
         // an endpoint with connection options of its own gets a client built from them, not the component's
-        boolean ownClient = parameters.keySet().stream().anyMatch(ComfyKitComponent::isClientOption)
+        boolean ownClient = parameters.keySet().stream().anyMatch(ComfyKitClients::isClientOption)
                 && option(parameters, "comfyKit") == null;
         if (ownClient) {
+            ComfyKit componentClient = endpointConfiguration.getComfyKit();
+            if (componentClient != null) {
+                // the URI changes some options of the client the component uses (explicit or autowired)
+                ComfyKitClients.copyOptions(getCamelContext(), componentClient.config(), endpointConfiguration);
+            }
             endpointConfiguration.setComfyKit(null);
         }
         ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, path.workflow(), endpointConfiguration);
@@ -70,15 +66,6 @@ public class ComfyKitComponent extends HealthCheckComponent {
     private static Object option(Map<String, Object> parameters, String name) {
         return parameters.entrySet().stream().filter(e -> normalized(e.getKey()).equals(normalized(name)))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
-    }
-
-    /**
-     * Whether an option makes the client (the connection options: {@link ComfyKitClients}' list; ConnectionOptionsTest
-     * proves they agree). Kept here until the option table offers {@code ComfyKitClients.isClientOption(String)};
-     * switch over to it then.
-     */
-    static boolean isClientOption(String name) {
-        return CLIENT_OPTIONS.contains(normalized(name));
     }
 
     private static String normalized(String name) {

@@ -422,7 +422,8 @@ public class ComfyKitConfiguration implements Cloneable {
      * executorType, apiKey, cookieSecret, the RunningHub options, the timeouts) are then those of that client.
      * Autowired: a single ComfyKit bean in the registry is used when none is set. The component's client serves the
      * endpoints whose URI sets no connection option; an endpoint whose URI sets one (e.g. comfyuiUrl) gets a client
-     * built from the component's options and its own. Endpoints with equal connection options share one client (and
+     * of its own: the component's client's options with the URI's on top (the component's options when it has no
+     * client). Endpoints with equal connection options share one client (and
      * one WebSocket). A client given here is never closed by the component.
      */
     public void setComfyKit(ComfyKit comfyKit) {

@@ -1,6 +1,7 @@
 package dev.comfykit.camel;
 
 import dev.comfykit.camel.support.OptionValues;
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.WorkflowSource;
 import org.apache.camel.AsyncEndpoint;
@@ -15,6 +16,7 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
+import java.time.Duration;
 
 /**
  * Run ComfyUI workflows (image, video, audio generation) on a local ComfyUI server or on RunningHub.
@@ -157,21 +159,23 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"
                     + " message.");
         }
-        requireDuration(configuration.getTimeout(), "timeout");
-        requireDuration(configuration.getConnectTimeout(), "connectTimeout");
-        requireDuration(configuration.getRequestTimeout(), "requestTimeout");
-        requireDuration(configuration.getRunninghubTimeout(), "runninghubTimeout");
-        require(configuration.getRunninghubRetryCount() >= 0, "runninghubRetryCount", "must not be negative");
-        requireDuration(configuration.getRunninghubPollInterval(), "runninghubPollInterval");
-        require(configuration.getRunninghubMaxConcurrency() >= 1, "runninghubMaxConcurrency", "must be at least 1");
-        require(configuration.getMaxUploadBytes() > 0, "maxUploadBytes", "must be positive");
-        require(configuration.getExecutorType() != null, "executorType", "must be HTTP or WEBSOCKET");
+        ComfyKitClients.options().forEach(this::validate);
     }
 
-    /** Camel reads a duration it cannot parse as 0, so a non-positive value may be a typo: show the forms. */
-    private void requireDuration(long millis, String option) {
-        require(millis > 0, option, "must be a positive duration (" + OptionValues.DURATION_FORMS
-                + "); a value Camel cannot read as a duration counts as 0");
+    /** A client option, by the client's own rules (the option table), before any client is built. */
+    private <T> void validate(ClientOption<T> option) {
+        String name = option.componentName().orElseThrow();
+        T value = ComfyKitClients.value(configuration, option);
+        if (value == null) {
+            require(option.defaultText() == null, name, "must be set (its default is " + option.defaultText() + ")");
+        } else if (value instanceof Duration duration && (duration.isZero() || duration.isNegative())) {
+            // Camel reads a duration it cannot parse as 0, so a non-positive value may be a typo: show the forms
+            require(false, name, "must be a positive duration (" + OptionValues.DURATION_FORMS
+                    + "); a value Camel cannot read as a duration counts as 0");
+        } else {
+            String problem = option.problem(value);
+            require(problem == null, name, problem);
+        }
     }
 
     private void require(boolean valid, String option, String rule) {

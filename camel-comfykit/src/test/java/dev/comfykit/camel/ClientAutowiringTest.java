@@ -92,8 +92,22 @@ class ClientAutowiringTest extends CamelTestSupport {
         assertThat(own.isOwnClient()).isTrue();
         assertThat(own.getClient()).isNotSameAs(registryClient);
         assertThat(own.getConfiguration().getComfyKit()).as("not autowired into the endpoint either").isNull();
-        assertThat(own.getClient().config().getExecutorType()).as("built from the component's options and the URI's")
-                .isEqualTo(ExecutorType.HTTP);
+        assertThat(own.getClient().config().getExecutorType()).as("the rest comes from the component's client")
+                .isEqualTo(ExecutorType.WEBSOCKET);
+    }
+
+    @Test
+    void anEndpointThatChangesOneOptionStartsFromTheComponentsClientNotFromTheComponentsDefaults() {
+        ComfyKitEndpoint endpoint = context.getEndpoint("comfykit:classpath:workflows/text.json?timeout=5m",
+                ComfyKitEndpoint.class);
+        ExecuteResult result = template.requestBody(endpoint, "five minutes", ExecuteResult.class);
+
+        assertThat(result.getTexts()).as("the registry client's server, not the component's " + NOWHERE)
+                .containsExactly("five minutes, from ComfyKit");
+        assertThat(endpoint.getClient()).isNotSameAs(registryClient);
+        assertThat(endpoint.getClient().config().getTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(endpoint.getClient().config().getComfyuiUrl()).isEqualTo(registryClient.config().getComfyuiUrl());
+        assertThat(endpoint.getClient().config().getExecutorType()).isEqualTo(ExecutorType.WEBSOCKET);
     }
 
     @Test

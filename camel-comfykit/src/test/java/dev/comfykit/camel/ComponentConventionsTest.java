@@ -78,6 +78,9 @@ class ComponentConventionsTest {
                 .hasStackTraceContaining("option timeout must be a positive duration (30s, 10m,");
         assertThatThrownBy(() -> startWith("comfykit:?operation=execute"))
                 .hasStackTraceContaining("needs a workflow");
+        assertThatThrownBy(() -> startWith("comfykit:t2i.json?runninghubMaxConcurrency=0"))
+                .as("the client's own rule, from the option table").hasStackTraceContaining(
+                        "option runninghubMaxConcurrency must be at least 1, got 0");
         assertThatThrownBy(() -> startWith("comfykit:t2i.json?comfyuiUrl=localhost:8188"))
                 .hasStackTraceContaining("comfyuiUrl 'localhost:8188' is not an http(s) base URL");
         assertThatThrownBy(() -> startWith("comfykit:t2i.json?executorType=grpc"))

@@ -43,7 +43,7 @@ class ConnectionOptionsTest {
 
                 boolean makesAClient = !ComfyKitClients.connectionOptions(base)
                         .equals(ComfyKitClients.connectionOptions(changed));
-                assertThat(ComfyKitComponent.isClientOption(name)).as("%s is a connection option", name)
+                assertThat(ComfyKitClients.isClientOption(name)).as("%s is a connection option", name)
                         .isEqualTo(makesAClient);
                 checked.add(name);
             }

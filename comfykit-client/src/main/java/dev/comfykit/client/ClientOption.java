@@ -268,12 +268,19 @@ public final class ClientOption<T> {
      * @throws IllegalArgumentException naming the option (and its environment variable), the rule and the value
      */
     public T validate(T value) {
-        Objects.requireNonNull(value, name);
-        String problem = rule.problem(value);
+        String problem = problem(value);
         if (problem != null) {
             throw new IllegalArgumentException(name + " " + problem + where());
         }
         return value;
+    }
+
+    /**
+     * What is wrong with a value by the option's rule, e.g. {@code must not be negative, got -1}, without naming the
+     * option (for integrations that name it their own way); {@code null} when the value is valid.
+     */
+    public String problem(T value) {
+        return rule.problem(Objects.requireNonNull(value, name));
     }
 
     /** Where the option is set, for error messages: " (option x, environment variable Y)". */

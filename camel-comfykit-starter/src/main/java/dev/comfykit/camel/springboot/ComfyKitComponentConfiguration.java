@@ -193,7 +193,7 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
      * executor-type, api-key, cookie-secret, the RunningHub options, the timeouts) are then those of that client,
      * for every endpoint whose URI sets no connection option; an endpoint that sets one, such as comfyuiUrl, gets a
-     * client built from these properties and its own.
+     * client of its own: that client's options with the URI's on top.
      */
     private ComfyKit comfyKit;
     /**

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Redirects are followed by the fetcher, hop by hop, and every hop passes the same rules as the first URL: the
