@@ -14,6 +14,8 @@ import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.internal.pool.ServerCapabilities;
+import dev.comfykit.client.internal.pool.ServerHealth;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
@@ -39,10 +41,25 @@ public final class ComfyUiBackend implements Backend {
 
     private final ExecutionEngine engine;
     private final ComfyUiPreparation preparation;
+    private final ServerHealth health;
+    private final ServerCapabilities capabilities;
 
-    private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation) {
+    private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
+                           ServerCapabilities capabilities) {
         this.engine = engine;
         this.preparation = preparation;
+        this.health = health;
+        this.capabilities = capabilities;
+    }
+
+    /** The server's health, as a pool's dispatch reads it. */
+    public ServerHealth health() {
+        return health;
+    }
+
+    /** What the server can run, as a pool's dispatch reads it. */
+    public ServerCapabilities capabilities() {
+        return capabilities;
     }
 
     /**
@@ -64,7 +81,8 @@ public final class ComfyUiBackend implements Backend {
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime);
-        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader));
+        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), ServerHealth.alwaysUp(),
+                ServerCapabilities.unchecked());
     }
 
     @Override
