@@ -225,6 +225,14 @@ public final class ComfyKit implements AutoCloseable {
         return connections.api().systemStats();
     }
 
+    /**
+     * How many times a prompt was run again on another server of the pool (a server could not be reached, did not
+     * accept it or lost it) since the client was created; 0 without a pool ({@code servers} unset).
+     */
+    public long resubmissions() {
+        return pool == null ? 0 : pool.resubmissions();
+    }
+
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */
     public WorkflowSchema describeJson(Map<String, ?> workflow) {
         return loader.wrapInline(workflow).schema();
