@@ -20,7 +20,7 @@ class ClientOptionTest {
 
     @Test
     void everyOptionHasADistinctNameADocAndAValidDefault() {
-        assertThat(ClientOption.all()).extracting(ClientOption::name).doesNotHaveDuplicates().hasSize(18);
+        assertThat(ClientOption.all()).extracting(ClientOption::name).doesNotHaveDuplicates().hasSize(22);
         for (ClientOption<?> option : ClientOption.all()) {
             assertThat(option.doc()).as(option.name()).isNotBlank();
             assertThat(ClientOption.named(option.name())).contains(option);
@@ -106,7 +106,7 @@ class ClientOptionTest {
             }, () -> clientOnly.add(option.name()));
         }
         assertThat(renamed).isEqualTo(Map.of("cookies", "cookieSecret"));
-        assertThat(clientOnly).containsExactly("lostPromptGrace", "reconcileInterval");
+        assertThat(clientOnly).containsExactly("lostPromptGrace", "reconcileInterval", "failoverOnExecutionError");
     }
 
     /** The options table in ComfyKitConfig's Javadoc lists every option with its variable and default. */
