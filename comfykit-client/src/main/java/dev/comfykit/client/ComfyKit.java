@@ -217,12 +217,13 @@ public final class ComfyKit implements AutoCloseable {
     }
 
     /**
-     * Asks the server for its {@code /system_stats} (a cheap liveness probe, e.g. for health checks).
+     * Asks the server for its {@code /system_stats} (a cheap liveness probe, e.g. for health checks); with a pool of
+     * servers, the first server that answers.
      *
      * @return the server's answer as plain data; fails when the server cannot be reached
      */
     public CompletableFuture<Map<String, Object>> systemStats() {
-        return connections.api().systemStats();
+        return pool != null ? pool.systemStats() : connections.api().systemStats();
     }
 
     /**

@@ -256,6 +256,14 @@ class ServerPoolTest {
     }
 
     @Test
+    void systemStatsAnswersWhileAnyServerIsUp() throws IOException {
+        List<ServerSpec> specs = List.of(ServerSpec.of(closedPortUrl()), ServerSpec.of(servers.get(0).baseUrl()));
+        try (ComfyKit kit = pool(specs).build()) {
+            assertThat(kit.systemStats().join()).containsKey("system");
+        }
+    }
+
+    @Test
     void aPoolOfOneRunsOnItsServer() {
         try (ComfyKit kit = pool(List.of(ServerSpec.of(servers.get(2).baseUrl()))).build()) {
             assertThat(kit.execute(T2I, PARAMS).join().isCompleted()).isTrue();

@@ -106,6 +106,7 @@ public final class ServerPool implements Backend {
         /** Other work queued there, from its last {@code /queue}. */
         volatile int othersQueued;
 
+        /** @param api the server's API for its queue and history; {@code null} when they are not read (tests) */
         public Member(int index, ServerSpec spec, Backend backend, ComfyUiApi api, ServerHealth health,
                       ServerCapabilities capabilities) {
             this.index = index;
@@ -539,6 +540,9 @@ public final class ServerPool implements Backend {
     }
 
     private static CompletableFuture<Boolean> knows(Member member, String promptId) {
+        if (member.api == null) {
+            return CompletableFuture.completedFuture(false);
+        }
         return member.api.queue().thenCompose(queue -> queue.contains(promptId)
                         ? CompletableFuture.completedFuture(true)
                         : member.api.history(promptId).thenApply(entry -> entry != null))
@@ -552,13 +556,25 @@ public final class ServerPool implements Backend {
         return members.get(0).backend.describe(source);
     }
 
+    /**
+     * The {@code /system_stats} of the first member that answers, in configured order, so that a liveness probe of
+     * the pool passes while any server is up; fails with the last member's error when none answers.
+     */
+    public CompletableFuture<Map<String, Object>> systemStats() {
+        CompletableFuture<Map<String, Object>> answer = members.get(0).api.systemStats();
+        for (Member member : members.subList(1, members.size())) {
+            answer = answer.exceptionallyCompose(e -> member.api.systemStats());
+        }
+        return answer;
+    }
+
     /** Reads each member's queue, so that least-queue also counts other clients' work. */
     private void pollQueues() {
         if (closed || clock.getAsLong() - lastDispatchNanos > ACTIVE.toNanos()) {
             return;
         }
         for (Member member : members) {
-            if (!member.health.allowsDispatch()) {
+            if (!member.health.allowsDispatch() || member.api == null) {
                 continue;
             }
             member.api.queue().whenComplete((queue, error) -> {
