@@ -102,6 +102,30 @@ class ServerPoolTest {
     }
 
     @Test
+    void leastQueueCountsOtherClientsWorkFromTheServersQueue() {
+        ComfyUiEmulator busy = servers.get(0);
+        ComfyUiEmulator free = servers.get(1);
+        busy.faults().stallExecution();
+        try (ComfyKit other = ComfyKit.builder().environment(name -> null).comfyuiUrl(busy.baseUrl()).build();
+             ComfyKit kit = pool(List.of(ServerSpec.of(busy.baseUrl()), ServerSpec.of(free.baseUrl()))).build()) {
+            for (int i = 0; i < 3; i++) {
+                other.submit(T2I, PARAMS).join();
+            }
+            // the pool reads every server's queue each second
+            await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+            busy.resetObservations();
+
+            List<ExecuteResult> results = runAll(kit, 3);
+
+            assertThat(results).allMatch(ExecuteResult::isCompleted);
+            assertThat(free.promptsReceived()).isEqualTo(3);
+            assertThat(busy.promptsReceived()).isZero();
+        } finally {
+            busy.faults().releaseStall();
+        }
+    }
+
+    @Test
     void roundRobinTakesTurnsEvenWhenServersAreIdle() {
         try (ComfyKit kit = pool(all()).set(dev.comfykit.client.ClientOption.DISPATCH, "round-robin").build()) {
             for (int i = 0; i < 6; i++) {

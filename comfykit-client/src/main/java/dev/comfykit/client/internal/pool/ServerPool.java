@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -105,6 +106,8 @@ public final class ServerPool implements Backend {
         int inFlight;
         /** Other work queued there, from its last {@code /queue}. */
         volatile int othersQueued;
+        /** Whether a {@code /queue} request is out: a slow server never has two (each holds an I/O thread). */
+        final AtomicBoolean polling = new AtomicBoolean();
 
         /** @param api the server's API for its queue and history; {@code null} when they are not read (tests) */
         public Member(int index, ServerSpec spec, Backend backend, ComfyUiApi api, ServerHealth health,
@@ -142,7 +145,8 @@ public final class ServerPool implements Backend {
         this.failoverOnExecutionError = failoverOnExecutionError;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.lastDispatchNanos = clock.getAsLong() - ACTIVE.toNanos();
+        // active from the start, so that the first prompts already see the queues of other clients
+        this.lastDispatchNanos = clock.getAsLong();
         this.poller = scheduler.scheduleWithFixedDelay(this::pollQueues, QUEUE_POLL.toMillis(), QUEUE_POLL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -255,7 +259,13 @@ public final class ServerPool implements Backend {
             job.fail(ExecutionError.of(ErrorKind.CANCELLED, "The ComfyKit client was closed."));
             return;
         }
-        lastDispatchNanos = clock.getAsLong();
+        long now = clock.getAsLong();
+        boolean wasIdle = now - lastDispatchNanos > ACTIVE.toNanos();
+        lastDispatchNanos = now;
+        if (wasIdle) {
+            // the queues were not read for a while: read them now, for the prompts that follow this one
+            pollQueues();
+        }
         List<Member> up = members.stream().filter(m -> m.health.allowsDispatch()).toList();
         if (up.isEmpty()) {
             job.fail(ExecutionError.of(ErrorKind.CONNECTION, "No server of the pool is up: " + members.stream()
@@ -574,10 +584,12 @@ public final class ServerPool implements Backend {
             return;
         }
         for (Member member : members) {
-            if (!member.health.allowsDispatch() || member.api == null) {
+            if (!member.health.allowsDispatch() || member.api == null
+                    || !member.polling.compareAndSet(false, true)) {
                 continue;
             }
             member.api.queue().whenComplete((queue, error) -> {
+                member.polling.set(false);
                 if (queue != null) {
                     int mine;
                     synchronized (lock) {
