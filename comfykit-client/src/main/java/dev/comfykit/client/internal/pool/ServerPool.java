@@ -147,6 +147,8 @@ public final class ServerPool implements Backend {
         this.clock = clock;
         // active from the start, so that the first prompts already see the queues of other clients
         this.lastDispatchNanos = clock.getAsLong();
+        // a server going down may leave waiting prompts with no server: they are dispatched again at once
+        this.members.forEach(member -> member.health.onDown(this::drain));
         this.poller = scheduler.scheduleWithFixedDelay(this::pollQueues, QUEUE_POLL.toMillis(), QUEUE_POLL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -366,11 +368,18 @@ public final class ServerPool implements Backend {
     private void drain() {
         List<Job> start = new ArrayList<>();
         List<Member> on = new ArrayList<>();
+        List<Job> stranded = new ArrayList<>();
         synchronized (lock) {
             for (Iterator<Job> it = waiting.iterator(); it.hasNext(); ) {
                 Job job = it.next();
                 if (job.isDone()) {
                     it.remove();
+                    continue;
+                }
+                if (job.candidates.stream().noneMatch(m -> m.health.allowsDispatch())) {
+                    // every server it waited for went down: look for others (or fail) instead of waiting in vain
+                    it.remove();
+                    stranded.add(job);
                     continue;
                 }
                 Member member = pick(job.candidates);
@@ -389,6 +398,13 @@ public final class ServerPool implements Backend {
                 timer.cancel(false);
             }
             run(job, on.get(i));
+        }
+        for (Job job : stranded) {
+            ScheduledFuture<?> timer = job.waitTimer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            dispatch(job);
         }
     }
 

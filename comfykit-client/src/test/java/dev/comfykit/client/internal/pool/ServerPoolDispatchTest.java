@@ -273,6 +273,54 @@ class ServerPoolDispatchTest {
         assertThat(a.count()).isEqualTo(1);
     }
 
+    /** Health the test switches; listeners hear when it goes down. */
+    static final class Switchable implements ServerHealth {
+        volatile State state = State.UP;
+        final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        void goDown() {
+            state = State.DOWN;
+            listeners.forEach(Runnable::run);
+        }
+
+        public State state() {
+            return state;
+        }
+
+        public void recordSuccess() {
+        }
+
+        public void recordFailure(Throwable cause) {
+        }
+
+        public String lastError() {
+            return state == State.DOWN ? "probe failed" : null;
+        }
+
+        public void onDown(Runnable listener) {
+            listeners.add(listener);
+        }
+    }
+
+    @Test
+    void aPromptWaitingForAServerThatGoesDownMovesToAnotherAtOnce() {
+        Scripted a = new Scripted();
+        Scripted b = new Scripted();
+        Switchable health = new Switchable();
+        ServerPool pool = pool(3, false, member(0, a, health, ServerCapabilities.unchecked(), 1),
+                member(1, b, ServerHealth.alwaysUp(), lacking(new ServerCapabilities.Missing(Set.of("Only"),
+                        Map.of())), 0));
+        pool.execute(request(Duration.ofSeconds(5)));
+        CompletableFuture<ExecuteResult> waiting = pool.execute(request(Duration.ofSeconds(5)));
+        assertThat(a.count()).isEqualTo(1);
+
+        health.goDown();
+
+        // the only other server cannot run it: it fails now, naming why, instead of waiting out its limit
+        assertThat(waiting.join().getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
+        assertThat(waiting.join().getMsg()).contains("gpu1 lacks nodes Only");
+    }
+
     @Test
     void cancellingTheCallersFutureCancelsTheAttempt() {
         Scripted a = new Scripted();
