@@ -5,6 +5,7 @@ import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ComfyKitBuilder;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.ExecutorType;
 import dev.comfykit.client.ServerSpec;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.emulator.ComfyUiEmulator;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -204,6 +207,36 @@ class ServerPoolTest {
     }
 
     @Test
+    void aServerAnswering5xxToTheSubmissionHandsThePromptToAnother() {
+        ComfyUiEmulator failing = servers.get(0);
+        ComfyUiEmulator healthy = servers.get(1);
+        failing.faults().failNext("POST", "/prompt", 1, 503);
+        List<ServerSpec> specs = List.of(ServerSpec.of(failing.baseUrl()), ServerSpec.of(healthy.baseUrl()));
+        try (ComfyKit kit = pool(specs).set(dev.comfykit.client.ClientOption.DISPATCH, "first-idle").build()) {
+            ExecuteResult result = kit.execute(T2I, PARAMS).join();
+
+            assertThat(result.isCompleted()).isTrue();
+            assertThat(failing.queueRemaining()).isZero();
+            assertThat(healthy.promptsReceived()).isEqualTo(1);
+            assertThat(kit.resubmissions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void validationErrorsAreNeverMoved() {
+        List<ServerSpec> specs = List.of(ServerSpec.of(servers.get(0).baseUrl()),
+                ServerSpec.of(servers.get(1).baseUrl()));
+        try (ComfyKit kit = pool(specs).build()) {
+            ExecuteResult result = kit.executeJson("{\"1\": {\"class_type\": \"NoSuchNode\", \"inputs\": {}}}",
+                    Map.of()).join();
+
+            assertThat(result.getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
+            assertThat(servers.get(0).promptsReceived() + servers.get(1).promptsReceived()).isEqualTo(1);
+            assertThat(kit.resubmissions()).isZero();
+        }
+    }
+
+    @Test
     void withEveryServerDownThePromptFailsWithConnectionAfterMaxAttempts() throws IOException {
         List<ServerSpec> specs = List.of(ServerSpec.of(closedPortUrl()).withName("a"),
                 ServerSpec.of(closedPortUrl()).withName("b"));
@@ -215,13 +248,15 @@ class ServerPoolTest {
         }
     }
 
-    @Test
-    void aServerThatRestartsAndForgetsThePromptHandsItToAnotherExactlyOnce() {
+    @ParameterizedTest
+    @EnumSource(ExecutorType.class)
+    void aServerThatRestartsAndForgetsThePromptHandsItToAnotherExactlyOnce(ExecutorType type) {
         ComfyUiEmulator first = servers.get(0);
         ComfyUiEmulator second = servers.get(1);
         List<ServerSpec> specs = List.of(ServerSpec.of(first.baseUrl()), ServerSpec.of(second.baseUrl()));
         first.faults().stallExecution();
-        try (ComfyKit kit = pool(specs).set(dev.comfykit.client.ClientOption.DISPATCH, "first-idle").build()) {
+        try (ComfyKit kit = pool(specs).set(dev.comfykit.client.ClientOption.DISPATCH, "first-idle")
+                .executorType(type).build()) {
             AtomicInteger completions = new AtomicInteger();
             CompletableFuture<ExecuteResult> execution = kit.execute(T2I, PARAMS);
             execution.whenComplete((r, e) -> completions.incrementAndGet());
