@@ -54,6 +54,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "dispatch": getOrCreateConfiguration(target).setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": getOrCreateConfiguration(target).setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": getOrCreateConfiguration(target).setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": getOrCreateConfiguration(target).setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
@@ -132,6 +134,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
         case "healthcheckconsumerenabled":
@@ -206,6 +210,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "dispatch": return getOrCreateConfiguration(target).getDispatch();
         case "executortype":
         case "executorType": return getOrCreateConfiguration(target).getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return getOrCreateConfiguration(target).isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return getOrCreateConfiguration(target).getHeaderParams();
         case "healthcheckconsumerenabled":

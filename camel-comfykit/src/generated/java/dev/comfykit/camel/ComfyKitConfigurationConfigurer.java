@@ -44,6 +44,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "dispatch": target.setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": target.setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": target.setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "maxattempts":
@@ -108,6 +110,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
         case "maxattempts":
@@ -173,6 +177,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "dispatch": return target.getDispatch();
         case "executortype":
         case "executorType": return target.getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return target.isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getHeaderParams();
         case "maxattempts":

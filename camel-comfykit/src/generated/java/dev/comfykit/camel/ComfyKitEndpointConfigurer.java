@@ -44,6 +44,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "dispatch": target.getConfiguration().setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": target.getConfiguration().setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": target.getConfiguration().setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.getConfiguration().setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -115,6 +117,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
         case "lazystartproducer":
@@ -182,6 +186,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "dispatch": return target.getConfiguration().getDispatch();
         case "executortype":
         case "executorType": return target.getConfiguration().getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return target.getConfiguration().isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getConfiguration().getHeaderParams();
         case "lazystartproducer":

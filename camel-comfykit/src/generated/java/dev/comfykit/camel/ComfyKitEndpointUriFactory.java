@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(33);
+        Set<String> props = new HashSet<>(34);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -36,6 +36,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("defaultParam");
         props.add("dispatch");
         props.add("executorType");
+        props.add("failoverOnExecutionError");
         props.add("headerParams");
         props.add("lazyStartProducer");
         props.add("maxAttempts");

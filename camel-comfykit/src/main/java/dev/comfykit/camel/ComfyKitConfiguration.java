@@ -84,6 +84,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private String dispatch = ClientOption.DISPATCH.defaultValue();
     @UriParam(label = "pool", defaultValue = ClientOption.Defaults.MAX_ATTEMPTS)
     private int maxAttempts = ClientOption.MAX_ATTEMPTS.defaultValue();
+    @UriParam(label = "pool", defaultValue = ClientOption.Defaults.FAILOVER_ON_EXECUTION_ERROR)
+    private boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;
@@ -458,6 +460,18 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setMaxAttempts(int maxAttempts) {
         this.maxAttempts = maxAttempts;
+    }
+
+    public boolean isFailoverOnExecutionError() {
+        return failoverOnExecutionError;
+    }
+
+    /**
+     * Whether a pool of servers also runs a prompt again on another server when a node failed (e.g. out of GPU
+     * memory on a smaller card), within maxAttempts. Off by default: a node error usually fails again anywhere.
+     */
+    public void setFailoverOnExecutionError(boolean failoverOnExecutionError) {
+        this.failoverOnExecutionError = failoverOnExecutionError;
     }
 
     public ComfyKit getComfyKit() {

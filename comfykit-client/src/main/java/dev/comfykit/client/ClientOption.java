@@ -161,7 +161,7 @@ public final class ClientOption<T> {
     public static final ClientOption<Boolean> FAILOVER_ON_EXECUTION_ERROR = option("failoverOnExecutionError",
             Boolean.class, Defaults.FAILOVER_ON_EXECUTION_ERROR, ClientOption::bool, anyValue(),
             "Whether a pool also runs a prompt again on another server when a node failed (EXECUTION), e.g. out of"
-                    + " GPU memory.").clientOnly();
+                    + " GPU memory.");
 
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,

@@ -106,7 +106,7 @@ class ClientOptionTest {
             }, () -> clientOnly.add(option.name()));
         }
         assertThat(renamed).isEqualTo(Map.of("cookies", "cookieSecret"));
-        assertThat(clientOnly).containsExactly("lostPromptGrace", "reconcileInterval", "failoverOnExecutionError");
+        assertThat(clientOnly).containsExactly("lostPromptGrace", "reconcileInterval");
     }
 
     /** The options table in ComfyKitConfig's Javadoc lists every option with its variable and default. */

@@ -203,6 +203,11 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Integer maxAttempts = ClientOption.MAX_ATTEMPTS.defaultValue();
     /**
+     * Whether a pool of servers also runs a prompt again on another server when a node failed (e.g. out of GPU
+     * memory), within max-attempts.
+     */
+    private Boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
+    /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
      * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
@@ -481,6 +486,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setMaxAttempts(Integer maxAttempts) {
         this.maxAttempts = maxAttempts;
+    }
+
+    public Boolean getFailoverOnExecutionError() {
+        return failoverOnExecutionError;
+    }
+
+    public void setFailoverOnExecutionError(Boolean failoverOnExecutionError) {
+        this.failoverOnExecutionError = failoverOnExecutionError;
     }
 
     public ComfyKit getComfyKit() {
