@@ -51,8 +51,11 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "cookieSecret": getOrCreateConfiguration(target).setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": getOrCreateConfiguration(target).setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "dispatch": getOrCreateConfiguration(target).setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": getOrCreateConfiguration(target).setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": getOrCreateConfiguration(target).setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": getOrCreateConfiguration(target).setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "healthcheckconsumerenabled":
@@ -61,6 +64,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxattempts":
+        case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": getOrCreateConfiguration(target).setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -87,6 +92,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": getOrCreateConfiguration(target).setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": getOrCreateConfiguration(target).setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "servers": getOrCreateConfiguration(target).setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": getOrCreateConfiguration(target).setTextParam(property(camelContext, java.lang.String.class, value)); return true;
         case "throwexceptiononfailure":
@@ -125,8 +131,11 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "cookieSecret": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
+        case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
         case "healthcheckconsumerenabled":
@@ -135,6 +144,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckProducerEnabled": return boolean.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxattempts":
+        case "maxAttempts": return int.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -161,6 +172,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
         case "throwexceptiononfailure":
@@ -195,8 +207,11 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "cookieSecret": return getOrCreateConfiguration(target).getCookieSecret();
         case "defaultparam":
         case "defaultParam": return getOrCreateConfiguration(target).getDefaultParam();
+        case "dispatch": return getOrCreateConfiguration(target).getDispatch();
         case "executortype":
         case "executorType": return getOrCreateConfiguration(target).getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return getOrCreateConfiguration(target).isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return getOrCreateConfiguration(target).getHeaderParams();
         case "healthcheckconsumerenabled":
@@ -205,6 +220,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxattempts":
+        case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
         case "maxuploadbytes":
         case "maxUploadBytes": return getOrCreateConfiguration(target).getMaxUploadBytes();
         case "mediaparam":
@@ -231,6 +248,7 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": return getOrCreateConfiguration(target).getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return getOrCreateConfiguration(target).getRunninghubUrl();
+        case "servers": return getOrCreateConfiguration(target).getServers();
         case "textparam":
         case "textParam": return getOrCreateConfiguration(target).getTextParam();
         case "throwexceptiononfailure":

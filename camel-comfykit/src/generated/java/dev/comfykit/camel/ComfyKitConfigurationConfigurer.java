@@ -41,10 +41,15 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "cookieSecret": target.setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": target.setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "dispatch": target.setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": target.setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": target.setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxattempts":
+        case "maxAttempts": target.setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -71,6 +76,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": target.setRunninghubTimeout(property(camelContext, long.class, value)); return true;
         case "runninghuburl":
         case "runninghubUrl": target.setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "servers": target.setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.setTextParam(property(camelContext, java.lang.String.class, value)); return true;
         case "throwexceptiononfailure":
@@ -101,10 +107,15 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "cookieSecret": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
+        case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
+        case "maxattempts":
+        case "maxAttempts": return int.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -131,6 +142,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
         case "throwexceptiononfailure":
@@ -162,10 +174,15 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "cookieSecret": return target.getCookieSecret();
         case "defaultparam":
         case "defaultParam": return target.getDefaultParam();
+        case "dispatch": return target.getDispatch();
         case "executortype":
         case "executorType": return target.getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return target.isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getHeaderParams();
+        case "maxattempts":
+        case "maxAttempts": return target.getMaxAttempts();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getMaxUploadBytes();
         case "mediaparam":
@@ -192,6 +209,7 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": return target.getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getRunninghubUrl();
+        case "servers": return target.getServers();
         case "textparam":
         case "textParam": return target.getTextParam();
         case "throwexceptiononfailure":

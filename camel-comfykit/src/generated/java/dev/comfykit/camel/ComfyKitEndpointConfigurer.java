@@ -41,12 +41,17 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cookieSecret": target.getConfiguration().setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": target.getConfiguration().setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "dispatch": target.getConfiguration().setDispatch(property(camelContext, java.lang.String.class, value)); return true;
         case "executortype":
         case "executorType": target.getConfiguration().setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": target.getConfiguration().setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.getConfiguration().setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxattempts":
+        case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.getConfiguration().setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -73,6 +78,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": target.getConfiguration().setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": target.getConfiguration().setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "servers": target.getConfiguration().setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.getConfiguration().setTextParam(property(camelContext, java.lang.String.class, value)); return true;
         case "throwexceptiononfailure":
@@ -108,12 +114,17 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cookieSecret": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
+        case "dispatch": return java.lang.String.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxattempts":
+        case "maxAttempts": return int.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -140,6 +151,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
         case "throwexceptiononfailure":
@@ -171,12 +183,17 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "cookieSecret": return target.getConfiguration().getCookieSecret();
         case "defaultparam":
         case "defaultParam": return target.getConfiguration().getDefaultParam();
+        case "dispatch": return target.getConfiguration().getDispatch();
         case "executortype":
         case "executorType": return target.getConfiguration().getExecutorType();
+        case "failoveronexecutionerror":
+        case "failoverOnExecutionError": return target.getConfiguration().isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getConfiguration().getHeaderParams();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxattempts":
+        case "maxAttempts": return target.getConfiguration().getMaxAttempts();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getConfiguration().getMaxUploadBytes();
         case "mediaparam":
@@ -203,6 +220,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return target.getConfiguration().getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getConfiguration().getRunninghubUrl();
+        case "servers": return target.getConfiguration().getServers();
         case "textparam":
         case "textParam": return target.getConfiguration().getTextParam();
         case "throwexceptiononfailure":

@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(30);
+        Set<String> props = new HashSet<>(34);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -34,9 +34,12 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("connectTimeout");
         props.add("cookieSecret");
         props.add("defaultParam");
+        props.add("dispatch");
         props.add("executorType");
+        props.add("failoverOnExecutionError");
         props.add("headerParams");
         props.add("lazyStartProducer");
+        props.add("maxAttempts");
         props.add("maxUploadBytes");
         props.add("mediaParam");
         props.add("operation");
@@ -51,6 +54,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("runninghubRetryCount");
         props.add("runninghubTimeout");
         props.add("runninghubUrl");
+        props.add("servers");
         props.add("textParam");
         props.add("throwExceptionOnFailure");
         props.add("timeout");

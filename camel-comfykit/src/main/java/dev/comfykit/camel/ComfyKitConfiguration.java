@@ -77,6 +77,15 @@ public class ComfyKitConfiguration implements Cloneable {
     private long requestTimeout = ClientOption.REQUEST_TIMEOUT.defaultValue().toMillis();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_UPLOAD_BYTES)
     private long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
+    @UriParam(label = "pool")
+    private String servers;
+    @UriParam(label = "pool", defaultValue = ClientOption.Defaults.DISPATCH,
+            enums = "least-queue,round-robin,first-idle")
+    private String dispatch = ClientOption.DISPATCH.defaultValue();
+    @UriParam(label = "pool", defaultValue = ClientOption.Defaults.MAX_ATTEMPTS)
+    private int maxAttempts = ClientOption.MAX_ATTEMPTS.defaultValue();
+    @UriParam(label = "pool", defaultValue = ClientOption.Defaults.FAILOVER_ON_EXECUTION_ERROR)
+    private boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;
@@ -411,6 +420,58 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setMaxUploadBytes(long maxUploadBytes) {
         this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public String getServers() {
+        return servers;
+    }
+
+    /**
+     * A pool of ComfyUI servers instead of comfyuiUrl: entries separated by commas, each a url or name=url with
+     * optional ;weight=n (share of the work), ;maxInFlight=n (prompts this client keeps there at most; more wait in the
+     * client) and ;label.key=value, e.g. gpu1=http://gpu1:8188;maxInFlight=2,gpu2=http://gpu2:8188. Each prompt runs
+     * on one server, picked by dispatch; a server that cannot be reached or loses a prompt hands it to another (see
+     * maxAttempts). Unset: the one comfyuiUrl server.
+     */
+    public void setServers(String servers) {
+        this.servers = servers;
+    }
+
+    public String getDispatch() {
+        return dispatch;
+    }
+
+    /**
+     * How a pool of servers picks the server of a prompt: least-queue (the least work queued there, from its queue
+     * and this client's prompts in flight; ties in turn), round-robin (each in turn) or first-idle (the first server
+     * with nothing queued, else least-queue).
+     */
+    public void setDispatch(String dispatch) {
+        this.dispatch = dispatch;
+    }
+
+    public int getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    /**
+     * How many times a pool runs a prompt, on another server each time, when a server could not be reached, did not
+     * accept it or lost it (restarted); validation and node errors are never run again. 1 turns failover off.
+     */
+    public void setMaxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public boolean isFailoverOnExecutionError() {
+        return failoverOnExecutionError;
+    }
+
+    /**
+     * Whether a pool of servers also runs a prompt again on another server when a node failed (e.g. out of GPU
+     * memory on a smaller card), within maxAttempts. Off by default: a node error usually fails again anywhere.
+     */
+    public void setFailoverOnExecutionError(boolean failoverOnExecutionError) {
+        this.failoverOnExecutionError = failoverOnExecutionError;
     }
 
     public ComfyKit getComfyKit() {

@@ -45,6 +45,9 @@ public final class ClientOption<T> {
         public static final String ALLOW_PRIVATE_URLS = "false";
         public static final String LOST_PROMPT_GRACE = "3s";
         public static final String RECONCILE_INTERVAL = "5s";
+        public static final String DISPATCH = "least-queue";
+        public static final String MAX_ATTEMPTS = "3";
+        public static final String FAILOVER_ON_EXECUTION_ERROR = "false";
 
         private Defaults() {
         }
@@ -55,6 +58,9 @@ public final class ClientOption<T> {
         String problem(T value);
     }
 
+
+    /** The names the dispatch option accepts. */
+    private static final List<String> DISPATCH_NAMES = List.of("least-queue", "round-robin", "first-idle");
 
     /** The local ComfyUI server, e.g. {@code http://127.0.0.1:8188} (may include a path prefix). */
     public static final ClientOption<String> COMFYUI_URL = url("comfyuiUrl", Defaults.COMFYUI_URL,
@@ -136,11 +142,33 @@ public final class ClientOption<T> {
             Defaults.RECONCILE_INTERVAL, "How often the WebSocket executor double-checks the queue and history.")
             .clientOnly();
 
+    /** The ComfyUI servers of a pool; unset, the one {@link #COMFYUI_URL} server. */
+    public static final ClientOption<String> SERVERS = option("servers", String.class, null, String::trim,
+            ClientOption::serversProblem,
+            "A pool of ComfyUI servers instead of comfyuiUrl: entries [name=]url[;weight=n][;maxInFlight=n]"
+                    + "[;label.key=value] separated by commas; each prompt runs on one of them.");
+    /** How a pool picks a server for a prompt. */
+    public static final ClientOption<String> DISPATCH = option("dispatch", String.class, Defaults.DISPATCH,
+            text -> text.trim().toLowerCase(Locale.ROOT), value -> DISPATCH_NAMES.contains(value) ? null
+                    : "must be one of " + String.join(", ", DISPATCH_NAMES) + ", got '" + value + "'",
+            "How a pool of servers picks the server of a prompt: least-queue (fewest prompts queued there),"
+                    + " round-robin or first-idle.");
+    /** How many servers of a pool a prompt is tried on when a server fails it before running it. */
+    public static final ClientOption<Integer> MAX_ATTEMPTS = integer("maxAttempts", Defaults.MAX_ATTEMPTS, 1,
+            "How many times a pool runs a prompt (on another server each time) when a server could not be reached,"
+                    + " failed before accepting it or lost it; 1 turns failover off.");
+    /** Whether a pool also moves a prompt whose node failed to another server. */
+    public static final ClientOption<Boolean> FAILOVER_ON_EXECUTION_ERROR = option("failoverOnExecutionError",
+            Boolean.class, Defaults.FAILOVER_ON_EXECUTION_ERROR, ClientOption::bool, anyValue(),
+            "Whether a pool also runs a prompt again on another server when a node failed (EXECUTION), e.g. out of"
+                    + " GPU memory.");
+
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-            MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL);
+            MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL, SERVERS, DISPATCH,
+            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR);
 
     private final String name;
     private final Class<T> type;
@@ -414,6 +442,15 @@ public final class ClientOption<T> {
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("'" + text + "' is neither true nor false");
         };
+    }
+
+    private static String serversProblem(String value) {
+        try {
+            ServerSpec.parseList(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private static String urlProblem(String value, String example) {

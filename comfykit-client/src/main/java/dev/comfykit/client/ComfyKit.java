@@ -5,6 +5,7 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
+import dev.comfykit.client.internal.pool.ServerPool;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.execution.Failures;
 import dev.comfykit.client.internal.workflow.LoadTimeLimit;
@@ -58,6 +59,7 @@ public final class ComfyKit implements AutoCloseable {
     private final LoadTimeLimit loadLimit;
     private final RunningHubBackend runningHub;
     private final Backend backend;
+    private final ServerPool pool;
     private final OutputDownloads outputs;
 
     /** A client configured from the environment variables and defaults (see {@link ComfyKitConfig}). */
@@ -73,7 +75,10 @@ public final class ComfyKit implements AutoCloseable {
                 config.getClassLoader());
         this.loadLimit = new LoadTimeLimit(connections.scheduler(), config.getTimeout());
         this.runningHub = RunningHubBackend.create(config, connections);
-        this.backend = new RoutingBackend(ComfyUiBackend.create(connections.api(), config, connections), runningHub);
+        // no pool object for the one comfyuiUrl server: that client behaves exactly as before pools existed
+        this.pool = config.getServers().isEmpty() ? null : ServerPool.create(config, connections);
+        this.backend = new RoutingBackend(pool != null ? pool
+                : ComfyUiBackend.create(connections.api(), config, connections), runningHub);
         this.outputs = new OutputDownloads(connections.io());
         LOG.debug("ComfyKit created: {}", config);
     }
@@ -212,12 +217,21 @@ public final class ComfyKit implements AutoCloseable {
     }
 
     /**
-     * Asks the server for its {@code /system_stats} (a cheap liveness probe, e.g. for health checks).
+     * Asks the server for its {@code /system_stats} (a cheap liveness probe, e.g. for health checks); with a pool of
+     * servers, the first server that answers.
      *
      * @return the server's answer as plain data; fails when the server cannot be reached
      */
     public CompletableFuture<Map<String, Object>> systemStats() {
-        return connections.api().systemStats();
+        return pool != null ? pool.systemStats() : connections.api().systemStats();
+    }
+
+    /**
+     * How many times a prompt was run again on another server of the pool (a server could not be reached, did not
+     * accept it or lost it) since the client was created; 0 without a pool ({@code servers} unset).
+     */
+    public long resubmissions() {
+        return pool == null ? 0 : pool.resubmissions();
     }
 
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */

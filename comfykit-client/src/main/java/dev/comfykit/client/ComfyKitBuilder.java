@@ -1,8 +1,11 @@
 package dev.comfykit.client;
 
+import dev.comfykit.client.spi.DispatchStrategy;
+
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -21,6 +24,8 @@ public final class ComfyKitBuilder {
     private HttpClient httpClient;
     private ClassLoader classLoader;
     private Function<String, String> environment = System::getenv;
+    private List<ServerSpec> servers;
+    private DispatchStrategy dispatchStrategy;
 
     ComfyKitBuilder() {
     }
@@ -178,6 +183,31 @@ public final class ComfyKitBuilder {
         return this;
     }
 
+    /**
+     * A pool of ComfyUI servers instead of the one {@code comfyuiUrl} server (overrides the {@code servers} option);
+     * {@code null} or empty unsets it. A list of one server is a pool of one (its cap and failover attempts apply).
+     */
+    public ComfyKitBuilder servers(List<ServerSpec> pool) {
+        this.servers = pool == null || pool.isEmpty() ? null : List.copyOf(pool);
+        return this;
+    }
+
+    /** The servers of a pool, as the {@code servers} option's text (see {@link ServerSpec}). */
+    public ComfyKitBuilder servers(String text) {
+        return set(ClientOption.SERVERS, text);
+    }
+
+    /** How a pool picks a server for a prompt (overrides the {@code dispatch} option), e.g. an own strategy. */
+    public ComfyKitBuilder dispatchStrategy(DispatchStrategy strategy) {
+        this.dispatchStrategy = strategy;
+        return this;
+    }
+
+    /** How many times a pool runs a prompt when servers fail before running it (default 3; 1 = no failover). */
+    public ComfyKitBuilder maxAttempts(int attempts) {
+        return set(ClientOption.MAX_ATTEMPTS, attempts);
+    }
+
     /** Where environment variables are read from (default {@link System#getenv(String)}). */
     public ComfyKitBuilder environment(Function<String, String> lookup) {
         this.environment = Objects.requireNonNull(lookup, "environment");
@@ -196,6 +226,14 @@ public final class ComfyKitBuilder {
      */
     public ComfyKit build() {
         return new ComfyKit(resolve());
+    }
+
+    List<ServerSpec> servers() {
+        return servers;
+    }
+
+    DispatchStrategy dispatchStrategy() {
+        return dispatchStrategy;
     }
 
     Executor executor() {

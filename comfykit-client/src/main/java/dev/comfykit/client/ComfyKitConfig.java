@@ -1,10 +1,13 @@
 package dev.comfykit.client;
 
+import dev.comfykit.client.spi.DispatchStrategy;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Executor;
@@ -36,6 +39,10 @@ import java.util.function.Function;
  * <tr><td>allowPrivateUrls</td><td></td><td>false</td></tr>
  * <tr><td>lostPromptGrace</td><td></td><td>3s</td></tr>
  * <tr><td>reconcileInterval</td><td></td><td>5s</td></tr>
+ * <tr><td>servers</td><td></td><td>none (the comfyuiUrl server)</td></tr>
+ * <tr><td>dispatch</td><td></td><td>least-queue</td></tr>
+ * <tr><td>maxAttempts</td><td></td><td>3</td></tr>
+ * <tr><td>failoverOnExecutionError</td><td></td><td>false</td></tr>
  * </table>
  */
 public final class ComfyKitConfig {
@@ -64,6 +71,8 @@ public final class ComfyKitConfig {
     private final Executor executor;
     private final HttpClient httpClient;
     private final ClassLoader classLoader;
+    private final List<ServerSpec> servers;
+    private final DispatchStrategy dispatchStrategy;
 
     ComfyKitConfig(ComfyKitBuilder builder, Function<String, String> environment) {
         Function<String, String> env = name -> {
@@ -80,6 +89,10 @@ public final class ComfyKitConfig {
         this.executor = builder.executor();
         this.httpClient = builder.httpClient();
         this.classLoader = builder.classLoader();
+        this.servers = builder.servers() != null ? List.copyOf(builder.servers())
+                : List.copyOf(ServerSpec.parseList(get(ClientOption.SERVERS)));
+        this.dispatchStrategy = builder.dispatchStrategy() != null ? builder.dispatchStrategy()
+                : DispatchStrategy.named(get(ClientOption.DISPATCH));
     }
 
     /** Builder, environment, fallback, default: the first that is set wins, and it must be valid. */
@@ -193,6 +206,29 @@ public final class ComfyKitConfig {
     /** How often the WebSocket executor checks the queue and history as a safety net. */
     public Duration getReconcileInterval() {
         return get(ClientOption.RECONCILE_INTERVAL);
+    }
+
+    /**
+     * The servers of a pool: those given to {@link ComfyKitBuilder#servers(List)}, else those of the {@code servers}
+     * option; empty when the client talks to the one {@link #getComfyuiUrl()} server.
+     */
+    public List<ServerSpec> getServers() {
+        return servers;
+    }
+
+    /** How a pool picks a server: the one given to the builder, else the {@code dispatch} option's. */
+    public DispatchStrategy getDispatchStrategy() {
+        return dispatchStrategy;
+    }
+
+    /** How many times a pool runs a prompt when servers fail before running it. */
+    public int getMaxAttempts() {
+        return get(ClientOption.MAX_ATTEMPTS);
+    }
+
+    /** Whether a pool also moves a prompt whose node failed. */
+    public boolean isFailoverOnExecutionError() {
+        return get(ClientOption.FAILOVER_ON_EXECUTION_ERROR);
     }
 
     /** The executor for HTTP requests and file I/O given by the application, or {@code null}. */

@@ -188,6 +188,26 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
     /**
+     * A pool of ComfyUI servers instead of comfyui-url: entries separated by commas, each [name=]url with optional
+     * ;weight=n, ;maxInFlight=n and ;label.key=value, e.g. gpu1=http://gpu1:8188;maxInFlight=2,gpu2=http://gpu2:8188.
+     * Unset: the one comfyui-url server.
+     */
+    private String servers;
+    /**
+     * How a pool of servers picks the server of a prompt: least-queue, round-robin or first-idle.
+     */
+    private String dispatch = ClientOption.DISPATCH.defaultValue();
+    /**
+     * How many times a pool runs a prompt, on another server each time, when a server could not be reached, did not
+     * accept it or lost it; 1 turns failover off.
+     */
+    private Integer maxAttempts = ClientOption.MAX_ATTEMPTS.defaultValue();
+    /**
+     * Whether a pool of servers also runs a prompt again on another server when a node failed (e.g. out of GPU
+     * memory), within max-attempts.
+     */
+    private Boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
+    /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
      * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
@@ -442,6 +462,38 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setMaxUploadBytes(Long maxUploadBytes) {
         this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public String getServers() {
+        return servers;
+    }
+
+    public void setServers(String servers) {
+        this.servers = servers;
+    }
+
+    public String getDispatch() {
+        return dispatch;
+    }
+
+    public void setDispatch(String dispatch) {
+        this.dispatch = dispatch;
+    }
+
+    public Integer getMaxAttempts() {
+        return maxAttempts;
+    }
+
+    public void setMaxAttempts(Integer maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+
+    public Boolean getFailoverOnExecutionError() {
+        return failoverOnExecutionError;
+    }
+
+    public void setFailoverOnExecutionError(Boolean failoverOnExecutionError) {
+        this.failoverOnExecutionError = failoverOnExecutionError;
     }
 
     public ComfyKit getComfyKit() {

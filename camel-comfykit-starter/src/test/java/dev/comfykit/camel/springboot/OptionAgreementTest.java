@@ -153,6 +153,10 @@ class OptionAgreementTest {
             return "https://www.runninghub.cn";
         } else if (option == ClientOption.COMFYUI_URL) {
             return "http://comfy.example:8189/prefix";
+        } else if (option == ClientOption.SERVERS) {
+            return "gpu1=http://gpu1.example:8188;maxInFlight=2,http://gpu2.example:8188";
+        } else if (option == ClientOption.DISPATCH) {
+            return "round-robin";
         } else if (option.type() == String.class) {
             return "sample-" + option.name();
         }

@@ -10,6 +10,7 @@ import dev.comfykit.client.internal.http.ServerCredentials;
 import dev.comfykit.client.internal.http.UrlFetcher;
 import dev.comfykit.client.internal.http.UrlGuard;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -114,6 +115,18 @@ public final class ClientConnections implements AutoCloseable {
     /** The configured ComfyUI server. */
     public ComfyUiApi api() {
         return api;
+    }
+
+    /**
+     * The API of another ComfyUI server (a member of a pool), sharing this client's HTTP client and threads.
+     *
+     * @param apiKey the server's api key, or {@code null} for the client's
+     */
+    public ComfyUiApi apiFor(ComfyKitConfig config, URI baseUrl, String apiKey) {
+        ServerCredentials serverCredentials = apiKey == null ? credentials
+                : new ServerCredentials(apiKey, config.getCookies(), fetcher);
+        return new ComfyUiApi(new ComfyUiTransport(sender, baseUrl, config.getRequestTimeout(), serverCredentials,
+                MAX_RESPONSE_BYTES));
     }
 
     private static ThreadFactory daemon(String prefix) {
