@@ -14,6 +14,7 @@ import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.internal.pool.ProbedServerHealth;
 import dev.comfykit.client.internal.pool.ServerCapabilities;
 import dev.comfykit.client.internal.pool.ServerHealth;
 import dev.comfykit.client.spi.Backend;
@@ -77,11 +78,14 @@ public final class ComfyUiBackend implements Backend {
         MediaUploader uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
                 .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
                 config.getMaxUploadBytes());
+        ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
+                () -> api.queue().thenApply(queue -> queue.running().size() + queue.pending().size()),
+                connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
-                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime);
-        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), ServerHealth.alwaysUp(),
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
+        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health,
                 ServerCapabilities.unchecked());
     }
 
@@ -145,5 +149,8 @@ public final class ComfyUiBackend implements Backend {
     @Override
     public void close() {
         engine.close();
+        if (health instanceof ProbedServerHealth probed) {
+            probed.close();
+        }
     }
 }
