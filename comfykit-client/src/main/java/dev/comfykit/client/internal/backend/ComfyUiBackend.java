@@ -4,6 +4,7 @@ import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
@@ -21,6 +22,7 @@ import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -44,9 +46,11 @@ public final class ComfyUiBackend implements Backend {
     private final ComfyUiPreparation preparation;
     private final ServerHealth health;
     private final ServerCapabilities capabilities;
+    private final String url;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities) {
+                           ServerCapabilities capabilities, String url) {
+        this.url = url;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -56,6 +60,22 @@ public final class ComfyUiBackend implements Backend {
     /** The server's health, as a pool's dispatch reads it. */
     public ServerHealth health() {
         return health;
+    }
+
+    /** The server's status as the exported API shows it (health checks). */
+    public ServerStatus status() {
+        ServerStatus.State state = switch (health.state()) {
+            case UP -> ServerStatus.State.UP;
+            case DEGRADED -> ServerStatus.State.DEGRADED;
+            case DOWN -> ServerStatus.State.DOWN;
+        };
+        Integer depth = health instanceof ProbedServerHealth probed ? probed.queueDepth() : null;
+        return new ServerStatus(url, url, state, health.lastError(), depth);
+    }
+
+    @Override
+    public List<ServerStatus> servers() {
+        return List.of(status());
     }
 
     /** What the server can run, as a pool's dispatch reads it. */
@@ -86,7 +106,7 @@ public final class ComfyUiBackend implements Backend {
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health,
-                ServerCapabilities.unchecked());
+                ServerCapabilities.unchecked(), api.transport().baseUrl());
     }
 
     @Override

@@ -173,6 +173,11 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
                 default -> streak > 0 ? State.DEGRADED : State.UP;
             };
             after = state;
+            if (after != before && nextProbe != null) {
+                // the cadence depends on the state: the next probe comes at the new state's interval
+                nextProbe.cancel(false);
+                nextProbe = null;
+            }
             if (after != State.UP) {
                 scheduleProbe();
             }
