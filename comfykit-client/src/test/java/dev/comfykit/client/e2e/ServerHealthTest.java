@@ -82,6 +82,20 @@ class ServerHealthTest {
     }
 
     @Test
+    void theQueueDepthIsKnownWhilePromptsWait() {
+        try (ComfyKit kit = kit(comfy.baseUrl(), ExecutorType.HTTP)) {
+            comfy.faults().stallExecution();
+            CompletableFuture<ExecuteResult> first = t2i(kit);
+            CompletableFuture<ExecuteResult> second = t2i(kit);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> Integer.valueOf(2).equals(status(kit).queueDepth()));
+            comfy.faults().releaseStall();
+            assertThat(first.join().isCompleted()).isTrue();
+            assertThat(second.join().isCompleted()).isTrue();
+        }
+    }
+
+    @Test
     void aDroppedWebSocketThatReconnectsFailsNothing() {
         try (ComfyKit kit = kit(comfy.baseUrl(), ExecutorType.WEBSOCKET)) {
             t2i(kit).join().orThrow();

@@ -76,7 +76,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.clock = clock;
         this.health = health;
         this.completions = completions;
-        this.reconciler = new Reconciler(api, lostGrace, clock);
+        this.reconciler = new Reconciler(api, lostGrace, clock, health::recordQueueDepth);
         this.mapper = new HistoryResultMapper(api, reader);
         this.canceller = new ServerCanceller(api);
         // the loop asks the tracker for its cadence only once prompts wait, after the tracker exists

@@ -117,9 +117,17 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
         return lastError;
     }
 
-    /** The server's queue depth (running plus pending) from the last probe, or {@code null} when none answered. */
+    /**
+     * The server's queue depth (running plus pending) as last read (by a probe or a reconcile round's {@code /queue}),
+     * or {@code null} when never read.
+     */
     public Integer queueDepth() {
         return queueDepth;
+    }
+
+    @Override
+    public void recordQueueDepth(int depth) {
+        queueDepth = depth;
     }
 
     @Override
