@@ -1,6 +1,7 @@
 package dev.comfykit.camel;
 
 import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
+import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
 import dev.comfykit.camel.support.FailureExceptions;
 import dev.comfykit.camel.support.MessageParams;
 import dev.comfykit.client.CancelOutcome;
@@ -8,6 +9,7 @@ import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.FailureCauses;
@@ -26,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -39,6 +43,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     private ComfyKitProducerHealthCheck healthCheck;
     private MessageParams messageParams;
     private WritableHealthCheckRepository healthCheckRepository;
+    /** One check per ComfyUI server of the endpoint's client (one for a single server). */
+    private final List<ComfyKitServerHealthCheck> serverChecks = new ArrayList<>();
 
     public ComfyKitProducer(ComfyKitEndpoint endpoint) {
         super(endpoint);
@@ -193,6 +199,9 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             healthCheck = new ComfyKitProducerHealthCheck(getEndpoint());
             healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
             healthCheckRepository.addHealthCheck(healthCheck);
+            if (!getEndpoint().isRunningHub()) {
+                addServerChecks();
+            }
         }
     }
 
@@ -223,12 +232,29 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         messageParams.check(schema);
     }
 
+    private void addServerChecks() {
+        ComfyKit client = getEndpoint().getClient();
+        for (ServerStatus server : client.servers()) {
+            String url = server.url();
+            ComfyKitServerHealthCheck check = new ComfyKitServerHealthCheck(healthCheck.getId() + "/server:"
+                    + ComfyKitProducerHealthCheck.id(url), () -> client.servers().stream()
+                    .filter(s -> s.url().equals(url)).findFirst().orElse(null));
+            check.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
+            healthCheckRepository.addHealthCheck(check);
+            serverChecks.add(check);
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
         if (healthCheckRepository != null && healthCheck != null) {
             healthCheckRepository.removeHealthCheck(healthCheck);
             healthCheck = null;
         }
+        if (healthCheckRepository != null) {
+            serverChecks.forEach(healthCheckRepository::removeHealthCheck);
+        }
+        serverChecks.clear();
         super.doStop();
     }
 }

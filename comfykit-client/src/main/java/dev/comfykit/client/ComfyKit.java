@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -232,6 +233,14 @@ public final class ComfyKit implements AutoCloseable {
      */
     public long resubmissions() {
         return pool == null ? 0 : pool.resubmissions();
+    }
+
+    /**
+     * The ComfyUI servers this client runs prompts on and their health right now (one element for a client of one
+     * server). Cheap: a snapshot of what the client already knows, no request is made.
+     */
+    public List<ServerStatus> servers() {
+        return backend.servers();
     }
 
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */

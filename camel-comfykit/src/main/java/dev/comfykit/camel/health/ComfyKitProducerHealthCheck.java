@@ -27,7 +27,7 @@ public class ComfyKitProducerHealthCheck extends AbstractHealthCheck {
      * The sanitized URI; when it masked something, a short digest of the whole URI keeps apart endpoints that differ
      * only in their secrets (32 bits of a SHA-256 say nothing usable about a key).
      */
-    static String id(String uri) {
+    public static String id(String uri) {
         String sanitized = URISupport.sanitizeUri(uri);
         if (sanitized.equals(uri)) {
             return sanitized;

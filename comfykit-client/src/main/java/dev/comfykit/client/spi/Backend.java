@@ -5,11 +5,13 @@ import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidParameterException;
 import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.SubmissionException;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -61,6 +63,11 @@ public interface Backend extends AutoCloseable {
      * backend does not hold.
      */
     CompletableFuture<WorkflowSchema> describe(WorkflowSource source);
+
+    /** The ComfyUI servers this backend runs prompts on, with their health (none for a backend without any). */
+    default List<ServerStatus> servers() {
+        return List.of();
+    }
 
     /**
      * Stops waiting: executions in flight complete with a failed ({@code CANCELLED}) result, their prompts keep

@@ -4,6 +4,7 @@ import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
@@ -14,12 +15,14 @@ import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.internal.pool.ProbedServerHealth;
 import dev.comfykit.client.internal.pool.ServerCapabilities;
 import dev.comfykit.client.internal.pool.ServerHealth;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -43,9 +46,11 @@ public final class ComfyUiBackend implements Backend {
     private final ComfyUiPreparation preparation;
     private final ServerHealth health;
     private final ServerCapabilities capabilities;
+    private final String url;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities) {
+                           ServerCapabilities capabilities, String url) {
+        this.url = url;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -55,6 +60,22 @@ public final class ComfyUiBackend implements Backend {
     /** The server's health, as a pool's dispatch reads it. */
     public ServerHealth health() {
         return health;
+    }
+
+    /** The server's status as the exported API shows it (health checks). */
+    public ServerStatus status() {
+        ServerStatus.State state = switch (health.state()) {
+            case UP -> ServerStatus.State.UP;
+            case DEGRADED -> ServerStatus.State.DEGRADED;
+            case DOWN -> ServerStatus.State.DOWN;
+        };
+        Integer depth = health instanceof ProbedServerHealth probed ? probed.queueDepth() : null;
+        return new ServerStatus(url, url, state, health.lastError(), depth);
+    }
+
+    @Override
+    public List<ServerStatus> servers() {
+        return List.of(status());
     }
 
     /** What the server can run, as a pool's dispatch reads it. */
@@ -77,12 +98,15 @@ public final class ComfyUiBackend implements Backend {
         MediaUploader uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
                 .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
                 config.getMaxUploadBytes());
+        ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
+                () -> api.queue().thenApply(queue -> queue.running().size() + queue.pending().size()),
+                connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
-                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime);
-        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), ServerHealth.alwaysUp(),
-                ServerCapabilities.unchecked());
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
+        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health,
+                ServerCapabilities.unchecked(), api.transport().baseUrl());
     }
 
     @Override
@@ -145,5 +169,8 @@ public final class ComfyUiBackend implements Backend {
     @Override
     public void close() {
         engine.close();
+        if (health instanceof ProbedServerHealth probed) {
+            probed.close();
+        }
     }
 }

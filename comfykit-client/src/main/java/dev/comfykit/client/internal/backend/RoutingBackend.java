@@ -2,6 +2,7 @@ package dev.comfykit.client.internal.backend;
 
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ExecuteResult;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
@@ -9,6 +10,7 @@ import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,6 +58,12 @@ public final class RoutingBackend implements Backend {
 
     private Backend forId(String promptId) {
         return RunningHubBackend.isTaskId(promptId) ? runningHub : comfyUi;
+    }
+
+    /** The ComfyUI servers; RunningHub is a service, not a server the client watches. */
+    @Override
+    public List<ServerStatus> servers() {
+        return comfyUi.servers();
     }
 
     @Override

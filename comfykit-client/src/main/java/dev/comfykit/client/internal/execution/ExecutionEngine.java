@@ -12,6 +12,7 @@ import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.SubmitResponse;
 import dev.comfykit.client.internal.comfyui.ValidationErrors;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
+import dev.comfykit.client.internal.pool.ServerHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private final CompletionTracker tracker;
     private final HistoryResultMapper mapper;
     private final ServerCanceller canceller;
+    private final ServerHealth health;
+    private final Executor completions;
     private volatile boolean closed;
 
     /**
@@ -60,23 +63,28 @@ public final class ExecutionEngine implements AutoCloseable {
      * @param completions     where a result built from WebSocket events is completed, so that the application's
      *                        callbacks never run on (and hold up) the socket's listener thread; it must accept every
      *                        task (see {@code IoLanes#lane})
+     * @param health          told the outcome of the requests the engine makes; when it goes down, every prompt
+     *                        waiting on the server fails at once ({@link #serverDown})
      */
     public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
-                           OutputFile.Reader reader, Executor completions, LongSupplier clock) {
+                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health) {
         this.api = api;
         this.clientId = clientId;
         this.apiKey = apiKey;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.reconciler = new Reconciler(api, lostGrace, clock);
+        this.health = health;
+        this.completions = completions;
+        this.reconciler = new Reconciler(api, lostGrace, clock, health::recordQueueDepth);
         this.mapper = new HistoryResultMapper(api, reader);
         this.canceller = new ServerCanceller(api);
         // the loop asks the tracker for its cadence only once prompts wait, after the tracker exists
         this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling,
-                safetyInterval, clock);
+                safetyInterval, clock, health);
         this.tracker = tracking.start(new TrackingContext(api, clientId, scheduler, registry, reconciler, loop,
-                completions));
+                completions, health));
+        health.onDown(this::serverDown);
     }
 
     /**
@@ -200,6 +208,7 @@ public final class ExecutionEngine implements AutoCloseable {
                     ValidationErrors.summary(response.droppedOutputErrors()));
         }
         LOG.debug("[{}] submitted", current.promptId());
+        health.recordSuccess();
         current.acknowledge();
         loop.kick();
     }
@@ -213,6 +222,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void submitFailed(LocalExecution execution, PendingPrompt pending, Throwable error) {
         Throwable cause = Failures.unwrap(error);
+        health.recordFailure(cause);
         if (Failures.neverConnected(cause) || cause instanceof UnexpectedResponseException) {
             // the request never reached the server, or the server answered that it did not queue it
             registry.remove(pending);
@@ -313,6 +323,27 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private static ExecutionError closedError() {
         return ExecutionError.of(ErrorKind.CANCELLED, "The ComfyKit client was closed.");
+    }
+
+    /**
+     * The server went down (its socket closed and probes failed, or requests were refused again and again): every
+     * prompt waiting on it fails now with a {@link ErrorKind#CONNECTION} error instead of at its time limit. The
+     * prompts are not cancelled (the server cannot be asked); they may or may not have run, which the message says,
+     * so that a pool can send them elsewhere.
+     */
+    private void serverDown() {
+        String url = api.transport().baseUrl();
+        String seen = health.lastError() == null ? "requests failed" : health.lastError();
+        for (PendingPrompt pending : registry.all()) {
+            registry.remove(pending);
+            String what = pending.acknowledged() ? "it was submitted and may or may not have run there"
+                    : "its submission may or may not have reached the server";
+            ExecutionError error = ExecutionError.of(ErrorKind.CONNECTION, "ComfyUI at " + url + " went down while"
+                    + " waiting for prompt " + pending.promptId() + " (" + seen + ", repeatedly); " + what + ".");
+            LOG.warn("[{}] failed: ComfyUI at {} is down", pending.promptId(), url);
+            // off the thread that noticed (a probe's or a poll's): the application's callbacks run on the lane
+            completions.execute(() -> pending.outcome().complete(PromptOutcome.failed(error)));
+        }
     }
 
     /** Stops waiting: every execution in flight ends with a failed (cancelled) result; prompts keep running. */

@@ -1,5 +1,6 @@
 package dev.comfykit.client.internal.execution;
 
+import dev.comfykit.client.internal.pool.ServerHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ final class ReconcileLoop implements AutoCloseable {
     private final BooleanSupplier fastPolling;
     private final long safetyInterval;
     private final LongSupplier clock;
+    private final ServerHealth health;
 
     private boolean roundRunning;
     private boolean closed;
@@ -47,13 +49,14 @@ final class ReconcileLoop implements AutoCloseable {
     private volatile long failingSinceNanos = -1;
 
     ReconcileLoop(Reconciler reconciler, PromptRegistry registry, ScheduledExecutorService scheduler,
-                  BooleanSupplier fastPolling, Duration safetyInterval, LongSupplier clock) {
+                  BooleanSupplier fastPolling, Duration safetyInterval, LongSupplier clock, ServerHealth health) {
         this.reconciler = reconciler;
         this.registry = registry;
         this.scheduler = scheduler;
         this.fastPolling = fastPolling;
         this.safetyInterval = safetyInterval.toNanos();
         this.clock = clock;
+        this.health = health;
     }
 
     /** A prompt was accepted: make sure a round comes in time for the current cadence. */
@@ -114,6 +117,14 @@ final class ReconcileLoop implements AutoCloseable {
         // the prompts still waiting now (the round may have finished some): one scan serves the cadence and the
         // decision whether to go on
         List<PendingPrompt> waiting = registry.acknowledged();
+        if (!prompts.isEmpty()) {
+            // a round is the requests the client makes anyway: while prompts wait, they are the health's evidence
+            if (error != null) {
+                health.recordFailure(error);
+            } else {
+                health.recordSuccess();
+            }
+        }
         long delay;
         if (error != null) {
             consecutiveFailures++;

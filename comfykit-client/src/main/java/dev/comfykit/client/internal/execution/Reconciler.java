@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,10 +36,13 @@ final class Reconciler {
     private final ComfyUiApi api;
     private final long lostGraceNanos;
     private final LongSupplier clock;
+    private final IntConsumer queueDepth;
     private volatile long lastQueueCheck;
 
-    Reconciler(ComfyUiApi api, Duration lostGrace, LongSupplier clock) {
+    /** @param queueDepth told the server's queue depth each time a round reads the queue */
+    Reconciler(ComfyUiApi api, Duration lostGrace, LongSupplier clock, IntConsumer queueDepth) {
         this.api = api;
+        this.queueDepth = queueDepth;
         this.lostGraceNanos = lostGrace.toNanos();
         this.clock = clock;
     }
@@ -92,7 +96,10 @@ final class Reconciler {
             return direct(prompts);
         }
         lastQueueCheck = clock.getAsLong();
-        return api.queue().thenCompose(queue -> checkAbsent(prompts, queue));
+        return api.queue().thenCompose(queue -> {
+            queueDepth.accept(queue.running().size() + queue.pending().size());
+            return checkAbsent(prompts, queue);
+        });
     }
 
     /**
@@ -127,6 +134,7 @@ final class Reconciler {
             lastQueueCheck = now;
             boolean foundBefore = found;
             return api.queue().thenApply(queue -> {
+                queueDepth.accept(queue.running().size() + queue.pending().size());
                 // their history was just read: no need to read it again, as checkAbsent does
                 for (PendingPrompt prompt : absent) {
                     if (queue.contains(prompt.promptId())) {

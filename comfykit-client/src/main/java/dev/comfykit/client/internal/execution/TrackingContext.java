@@ -1,6 +1,7 @@
 package dev.comfykit.client.internal.execution;
 
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
+import dev.comfykit.client.internal.pool.ServerHealth;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,7 +10,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * What a {@link CompletionTracker} works with: the engine's server, client id and shared state.
  *
  * @param completions where a result built from events is completed, off the socket's listener thread
+ * @param health      where a lost or regained socket is reported
  */
 record TrackingContext(ComfyUiApi api, String clientId, ScheduledExecutorService scheduler, PromptRegistry registry,
-                       Reconciler reconciler, ReconcileLoop loop, Executor completions) {
+                       Reconciler reconciler, ReconcileLoop loop, Executor completions,
+                       ServerHealth health) {
 }

@@ -3,6 +3,7 @@ package dev.comfykit.client.internal.execution;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.internal.comfyui.ComfyUiEvent;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -64,11 +65,14 @@ final class WebSocketTracker implements CompletionTracker {
     }
 
     private void afterReconnect() {
+        context.health().recordSuccess();
         forgetEvents();
         context.loop().wake();
     }
 
     private void afterSocketLoss() {
+        // one lost socket is a suspicion, not a verdict: the health probes the server before calling it down
+        context.health().recordFailure(new IOException("the WebSocket closed"));
         forgetEvents();
         if (!context.registry().isEmpty()) {
             context.loop().wake();

@@ -29,6 +29,10 @@ public interface ServerHealth {
     /** A request to the server failed (connection refused, timeout, 5xx...). */
     void recordFailure(Throwable cause);
 
+    /** The server's queue (running plus pending prompts) as a request just read it; kept for status reports. */
+    default void recordQueueDepth(int depth) {
+    }
+
     /** The last failure's description, or {@code null}. */
     String lastError();
 

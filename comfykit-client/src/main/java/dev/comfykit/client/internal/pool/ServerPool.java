@@ -6,6 +6,7 @@ import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.ServerSpec;
+import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmissionException;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
@@ -168,6 +169,14 @@ public final class ServerPool implements Backend {
     /** How many times a prompt was run again on another server since the pool was created. */
     public long resubmissions() {
         return resubmissions.get();
+    }
+
+    /** Every member's status, in configured order, under the member's name. */
+    @Override
+    public List<ServerStatus> servers() {
+        return members.stream().flatMap(member -> member.backend.servers().stream()
+                .map(status -> new ServerStatus(status.url(), member.name(), status.state(), status.lastError(),
+                        status.queueDepth()))).toList();
     }
 
     /** The members, in configured order. */
