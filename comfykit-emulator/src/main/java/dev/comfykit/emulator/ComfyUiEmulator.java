@@ -24,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,7 +70,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        NodeRegistry registry = new NodeRegistry(dirs, options.checkpoints());
+        NodeRegistry registry = new NodeRegistry(dirs, options.checkpoints(), options.withoutNodes());
         this.queue = new PromptQueue(sockets);
         EngineSettings settings = new EngineSettings(options.parallelism(), options.stepTime(), options.promptDelay(),
                 options.outputCache());
@@ -275,6 +277,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         private Duration promptDelay = Duration.ZERO;
         private boolean outputCache = true;
         private List<String> checkpoints = EmulatorOptions.DEFAULT_CHECKPOINTS;
+        private final Set<String> withoutNodes = new LinkedHashSet<>();
         private final List<String> argv = new ArrayList<>(List.of("main.py"));
 
         private Builder() {
@@ -330,13 +333,23 @@ public final class ComfyUiEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Leaves node classes out: they are absent from {@code /object_info} and a prompt naming one is refused as
+         * ComfyUI refuses an unknown node type, so emulators in one JVM can differ in the nodes they have.
+         */
+        public Builder withoutNodes(String... classTypes) {
+            withoutNodes.addAll(List.of(classTypes));
+            return this;
+        }
+
         Builder argv(List<String> args) {
             argv.addAll(args);
             return this;
         }
 
         public EmulatorOptions options() {
-            return new EmulatorOptions(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints);
+            return new EmulatorOptions(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints,
+                    withoutNodes);
         }
 
         public ComfyUiEmulator start() {

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The node classes this emulator knows. Their declarations come from {@code object_info.json} (shapes as the
@@ -28,6 +29,11 @@ public final class NodeRegistry {
     private final DataDirectories dirs;
 
     public NodeRegistry(DataDirectories dirs, List<String> checkpoints) {
+        this(dirs, checkpoints, Set.of());
+    }
+
+    /** The node classes, leaving out {@code without} (an emulator that lacks some nodes). */
+    public NodeRegistry(DataDirectories dirs, List<String> checkpoints, Set<String> without) {
         this.dirs = dirs;
         Map<String, NodeLibrary.Binding> bindings = new LinkedHashMap<>();
         ImageNodes.bind(bindings, dirs);
@@ -38,6 +44,9 @@ public final class NodeRegistry {
         Iterator<Map.Entry<String, JsonNode>> it = all.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (without.contains(e.getKey())) {
+                continue;
+            }
             NodeLibrary.Binding binding = bindings.get(e.getKey());
             if (binding == null) {
                 throw new IllegalStateException("no implementation for node " + e.getKey());
