@@ -107,6 +107,9 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
         CompletableFuture<JsonNode> request;
         try {
             request = fetch.get();
+            if (request == null) {
+                request = CompletableFuture.completedFuture(null);
+            }
         } catch (RuntimeException e) {
             request = CompletableFuture.failedFuture(e);
         }
