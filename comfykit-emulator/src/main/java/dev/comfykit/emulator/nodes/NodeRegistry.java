@@ -23,17 +23,22 @@ import java.util.Set;
 public final class NodeRegistry {
 
     private static final String INPUT_IMAGES = "@input_images";
-    private static final String CHECKPOINTS = "@checkpoints";
+    /** {@code @folder}: the files of a model folder ({@code @checkpoints}, {@code @loras}, {@code @vae}). */
+    private static final String MODELS = "@";
 
     private final Map<String, NodeDefinition> definitions = new LinkedHashMap<>();
     private final DataDirectories dirs;
 
     public NodeRegistry(DataDirectories dirs, List<String> checkpoints) {
-        this(dirs, checkpoints, Set.of());
+        this(dirs, Map.of("checkpoints", checkpoints), Set.of());
     }
 
-    /** The node classes, leaving out {@code without} (an emulator that lacks some nodes). */
-    public NodeRegistry(DataDirectories dirs, List<String> checkpoints, Set<String> without) {
+    /**
+     * The node classes, leaving out {@code without} (an emulator that lacks some nodes).
+     *
+     * @param models per model folder ({@code checkpoints}, {@code loras}, {@code vae}), the files its loader offers
+     */
+    public NodeRegistry(DataDirectories dirs, Map<String, List<String>> models, Set<String> without) {
         this.dirs = dirs;
         Map<String, NodeLibrary.Binding> bindings = new LinkedHashMap<>();
         ImageNodes.bind(bindings, dirs);
@@ -51,7 +56,7 @@ public final class NodeRegistry {
             if (binding == null) {
                 throw new IllegalStateException("no implementation for node " + e.getKey());
             }
-            definitions.put(e.getKey(), define(e.getKey(), (ObjectNode) e.getValue(), binding, checkpoints));
+            definitions.put(e.getKey(), define(e.getKey(), (ObjectNode) e.getValue(), binding, models));
         }
     }
 
@@ -63,7 +68,8 @@ public final class NodeRegistry {
         }
     }
 
-    private static NodeDefinition define(String name, ObjectNode raw, NodeLibrary.Binding binding, List<String> checkpoints) {
+    private static NodeDefinition define(String name, ObjectNode raw, NodeLibrary.Binding binding,
+                                         Map<String, List<String>> models) {
         ObjectNode input = (ObjectNode) raw.get("input");
         List<InputSpec> inputs = new ArrayList<>();
         ObjectNode order = Json.object();
@@ -77,9 +83,10 @@ public final class NodeRegistry {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 names.add(f.getKey());
-                if (f.getValue().isArray() && f.getValue().size() > 0 && CHECKPOINTS.equals(f.getValue().get(0).asText())) {
+                String placeholder = f.getValue().isArray() && f.getValue().size() > 0 ? f.getValue().get(0).asText() : "";
+                if (placeholder.startsWith(MODELS) && !placeholder.equals(INPUT_IMAGES)) {
                     ArrayNode list = Json.array();
-                    checkpoints.forEach(list::add);
+                    models.getOrDefault(placeholder.substring(1), List.of()).forEach(list::add);
                     ((ArrayNode) f.getValue()).set(0, list);
                 }
                 if (!category.equals("hidden")) {

@@ -19,7 +19,8 @@ class DifferingServersTest {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension sdxl = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO)
-            .checkpoints(List.of("sd_xl_base_1.0.safetensors")));
+            .checkpoints(List.of("sd_xl_base_1.0.safetensors")).loras(List.of("detail.safetensors"))
+            .vaes(List.of("sdxl_vae.safetensors")));
 
     private static final String T2I_SDXL = """
             {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd_xl_base_1.0.safetensors"}},
@@ -74,6 +75,39 @@ class DifferingServersTest {
         assertThat(refused.json().at("/node_errors/4/class_type").asText()).isEqualTo("CheckpointLoaderSimple");
 
         assertThat(new Client(sdxl.baseUrl()).post("/prompt", "{\"prompt\": " + T2I_SDXL + "}").status()).isEqualTo(200);
+    }
+
+    private static final String LORA = """
+            {"4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd_xl_base_1.0.safetensors"}},
+             "10": {"class_type": "LoraLoader", "inputs": {"model": ["4", 0], "clip": ["4", 1],
+                    "lora_name": "detail.safetensors", "strength_model": 0.8, "strength_clip": 1.0}},
+             "11": {"class_type": "VAELoader", "inputs": {"vae_name": "sdxl_vae.safetensors"}},
+             "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+             "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat", "clip": ["10", 1]}},
+             "3": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 1, "cfg": 7.0, "sampler_name": "euler",
+                   "scheduler": "normal", "denoise": 1.0, "model": ["10", 0], "positive": ["6", 0],
+                   "negative": ["6", 0], "latent_image": ["5", 0]}},
+             "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["11", 0]}},
+             "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "lora", "images": ["8", 0]}}}
+            """;
+
+    @Test
+    void loraAndVaeListsArePerServerInObjectInfoModelsAndValidation() {
+        JsonNode full = new Client(sdxl.baseUrl()).get("/object_info").json();
+        assertThat(full.at("/LoraLoader/input/required/lora_name/0").toString()).isEqualTo("[\"detail.safetensors\"]");
+        assertThat(full.at("/VAELoader/input/required/vae_name/0").toString()).isEqualTo("[\"sdxl_vae.safetensors\"]");
+        assertThat(new Client(sd15.baseUrl()).get("/object_info").json().at("/LoraLoader/input/required/lora_name/0")
+                .toString()).isEqualTo("[]");
+        assertThat(new Client(sdxl.baseUrl()).get("/models/loras").json().toString()).isEqualTo("[\"detail.safetensors\"]");
+        assertThat(new Client(sdxl.baseUrl()).get("/models/vae").json().toString()).isEqualTo("[\"sdxl_vae.safetensors\"]");
+
+        assertThat(new Client(sdxl.baseUrl()).post("/prompt", "{\"prompt\": " + LORA + "}").status()).isEqualTo(200);
+        assertThat(sdxl.emulator().awaitIdle(Duration.ofSeconds(10))).isTrue();
+        Client.Response refused = new Client(sd15.baseUrl()).post("/prompt",
+                "{\"prompt\": " + LORA.replace("sd_xl_base_1.0", "v1-5-pruned-emaonly") + "}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().at("/node_errors/10/errors/0/type").asText()).isEqualTo("value_not_in_list");
+        assertThat(refused.json().at("/node_errors/11/errors/0/type").asText()).isEqualTo("value_not_in_list");
     }
 
     @Test
