@@ -47,7 +47,8 @@ class CapabilityRoutingTest {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension sdxl = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO)
-            .checkpoints(List.of("sd_xl_base_1.0.safetensors")).withoutNodes("ImageBlur"));
+            .checkpoints(List.of("sd_xl_base_1.0.safetensors")).loras(List.of("detail.safetensors"))
+            .vaes(List.of("sdxl_vae.safetensors")).withoutNodes("ImageBlur"));
 
     @RegisterExtension
     static WireMockExtension odd = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
@@ -100,6 +101,19 @@ class CapabilityRoutingTest {
         assertThat(message).isEqualTo("No server can run workflow mixed.json: sd15 (" + sd15.baseUrl() + ") lacks "
                 + "checkpoint sd_xl_base_1.0.safetensors (CheckpointLoaderSimple.ckpt_name); sdxl (" + sdxl.baseUrl()
                 + ") lacks node class ImageBlur. Install them, or route this workflow to servers that have them (labels).");
+    }
+
+    @Test
+    void loraAndVaeFilesAreCheckedPerServer() throws Exception {
+        ObjectNode job = graph("""
+                {"10": {"class_type": "LoraLoader", "inputs": {"model": ["4", 0], "clip": ["4", 1],
+                        "lora_name": "detail.safetensors", "strength_model": 1.0, "strength_clip": 1.0}},
+                 "11": {"class_type": "VAELoader", "inputs": {"vae_name": "sdxl_vae.safetensors"}}}
+                """);
+        assertThat(new ObjectInfoCapabilities(api(sdxl.baseUrl())::objectInfo).missing(job).join().isEmpty()).isTrue();
+        assertThat(new ObjectInfoCapabilities(api(sd15.baseUrl())::objectInfo).missing(job).join().models())
+                .isEqualTo(Map.of("LoraLoader.lora_name", List.of("detail.safetensors"),
+                        "VAELoader.vae_name", List.of("sdxl_vae.safetensors")));
     }
 
     @Test
