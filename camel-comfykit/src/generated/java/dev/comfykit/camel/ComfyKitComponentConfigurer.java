@@ -92,6 +92,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": getOrCreateConfiguration(target).setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": getOrCreateConfiguration(target).setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabels":
+        case "serverLabels": getOrCreateConfiguration(target).setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
         case "servers": getOrCreateConfiguration(target).setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": getOrCreateConfiguration(target).setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -172,6 +174,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "serverlabels":
+        case "serverLabels": return java.lang.String.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -248,6 +252,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubTimeout": return getOrCreateConfiguration(target).getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return getOrCreateConfiguration(target).getRunninghubUrl();
+        case "serverlabels":
+        case "serverLabels": return getOrCreateConfiguration(target).getServerLabels();
         case "servers": return getOrCreateConfiguration(target).getServers();
         case "textparam":
         case "textParam": return getOrCreateConfiguration(target).getTextParam();

@@ -76,6 +76,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": target.setRunninghubTimeout(property(camelContext, long.class, value)); return true;
         case "runninghuburl":
         case "runninghubUrl": target.setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabels":
+        case "serverLabels": target.setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
         case "servers": target.setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -142,6 +144,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "serverlabels":
+        case "serverLabels": return java.lang.String.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -209,6 +213,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubTimeout": return target.getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getRunninghubUrl();
+        case "serverlabels":
+        case "serverLabels": return target.getServerLabels();
         case "servers": return target.getServers();
         case "textparam":
         case "textParam": return target.getTextParam();

@@ -78,6 +78,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": target.getConfiguration().setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": target.getConfiguration().setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabels":
+        case "serverLabels": target.getConfiguration().setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
         case "servers": target.getConfiguration().setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.getConfiguration().setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -151,6 +153,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "serverlabels":
+        case "serverLabels": return java.lang.String.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -220,6 +224,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return target.getConfiguration().getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getConfiguration().getRunninghubUrl();
+        case "serverlabels":
+        case "serverLabels": return target.getConfiguration().getServerLabels();
         case "servers": return target.getConfiguration().getServers();
         case "textparam":
         case "textParam": return target.getConfiguration().getTextParam();

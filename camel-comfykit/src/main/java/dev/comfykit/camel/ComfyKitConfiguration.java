@@ -86,6 +86,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private int maxAttempts = ClientOption.MAX_ATTEMPTS.defaultValue();
     @UriParam(label = "pool", defaultValue = ClientOption.Defaults.FAILOVER_ON_EXECUTION_ERROR)
     private boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
+    @UriParam(label = "pool")
+    private String serverLabels;
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;
@@ -472,6 +474,19 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setFailoverOnExecutionError(boolean failoverOnExecutionError) {
         this.failoverOnExecutionError = failoverOnExecutionError;
+    }
+
+    public String getServerLabels() {
+        return serverLabels;
+    }
+
+    /**
+     * Which servers of the pool this endpoint uses, by their labels: key=value pairs (or a bare key) separated by
+     * commas, e.g. gpu=a100; a server must match all of them. Unset: every server. Set on the route, never from a
+     * message; an endpoint with its own selector gets a client of its own.
+     */
+    public void setServerLabels(String serverLabels) {
+        this.serverLabels = serverLabels;
     }
 
     public ComfyKit getComfyKit() {

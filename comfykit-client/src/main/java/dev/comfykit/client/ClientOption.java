@@ -1,5 +1,7 @@
 package dev.comfykit.client;
 
+import dev.comfykit.client.internal.pool.LabelSelector;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -163,12 +165,18 @@ public final class ClientOption<T> {
             "Whether a pool also runs a prompt again on another server when a node failed (EXECUTION), e.g. out of"
                     + " GPU memory.");
 
+    /** Which servers of a pool this client uses, by their labels. */
+    public static final ClientOption<String> SERVER_LABELS = option("serverLabels", String.class, null, String::trim,
+            ClientOption::labelSelectorProblem,
+            "Which servers of the pool this client uses, by label: key=value pairs (or a bare key) separated by"
+                    + " commas, e.g. gpu=a100; a server must match all of them. Unset: every server.");
+
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
             MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL, SERVERS, DISPATCH,
-            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR);
+            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS);
 
     private final String name;
     private final Class<T> type;
@@ -442,6 +450,15 @@ public final class ClientOption<T> {
             case "false" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("'" + text + "' is neither true nor false");
         };
+    }
+
+    private static String labelSelectorProblem(String selector) {
+        try {
+            LabelSelector.parse(selector);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "is not a label selector such as gpu=a100,vram=48: " + e.getMessage();
+        }
     }
 
     private static String serversProblem(String value) {

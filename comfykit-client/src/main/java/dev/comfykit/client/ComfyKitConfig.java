@@ -43,6 +43,7 @@ import java.util.function.Function;
  * <tr><td>dispatch</td><td></td><td>least-queue</td></tr>
  * <tr><td>maxAttempts</td><td></td><td>3</td></tr>
  * <tr><td>failoverOnExecutionError</td><td></td><td>false</td></tr>
+ * <tr><td>serverLabels</td><td></td><td>none (every server)</td></tr>
  * </table>
  */
 public final class ComfyKitConfig {

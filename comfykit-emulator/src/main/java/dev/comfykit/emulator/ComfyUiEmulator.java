@@ -24,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,7 +70,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        NodeRegistry registry = new NodeRegistry(dirs, options.checkpoints());
+        NodeRegistry registry = new NodeRegistry(dirs, options.models(), options.withoutNodes());
         this.queue = new PromptQueue(sockets);
         EngineSettings settings = new EngineSettings(options.parallelism(), options.stepTime(), options.promptDelay(),
                 options.outputCache());
@@ -81,7 +83,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
                 .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         WebSocketEndpoint webSocket = new WebSocketEndpoint(sockets, queue::remaining, engine::executingNodeFor);
         HttpApi.Parts parts = new HttpApi.Parts(queue, engine, registry, dirs, faults, promptLog, webSocket,
-                options.checkpoints(), argv, runningHub, requests);
+                options.models(), argv, runningHub, requests);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                         .setHost(options.host())
                         .setPort(options.port())
@@ -275,6 +277,9 @@ public final class ComfyUiEmulator implements AutoCloseable {
         private Duration promptDelay = Duration.ZERO;
         private boolean outputCache = true;
         private List<String> checkpoints = EmulatorOptions.DEFAULT_CHECKPOINTS;
+        private List<String> loras = List.of();
+        private List<String> vaes = List.of();
+        private final Set<String> withoutNodes = new LinkedHashSet<>();
         private final List<String> argv = new ArrayList<>(List.of("main.py"));
 
         private Builder() {
@@ -330,13 +335,35 @@ public final class ComfyUiEmulator implements AutoCloseable {
             return this;
         }
 
+        /** The LoRA file names LoraLoader offers; default none. */
+        public Builder loras(List<String> loras) {
+            this.loras = List.copyOf(loras);
+            return this;
+        }
+
+        /** The VAE file names VAELoader offers; default none. */
+        public Builder vaes(List<String> vaes) {
+            this.vaes = List.copyOf(vaes);
+            return this;
+        }
+
+        /**
+         * Leaves node classes out: they are absent from {@code /object_info} and a prompt naming one is refused as
+         * ComfyUI refuses an unknown node type, so emulators in one JVM can differ in the nodes they have.
+         */
+        public Builder withoutNodes(String... classTypes) {
+            withoutNodes.addAll(List.of(classTypes));
+            return this;
+        }
+
         Builder argv(List<String> args) {
             argv.addAll(args);
             return this;
         }
 
         public EmulatorOptions options() {
-            return new EmulatorOptions(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints);
+            return new EmulatorOptions(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints,
+                    loras, vaes, withoutNodes);
         }
 
         public ComfyUiEmulator start() {

@@ -3,6 +3,8 @@ package dev.comfykit.emulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * How an emulator is configured; built by {@link ComfyUiEmulator.Builder} or {@link Main}'s flags.
@@ -16,13 +18,29 @@ import java.util.List;
  * @param promptDelay   extra time every prompt takes (simulates a job of that length)
  * @param outputCache   whether unchanged node results are reused across prompts, as ComfyUI does
  * @param checkpoints   the file names CheckpointLoaderSimple offers
+ * @param loras         the file names LoraLoader offers
+ * @param vaes          the file names VAELoader offers
+ * @param withoutNodes  node classes this emulator leaves out (absent from {@code /object_info}, refused in prompts
+ *                      as a node type that does not exist), so that several emulators can differ in what they run
  */
 public record EmulatorOptions(String host, int port, Path dataDirectory, Duration stepTime, int parallelism,
-                              Duration promptDelay, boolean outputCache, List<String> checkpoints) {
+                              Duration promptDelay, boolean outputCache, List<String> checkpoints,
+                              List<String> loras, List<String> vaes, Set<String> withoutNodes) {
 
     /** The checkpoint names offered by default: the real SD 1.5 and SDXL base file names. */
     public static final List<String> DEFAULT_CHECKPOINTS =
             List.of("v1-5-pruned-emaonly.safetensors", "sd_xl_base_1.0.safetensors");
+
+    /** Options without left-out node classes (the shape before {@code withoutNodes}). */
+    public EmulatorOptions(String host, int port, Path dataDirectory, Duration stepTime, int parallelism,
+                           Duration promptDelay, boolean outputCache, List<String> checkpoints) {
+        this(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints, List.of(), List.of(), Set.of());
+    }
+
+    /** The files of each model folder ({@code checkpoints}, {@code loras}, {@code vae}), as {@code /models} lists them. */
+    public Map<String, List<String>> models() {
+        return Map.of("checkpoints", checkpoints, "loras", loras, "vae", vaes);
+    }
 
     public EmulatorOptions {
         if (port < 0 || port > 65535) {
@@ -35,5 +53,8 @@ public record EmulatorOptions(String host, int port, Path dataDirectory, Duratio
             throw new IllegalArgumentException("times must not be negative");
         }
         checkpoints = List.copyOf(checkpoints);
+        loras = List.copyOf(loras);
+        vaes = List.copyOf(vaes);
+        withoutNodes = Set.copyOf(withoutNodes);
     }
 }

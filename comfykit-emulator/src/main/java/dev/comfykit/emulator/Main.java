@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,6 +27,10 @@ public final class Main {
             "  --parallelism N     prompts executed at once (default 1, like ComfyUI)",
             "  --prompt-delay MS   extra time every prompt takes, in milliseconds (default 0)",
             "  --no-cache          do not reuse node results across prompts",
+            "  --checkpoints A,B   checkpoint files CheckpointLoaderSimple offers (default: the SD 1.5 and SDXL bases)",
+            "  --loras A,B         LoRA files LoraLoader offers (default none)",
+            "  --vaes A,B          VAE files VAELoader offers (default none)",
+            "  --without-nodes X,Y node classes this server lacks (e.g. to test routing between servers)",
             "  --help              show this help");
 
     private Main() {
@@ -91,7 +96,8 @@ public final class Main {
                     return null;
                 }
                 case "--no-cache" -> builder.outputCache(false);
-                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay" -> {
+                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay", "--checkpoints",
+                        "--loras", "--vaes", "--without-nodes" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -119,8 +125,17 @@ public final class Main {
             case "--step-time" -> builder.stepTime(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
             case "--parallelism" -> builder.parallelism(number(name, value, 1, 4096));
             case "--prompt-delay" -> builder.promptDelay(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
+            case "--checkpoints" -> builder.checkpoints(list(value));
+            case "--loras" -> builder.loras(list(value));
+            case "--vaes" -> builder.vaes(list(value));
+            case "--without-nodes" -> builder.withoutNodes(list(value).toArray(String[]::new));
             default -> throw new IllegalArgumentException("unknown option " + name);
         }
+    }
+
+    /** A comma-separated list; blanks dropped (an empty value is the empty list). */
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static int number(String name, String value, int min, int max) {

@@ -42,6 +42,17 @@ class MainTest {
     }
 
     @Test
+    void modelListsAndLeftOutNodesForRoutingTests() {
+        EmulatorOptions o = Main.parse(new String[] {"--checkpoints", "a.safetensors, b.ckpt", "--loras=l.safetensors",
+                "--vaes", "", "--without-nodes", "ImageBlur,SaveImage"}).options();
+        assertThat(o.checkpoints()).containsExactly("a.safetensors", "b.ckpt");
+        assertThat(o.loras()).containsExactly("l.safetensors");
+        assertThat(o.vaes()).isEmpty();
+        assertThat(o.withoutNodes()).containsExactlyInAnyOrder("ImageBlur", "SaveImage");
+        assertThat(Main.USAGE).contains("--checkpoints", "--loras", "--vaes", "--without-nodes");
+    }
+
+    @Test
     void helpGivesNoBuilder() {
         assertThat(Main.parse(new String[] {"--help"})).isNull();
         assertThat(Main.USAGE).contains("--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay");

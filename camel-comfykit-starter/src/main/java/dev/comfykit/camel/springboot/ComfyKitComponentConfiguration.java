@@ -208,6 +208,11 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
     /**
+     * Which servers of the pool the component's endpoints use, by their labels: key=value pairs (or a bare key)
+     * separated by commas, e.g. gpu=a100; a server must match all of them. Unset: every server.
+     */
+    private String serverLabels;
+    /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
      * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
@@ -494,6 +499,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setFailoverOnExecutionError(Boolean failoverOnExecutionError) {
         this.failoverOnExecutionError = failoverOnExecutionError;
+    }
+
+    public String getServerLabels() {
+        return serverLabels;
+    }
+
+    public void setServerLabels(String serverLabels) {
+        this.serverLabels = serverLabels;
     }
 
     public ComfyKit getComfyKit() {

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -196,6 +197,31 @@ class ServerPoolTest {
     }
 
     @Test
+    void serverLabelsKeepAClientOnTheServersThatCarryThem() {
+        List<ServerSpec> specs = List.of(
+                ServerSpec.of(servers.get(0).baseUrl()).withName("small").withLabel("gpu", "t4"),
+                ServerSpec.of(servers.get(1).baseUrl()).withName("big").withLabel("gpu", "a100"),
+                ServerSpec.of(servers.get(2).baseUrl()).withName("plain"));
+        try (ComfyKit kit = pool(specs).set(dev.comfykit.client.ClientOption.SERVER_LABELS, "gpu=a100").build()) {
+            runAll(kit, 4);
+
+            assertThat(servers.get(1).promptsReceived()).isEqualTo(4);
+            assertThat(kit.servers()).extracting(ServerStatus::name).containsExactly("big");
+        }
+        assertThat(servers.get(0).promptsReceived() + servers.get(2).promptsReceived()).isZero();
+    }
+
+    @Test
+    void serverLabelsThatMatchNoServerFailWhenTheClientIsBuilt() {
+        List<ServerSpec> specs = List.of(ServerSpec.of(servers.get(0).baseUrl()).withName("small")
+                .withLabel("gpu", "t4"));
+
+        assertThatThrownBy(() -> pool(specs).set(dev.comfykit.client.ClientOption.SERVER_LABELS, "gpu=a100").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("serverLabels 'gpu=a100' matches none of the servers: small {gpu=t4}");
+    }
+
+    @Test
     void aDeadServerIsShownDownUnderItsNameAndGetsNoMorePrompts() throws IOException {
         List<ServerSpec> specs = List.of(ServerSpec.of(closedPortUrl()).withName("dead"),
                 ServerSpec.of(servers.get(0).baseUrl()).withName("live"));
@@ -249,12 +275,20 @@ class ServerPoolTest {
         List<ServerSpec> specs = List.of(ServerSpec.of(servers.get(0).baseUrl()),
                 ServerSpec.of(servers.get(1).baseUrl()));
         try (ComfyKit kit = pool(specs).build()) {
-            ExecuteResult result = kit.executeJson("{\"1\": {\"class_type\": \"NoSuchNode\", \"inputs\": {}}}",
+            // SaveImage exists everywhere, so a server gets the prompt and refuses it (required input missing)
+            ExecuteResult result = kit.executeJson("{\"1\": {\"class_type\": \"SaveImage\", \"inputs\": {}}}",
                     Map.of()).join();
 
             assertThat(result.getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
             assertThat(servers.get(0).promptsReceived() + servers.get(1).promptsReceived()).isEqualTo(1);
             assertThat(kit.resubmissions()).isZero();
+
+            // a node no server has is refused before any server sees it (capability routing)
+            ExecuteResult unknownNode = kit.executeJson(
+                    "{\"1\": {\"class_type\": \"NoSuchNode\", \"inputs\": {}}}", Map.of()).join();
+            assertThat(unknownNode.getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
+            assertThat(unknownNode.getError().getMessage()).contains("lacks node class NoSuchNode");
+            assertThat(servers.get(0).promptsReceived() + servers.get(1).promptsReceived()).isEqualTo(1);
         }
     }
 

@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The route table. Every ComfyUI route exists twice, at {@code /x} and {@code /api/x}, as in ComfyUI (the RunningHub
@@ -27,7 +28,7 @@ public final class HttpApi {
 
     /** Everything the routes need. */
     public record Parts(PromptQueue queue, ExecutionEngine engine, NodeRegistry registry, DataDirectories dirs,
-                        FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, List<String> checkpoints,
+                        FaultRegistry faults, PromptLog log, WebSocketEndpoint webSocket, Map<String, List<String>> models,
                         List<String> argv, RunningHubService runningHub, RequestCounts requests) {
     }
 
@@ -83,7 +84,7 @@ public final class HttpApi {
         QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine());
         HistoryRoutes history = new HistoryRoutes(parts.queue().history());
         FileRoutes files = new FileRoutes(parts.dirs());
-        InfoRoutes info = new InfoRoutes(parts.registry(), parts.checkpoints(), parts.argv());
+        InfoRoutes info = new InfoRoutes(parts.registry(), parts.models(), parts.argv());
 
         on(router, HttpMethod.GET, "/ws", WebSocketEndpoint::notAnUpgrade);
         on(router, HttpMethod.GET, "/prompt", prompt::get);

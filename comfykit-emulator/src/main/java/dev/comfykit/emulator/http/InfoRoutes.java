@@ -8,6 +8,7 @@ import dev.comfykit.emulator.nodes.NodeRegistry;
 import dev.comfykit.emulator.ws.Messages;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 
 /** Read-only information routes: object_info, system_stats, features, models, embeddings, extensions. */
 final class InfoRoutes {
@@ -19,12 +20,12 @@ final class InfoRoutes {
             "audio_encoders");
 
     private final NodeRegistry registry;
-    private final List<String> checkpoints;
+    private final Map<String, List<String>> models;
     private final List<String> argv;
 
-    InfoRoutes(NodeRegistry registry, List<String> checkpoints, List<String> argv) {
+    InfoRoutes(NodeRegistry registry, Map<String, List<String>> models, List<String> argv) {
         this.registry = registry;
-        this.checkpoints = checkpoints;
+        this.models = models;
         this.argv = argv;
     }
 
@@ -101,9 +102,7 @@ final class InfoRoutes {
             return;
         }
         ArrayNode files = Json.array();
-        if (folder.equals("checkpoints")) {
-            checkpoints.forEach(files::add);
-        }
+        models.getOrDefault(folder, List.of()).forEach(files::add);
         Responses.json(ctx, 200, files);
     }
 }

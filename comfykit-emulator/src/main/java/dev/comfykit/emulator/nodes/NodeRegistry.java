@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The node classes this emulator knows. Their declarations come from {@code object_info.json} (shapes as the
@@ -22,12 +23,22 @@ import java.util.Map;
 public final class NodeRegistry {
 
     private static final String INPUT_IMAGES = "@input_images";
-    private static final String CHECKPOINTS = "@checkpoints";
+    /** {@code @folder}: the files of a model folder ({@code @checkpoints}, {@code @loras}, {@code @vae}). */
+    private static final String MODELS = "@";
 
     private final Map<String, NodeDefinition> definitions = new LinkedHashMap<>();
     private final DataDirectories dirs;
 
     public NodeRegistry(DataDirectories dirs, List<String> checkpoints) {
+        this(dirs, Map.of("checkpoints", checkpoints), Set.of());
+    }
+
+    /**
+     * The node classes, leaving out {@code without} (an emulator that lacks some nodes).
+     *
+     * @param models per model folder ({@code checkpoints}, {@code loras}, {@code vae}), the files its loader offers
+     */
+    public NodeRegistry(DataDirectories dirs, Map<String, List<String>> models, Set<String> without) {
         this.dirs = dirs;
         Map<String, NodeLibrary.Binding> bindings = new LinkedHashMap<>();
         ImageNodes.bind(bindings, dirs);
@@ -38,11 +49,14 @@ public final class NodeRegistry {
         Iterator<Map.Entry<String, JsonNode>> it = all.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (without.contains(e.getKey())) {
+                continue;
+            }
             NodeLibrary.Binding binding = bindings.get(e.getKey());
             if (binding == null) {
                 throw new IllegalStateException("no implementation for node " + e.getKey());
             }
-            definitions.put(e.getKey(), define(e.getKey(), (ObjectNode) e.getValue(), binding, checkpoints));
+            definitions.put(e.getKey(), define(e.getKey(), (ObjectNode) e.getValue(), binding, models));
         }
     }
 
@@ -54,7 +68,8 @@ public final class NodeRegistry {
         }
     }
 
-    private static NodeDefinition define(String name, ObjectNode raw, NodeLibrary.Binding binding, List<String> checkpoints) {
+    private static NodeDefinition define(String name, ObjectNode raw, NodeLibrary.Binding binding,
+                                         Map<String, List<String>> models) {
         ObjectNode input = (ObjectNode) raw.get("input");
         List<InputSpec> inputs = new ArrayList<>();
         ObjectNode order = Json.object();
@@ -68,9 +83,10 @@ public final class NodeRegistry {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> f = fields.next();
                 names.add(f.getKey());
-                if (f.getValue().isArray() && f.getValue().size() > 0 && CHECKPOINTS.equals(f.getValue().get(0).asText())) {
+                String placeholder = f.getValue().isArray() && f.getValue().size() > 0 ? f.getValue().get(0).asText() : "";
+                if (placeholder.startsWith(MODELS) && !placeholder.equals(INPUT_IMAGES)) {
                     ArrayNode list = Json.array();
-                    checkpoints.forEach(list::add);
+                    models.getOrDefault(placeholder.substring(1), List.of()).forEach(list::add);
                     ((ArrayNode) f.getValue()).set(0, list);
                 }
                 if (!category.equals("hidden")) {

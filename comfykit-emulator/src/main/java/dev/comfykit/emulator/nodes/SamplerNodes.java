@@ -27,6 +27,10 @@ final class SamplerNodes {
             String name = in.string("ckpt_name");
             return NodeResult.of(new ModelHandle("MODEL", name), new ModelHandle("CLIP", name), new ModelHandle("VAE", name));
         }));
+        // LoRAs and VAEs change nothing in a simulated picture: the loaders pass their model on
+        b.put("LoraLoader", NodeLibrary.Binding.of((in, ctx) -> NodeResult.of(in.as("model", ModelHandle.class),
+                in.as("clip", ModelHandle.class))));
+        b.put("VAELoader", NodeLibrary.Binding.of((in, ctx) -> NodeResult.of(new ModelHandle("VAE", in.string("vae_name")))));
         b.put("CLIPTextEncode", NodeLibrary.Binding.of((in, ctx) -> NodeResult.of(new Conditioning(in.string("text")))));
         b.put("EmptyLatentImage", NodeLibrary.Binding.of((in, ctx) -> NodeResult.of(new Latent(
                 (int) in.integer("width"), (int) in.integer("height"), (int) in.integer("batch_size"), null))));

@@ -15,9 +15,11 @@ import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.internal.pool.ObjectInfoCapabilities;
 import dev.comfykit.client.internal.pool.ProbedServerHealth;
 import dev.comfykit.client.internal.pool.ServerCapabilities;
 import dev.comfykit.client.internal.pool.ServerHealth;
+import dev.comfykit.client.internal.pool.StaleCapabilities;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
@@ -106,7 +108,7 @@ public final class ComfyUiBackend implements Backend {
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health,
-                ServerCapabilities.unchecked(), api.transport().baseUrl());
+                new ObjectInfoCapabilities(api::objectInfo), api.transport().baseUrl());
     }
 
     @Override
@@ -116,10 +118,10 @@ public final class ComfyUiBackend implements Backend {
         }
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
                 () -> preparation.prepare(request));
-        // stale limits are forgotten before anyone sees the result, so a retry asks the server again
+        // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
-            return r;
+            return StaleCapabilities.refreshIfShown(r, capabilities);
         });
         result.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {

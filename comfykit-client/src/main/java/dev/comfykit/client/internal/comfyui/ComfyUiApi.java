@@ -117,6 +117,21 @@ public final class ComfyUiApi {
     }
 
     /**
+     * {@code GET /object_info}: the declarations of every node class the server has, keyed by class. Fails with
+     * {@link UnexpectedResponseException} when the server answers otherwise than 200 JSON.
+     */
+    public CompletableFuture<JsonNode> objectInfo() {
+        String request = "GET /object_info";
+        return transport.get("/object_info").thenApply(response -> {
+            try {
+                return readJson(request, response);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
      * {@code GET /object_info/{class}}: the declaration of one node class ({@code {}} for a class the server does
      * not know). Fails with {@link UnexpectedResponseException} when the server answers otherwise than 200 JSON.
      */

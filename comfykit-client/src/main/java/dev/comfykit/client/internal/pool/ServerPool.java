@@ -5,6 +5,7 @@ import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ServerSpec;
 import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmissionException;
@@ -157,7 +158,16 @@ public final class ServerPool implements Backend {
     /** The pool of the configured servers, each with its own API and backend on the client's threads. */
     public static ServerPool create(ComfyKitConfig config, ClientConnections connections) {
         List<Member> members = new ArrayList<>();
-        for (ServerSpec spec : config.getServers()) {
+        LabelSelector selector = LabelSelector.parse(config.get(ClientOption.SERVER_LABELS));
+        List<ServerSpec> chosen = config.getServers().stream().filter(spec -> selector.matches(spec.labels())).toList();
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("serverLabels '" + config.get(ClientOption.SERVER_LABELS)
+                    + "' matches none of the servers: " + config.getServers().stream()
+                    .map(spec -> spec.name() + " " + (spec.labels().isEmpty() ? "(no labels)" : spec.labels()))
+                    .collect(Collectors.joining(", ")) + ". Correct the selector or give the servers labels"
+                    + " (servers=name=url;label.gpu=a100).");
+        }
+        for (ServerSpec spec : chosen) {
             ComfyUiApi api = connections.apiFor(config, URI.create(spec.url()), spec.apiKey());
             ComfyUiBackend backend = ComfyUiBackend.create(api, config, connections);
             members.add(new Member(members.size(), spec, backend, api, backend.health(), backend.capabilities()));
@@ -301,26 +311,15 @@ public final class ServerPool implements Backend {
                 }
             }
             if (able.isEmpty()) {
-                job.fail(ExecutionError.of(ErrorKind.VALIDATION, "No server of the pool can run workflow "
-                        + job.request.origin() + ": " + describe(lacking) + "."));
+                job.fail(ExecutionError.of(ErrorKind.VALIDATION, NoEligibleServer.message(job.request.origin(),
+                        LabelSelector.ANY, lacking.entrySet().stream().map(entry -> NoEligibleServer.Server.lacking(
+                                entry.getKey().name(), entry.getKey().spec.url(), entry.getValue())).toList())));
                 return;
             }
             List<Member> untried = able.stream().filter(m -> !job.tried.contains(m)).toList();
             job.candidates = untried.isEmpty() ? able : untried;
             place(job);
         });
-    }
-
-    private static String describe(Map<Member, ServerCapabilities.Missing> lacking) {
-        return lacking.entrySet().stream().map(entry -> {
-            ServerCapabilities.Missing missing = entry.getValue();
-            List<String> parts = new ArrayList<>();
-            if (!missing.nodeClasses().isEmpty()) {
-                parts.add("nodes " + String.join(", ", missing.nodeClasses()));
-            }
-            missing.models().forEach((input, files) -> parts.add(input + " " + String.join(", ", files)));
-            return entry.getKey().name() + " lacks " + String.join("; ", parts);
-        }).collect(Collectors.joining("; "));
     }
 
     /** Starts the job on a candidate with room, or queues it here until one has room. */

@@ -156,8 +156,8 @@ class ServerPoolDispatchTest {
         ExecuteResult result = pool.execute(request(Duration.ofSeconds(5))).join();
 
         assertThat(result.getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
-        assertThat(result.getMsg()).contains("gpu0 lacks nodes UltimateSDUpscale",
-                "gpu1 lacks CheckpointLoaderSimple.ckpt_name sdxl.safetensors");
+        assertThat(result.getMsg()).contains("gpu0 (http://gpu0:8188) lacks node class UltimateSDUpscale",
+                "gpu1 (http://gpu1:8188) lacks checkpoint sdxl.safetensors (CheckpointLoaderSimple.ckpt_name)");
         assertThat(a.count() + b.count()).isZero();
     }
 
@@ -318,7 +318,7 @@ class ServerPoolDispatchTest {
 
         // the only other server cannot run it: it fails now, naming why, instead of waiting out its limit
         assertThat(waiting.join().getError().getKind()).isEqualTo(ErrorKind.VALIDATION);
-        assertThat(waiting.join().getMsg()).contains("gpu1 lacks nodes Only");
+        assertThat(waiting.join().getMsg()).contains("gpu1 (http://gpu1:8188) lacks node class Only");
     }
 
     @Test
