@@ -107,8 +107,11 @@ public final class ComfyUiBackend implements Backend {
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
-        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health,
-                new ObjectInfoCapabilities(api::objectInfo), api.transport().baseUrl());
+        ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
+        // a reconnected socket or a restarted server may offer other nodes and models: read them again
+        health.onBackUp(capabilities::refresh);
+        return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
+                api.transport().baseUrl());
     }
 
     @Override

@@ -68,6 +68,7 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     private final Thresholds thresholds;
     private final CircuitBreaker breaker;
     private final List<Runnable> downListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> backListeners = new CopyOnWriteArrayList<>();
 
     private State state = State.UP;
     private int streak;
@@ -136,6 +137,11 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     }
 
     @Override
+    public void onBackUp(Runnable listener) {
+        backListeners.add(listener);
+    }
+
+    @Override
     public void recordSuccess() {
         record(null, false);
     }
@@ -194,12 +200,18 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
             logTransition(before, after);
         }
         if (after == State.DOWN && before != State.DOWN) {
-            for (Runnable listener : downListeners) {
-                try {
-                    listener.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("a listener of ComfyUI at {} going down failed", url, e);
-                }
+            notify(downListeners, "going down");
+        } else if (after == State.UP && before != State.UP) {
+            notify(backListeners, "coming back");
+        }
+    }
+
+    private void notify(List<Runnable> listeners, String event) {
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a listener of ComfyUI at {} {} failed", url, event, e);
             }
         }
     }

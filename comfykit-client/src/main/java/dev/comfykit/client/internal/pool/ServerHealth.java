@@ -39,6 +39,13 @@ public interface ServerHealth {
     /** Calls the listener each time the server goes down (on the thread that noticed it). */
     void onDown(Runnable listener);
 
+    /**
+     * Calls the listener each time the server is up again after a failure (a WebSocket that reconnected, a server that
+     * answers again after a restart): what it offers may have changed.
+     */
+    default void onBackUp(Runnable listener) {
+    }
+
     /** A server nobody watches: always up (the behaviour before health tracking). */
     static ServerHealth alwaysUp() {
         return new ServerHealth() {

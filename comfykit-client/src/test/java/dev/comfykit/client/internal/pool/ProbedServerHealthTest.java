@@ -64,6 +64,23 @@ class ProbedServerHealthTest {
     }
 
     @Test
+    void comingBackUpAfterAFailureTellsTheBackUpListenersOnce() {
+        ProbedServerHealth health = health(SLOW, SLOW);
+        AtomicInteger backs = new AtomicInteger();
+        health.onBackUp(backs::incrementAndGet);
+
+        health.recordSuccess();
+        assertThat(backs).as("up all along").hasValue(0);
+
+        health.recordFailure(new java.io.IOException("the WebSocket closed"));
+        later(600);
+        health.recordSuccess();
+        health.recordSuccess();
+
+        assertThat(backs).as("a reconnected socket: what the server offers is read again").hasValue(1);
+    }
+
+    @Test
     void aBurstOfFailuresAtOnceCountsOnce() {
         ProbedServerHealth health = health(SLOW, SLOW);
         for (int i = 0; i < 10; i++) {
