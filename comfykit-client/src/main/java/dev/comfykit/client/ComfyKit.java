@@ -5,9 +5,9 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
-import dev.comfykit.client.internal.pool.ServerPool;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.execution.Failures;
+import dev.comfykit.client.internal.pool.ServerPool;
 import dev.comfykit.client.internal.workflow.LoadTimeLimit;
 import dev.comfykit.client.internal.workflow.LoadedWorkflow;
 import dev.comfykit.client.internal.workflow.WorkflowLoader;
@@ -165,7 +165,7 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
-        return guard(() -> {
+        return Failures.guard(() -> {
             WorkflowSource source = WorkflowSource.detect(workflow);
             return loader.load(source).thenCompose(loaded -> backend.submit(
                     loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())));
@@ -214,7 +214,7 @@ public final class ComfyKit implements AutoCloseable {
      */
     public CompletableFuture<WorkflowSchema> describe(String workflow) {
         Objects.requireNonNull(workflow, "workflow");
-        return guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(this::schemaOf));
+        return Failures.guard(() -> loader.load(WorkflowSource.detect(workflow)).thenCompose(this::schemaOf));
     }
 
     /**
@@ -331,13 +331,6 @@ public final class ComfyKit implements AutoCloseable {
         return schema -> given;
     }
 
-    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
     private static <T> T join(CompletableFuture<T> future) {
         try {

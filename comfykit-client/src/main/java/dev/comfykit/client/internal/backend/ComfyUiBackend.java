@@ -13,6 +13,7 @@ import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.InputLimitsCache;
 import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
+import dev.comfykit.client.internal.execution.Failures;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
 import dev.comfykit.client.internal.pool.ObjectInfoCapabilities;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * One ComfyUI server: prepares prompts for it ({@link ComfyUiPreparation}: params, limits, uploads, seeds) and runs
@@ -139,7 +139,7 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
-        return guard(() -> engine.submitOnly(() -> preparation.prepare(request)));
+        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(request)));
     }
 
     @Override
@@ -163,13 +163,6 @@ public final class ComfyUiBackend implements Backend {
                 + (source == null ? "(inline)" : source.describe()) + " is not run by a ComfyUI server."));
     }
 
-    private static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
     @Override
     public void close() {

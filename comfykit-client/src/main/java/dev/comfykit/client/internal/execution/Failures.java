@@ -11,8 +11,10 @@ import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Turns transport exceptions into {@link ExecutionError}s whose messages say what happened and what to check.
@@ -21,6 +23,18 @@ import java.util.concurrent.ExecutionException;
 public final class Failures {
 
     private Failures() {
+    }
+
+    /**
+     * Runs an action that returns a future; a runtime exception it throws (invalid input found before anything
+     * asynchronous started) becomes a failed future, so callers see every failure the same way.
+     */
+    public static <T> CompletableFuture<T> guard(Supplier<CompletableFuture<T>> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The cause behind {@link CompletionException} and {@link ExecutionException} wrappers. */

@@ -1,11 +1,11 @@
 package dev.comfykit.client.internal.pool;
 
 import dev.comfykit.client.CancelOutcome;
+import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ExecutionError;
-import dev.comfykit.client.ClientOption;
 import dev.comfykit.client.ServerSpec;
 import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmissionException;
@@ -15,6 +15,7 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
+import dev.comfykit.client.internal.execution.Failures;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.DispatchStrategy;
 import dev.comfykit.client.spi.PromptRequest;
@@ -427,7 +428,7 @@ public final class ServerPool implements Backend {
         job.attempts++;
         job.tried.add(member);
         if (job.submitOnly) {
-            CompletableFuture<SubmittedPrompt> attempt = guard(() -> member.backend.submit(job.request));
+            CompletableFuture<SubmittedPrompt> attempt = Failures.guard(() -> member.backend.submit(job.request));
             job.current = attempt;
             attempt.whenComplete((prompt, error) -> {
                 release(member);
@@ -448,7 +449,7 @@ public final class ServerPool implements Backend {
             });
             return;
         }
-        CompletableFuture<ExecuteResult> attempt = guard(() -> member.backend.execute(job.request));
+        CompletableFuture<ExecuteResult> attempt = Failures.guard(() -> member.backend.execute(job.request));
         job.current = attempt;
         if (job.result.isCancelled()) {
             attempt.cancel(true);
@@ -643,13 +644,6 @@ public final class ServerPool implements Backend {
         }
     }
 
-    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

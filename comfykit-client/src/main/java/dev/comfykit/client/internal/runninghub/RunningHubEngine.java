@@ -11,11 +11,12 @@ import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.SubmissionException;
 import dev.comfykit.client.SubmittedPrompt;
+import dev.comfykit.client.WorkflowSource;
+import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.comfyui.ValidationErrors;
 import dev.comfykit.client.internal.dsl.BoundWorkflow;
 import dev.comfykit.client.internal.dsl.ParamBinder;
 import dev.comfykit.client.internal.dsl.SeedRandomizer;
-import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.dsl.WorkflowSchemaParser;
 import dev.comfykit.client.internal.execution.Failures;
 import dev.comfykit.client.internal.http.HttpSender;
@@ -23,7 +24,6 @@ import dev.comfykit.client.internal.http.UrlFetcher;
 import dev.comfykit.client.internal.json.Json;
 import dev.comfykit.client.internal.media.MediaUploader;
 import dev.comfykit.client.internal.workflow.Workflow;
-import dev.comfykit.client.WorkflowSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +104,7 @@ public final class RunningHubEngine implements AutoCloseable {
         });
         long remaining = Math.max(0, task.deadlineNanos() - clock.getAsLong());
         task.timer(scheduler.schedule(() -> timeOut(task), remaining, TimeUnit.NANOSECONDS));
-        guard(() -> prepare(target, params)).thenCompose(prepared -> runWithPermit(task, target, prepared))
+        Failures.guard(() -> prepare(target, params)).thenCompose(prepared -> runWithPermit(task, target, prepared))
                 .whenComplete((result, error) -> finish(task, result, error));
         return task.result();
     }
@@ -112,7 +112,7 @@ public final class RunningHubEngine implements AutoCloseable {
     /** Prepares and creates a task without waiting for it (the local concurrency limit does not apply). */
     public CompletableFuture<SubmittedPrompt> submit(WorkflowSource target, ParamSource params) {
         long deadline = clock.getAsLong() + settings.timeout.toNanos();
-        return guard(() -> prepare(target, params)).thenCompose(prepared -> create(target, prepared, deadline))
+        return Failures.guard(() -> prepare(target, params)).thenCompose(prepared -> create(target, prepared, deadline))
                 .handle((taskId, error) -> {
                     if (error != null) {
                         Throwable cause = Failures.unwrap(error);
@@ -162,14 +162,14 @@ public final class RunningHubEngine implements AutoCloseable {
 
     /** The params and outputs a RunningHub workflow declares in its titles. */
     public CompletableFuture<WorkflowSchema> describe(String workflowId) {
-        return guard(() -> loadWorkflow(workflowId)).thenApply(WorkflowSchemaParser::parse);
+        return Failures.guard(() -> loadWorkflow(workflowId)).thenApply(WorkflowSchemaParser::parse);
     }
 
     /**
      * The account behind the key ({@code remainCoins}, {@code currentTaskCounts}, {@code apiType}): verifies the key.
      */
     public CompletableFuture<Map<String, Object>> accountStatus() {
-        return guard(() -> requests.read("reading the account status", () -> requests.api().accountStatus())
+        return Failures.guard(() -> requests.read("reading the account status", () -> requests.api().accountStatus())
                 .thenApply(envelope -> {
                     if (!envelope.isOk()) {
                         throw requests.failure("the account status", envelope);
@@ -434,13 +434,6 @@ public final class RunningHubEngine implements AutoCloseable {
         }
     }
 
-    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
 
     /**
