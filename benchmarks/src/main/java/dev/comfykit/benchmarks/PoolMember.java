@@ -82,18 +82,33 @@ final class PoolMember implements AutoCloseable {
         stdin.flush();
     }
 
-    /** The server's {@code /history} (everything it ran since it started), or null when it does not answer. */
-    String history(HttpClient http) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/history"))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    /**
+     * The server's {@code /history} (everything it ran since it started), or null when it does not answer 200 within
+     * {@code patience} (a server answering 503 is asked again until its fault is over).
+     */
+    String history(HttpClient http, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        do {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url + "/history"))
+                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return response.body();
+                }
+            } catch (IOException e) {
+                // not up (yet): asked again below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        } while (System.nanoTime() < deadline);
+        return null;
     }
 
     private void launch() throws IOException, InterruptedException {

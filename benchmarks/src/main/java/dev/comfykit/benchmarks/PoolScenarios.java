@@ -143,11 +143,11 @@ final class PoolScenarios {
                     PoolMember failing = members.get(2);
                     await(load, jobs / 4);
                     // what it ran so far, read just before the kill (prompts it runs in between are not seen)
-                    histories.add(killed.history(http));
+                    histories.add(killed.history(http, Duration.ZERO));
                     killed.kill();
                     events.add(event(t0, load, "killed " + killed.name()));
                     await(load, jobs / 2);
-                    histories.add(restarted.history(http));
+                    histories.add(restarted.history(http, Duration.ZERO));
                     restarted.restart();
                     events.add(event(t0, load, "restarted " + restarted.name() + " (queue and history forgotten)"));
                     await(load, 3 * jobs / 4);
@@ -168,8 +168,12 @@ final class PoolScenarios {
         }
         events.forEach(e -> out.println("  " + e));
         // what every server still alive ran (the restarted one: since its restart)
+        Duration patience = Duration.ofSeconds(faultSeconds + 10L);
+        int unread = 0;
         for (int i = 1; i < members.size(); i++) {
-            histories.add(members.get(i).history(http));
+            String history = members.get(i).history(http, patience);
+            unread += history == null ? 1 : 0;
+            histories.add(history);
         }
         Executions executions = executions(histories, Pattern.compile(Pattern.quote(prefix) + "(\\d+)"));
         figures.put("servers", servers);
@@ -186,6 +190,7 @@ final class PoolScenarios {
         figures.put("failureKinds", outcome.failureKinds());
         figures.put("executedTwice", executions.twice());
         figures.put("executionsSeen", executions.total());
+        figures.put("historiesUnread", unread);
         figures.put("resubmitted", resubmitted);
         figures.put("seconds", round(outcome.seconds()));
         figures.put("events", events);
@@ -260,7 +265,7 @@ final class PoolScenarios {
         Map<String, Integer> ranOn = new LinkedHashMap<>();
         for (int i = 0; i < members.size(); i++) {
             String offered = checkpoints.of(i);
-            String history = members.get(i).history(http);
+            String history = members.get(i).history(http, Duration.ofSeconds(10));
             int a = 0;
             int b = 0;
             if (history != null) {
