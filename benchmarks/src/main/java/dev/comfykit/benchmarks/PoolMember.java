@@ -75,6 +75,11 @@ final class PoolMember implements AutoCloseable {
         launch();
     }
 
+    /** Starts the process again on its port after {@link #kill()}. */
+    void relaunch() throws IOException, InterruptedException {
+        launch();
+    }
+
     /** Every request is answered 503 for the given time, then the server is normal again. */
     void failFor(int seconds) throws IOException {
         OutputStream stdin = process.getOutputStream();

@@ -148,8 +148,11 @@ final class PoolScenarios {
                     events.add(event(t0, load, "killed " + killed.name()));
                     await(load, jobs / 2);
                     histories.add(restarted.history(http, Duration.ZERO));
-                    restarted.restart();
-                    events.add(event(t0, load, "restarted " + restarted.name() + " (queue and history forgotten)"));
+                    restarted.kill();
+                    events.add(event(t0, load, "killed " + restarted.name() + " for a restart"));
+                    restarted.relaunch();
+                    events.add(event(t0, load, restarted.name() + " up again on its port (queue and history"
+                            + " forgotten)"));
                     await(load, 3 * jobs / 4);
                     failing.failFor(faultSeconds);
                     events.add(event(t0, load, failing.name() + " answers 503 for " + faultSeconds + " s"));
