@@ -308,7 +308,7 @@ final class PoolScenarios {
         figures.put("resubmitted", resubmitted);
         figures.put("seconds", round(outcome.seconds()));
         figures.put("jobsPerServer", ranOn);
-        figures.put("target", "misrouted == 0");
+        figures.put("target", "misrouted == 0 and completed == jobs");
         figures.put("met", misrouted == 0 && outcome.completed() == jobs);
         out.printf(Locale.ROOT, "jobs %d, completed %d, failed %d (refused by validation %d), lost %d, misrouted %d"
                         + " (of %d executions seen), resubmitted %d, %.1f s%n", jobs, outcome.completed(),
