@@ -73,8 +73,19 @@ final class PoolScenarios {
         figures.put("inFlight", inFlight);
         figures.put("jobMs", jobMs);
         figures.put("executor", lower(executor()));
-        PoolLoad.Outcome many = scalingRun(members, jobs, inFlight, "many");
-        PoolLoad.Outcome one = scalingRun(members.subList(0, 1), jobs, inFlight, "one");
+        String manyPrefix = "scale-many-" + Long.toHexString(System.nanoTime()) + "-";
+        PoolLoad.Outcome many = scalingRun(members, jobs, inFlight, manyPrefix);
+        // how the measured jobs were split over the servers (from their histories): an uneven split lengthens the run
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Map<String, Integer> split = new LinkedHashMap<>();
+        Pattern measured = Pattern.compile(Pattern.quote(manyPrefix) + "(\\d+)");
+        for (PoolMember member : members) {
+            String history = member.history(http, Duration.ofSeconds(10));
+            split.put(member.name(), history == null ? -1 : executions(List.of(history), measured).total());
+        }
+        figures.put("jobsPerServerWith" + servers, split);
+        PoolLoad.Outcome one = scalingRun(members.subList(0, 1), jobs, inFlight,
+                "scale-one-" + Long.toHexString(System.nanoTime()) + "-");
         double speedup = many.seconds() == 0 ? 0 : one.seconds() / many.seconds();
         figures.put("secondsWith" + servers, round(many.seconds()));
         figures.put("secondsWith1", round(one.seconds()));
@@ -88,6 +99,7 @@ final class PoolScenarios {
         out.printf(Locale.ROOT, "pool of %d: %.2f s (%.1f jobs/s), pool of 1: %.2f s (%.1f jobs/s), speedup %.2f"
                         + " (ideal %d), failed %d%n", servers, many.seconds(), jobs / many.seconds(), one.seconds(),
                 jobs / one.seconds(), speedup, servers, many.failed() + one.failed());
+        out.println("  measured jobs per server, pool of " + servers + ": " + split);
         samples(many);
         samples(one);
         figures.put("serversDescribed", describe(members));
@@ -95,9 +107,8 @@ final class PoolScenarios {
         closeAll();
     }
 
-    private PoolLoad.Outcome scalingRun(List<PoolMember> members, int jobs, int inFlight, String tag)
+    private PoolLoad.Outcome scalingRun(List<PoolMember> members, int jobs, int inFlight, String prefix)
             throws Exception {
-        String prefix = "scale-" + tag + "-" + Long.toHexString(System.nanoTime()) + "-";
         try (ComfyKit kit = pool(members, 3)) {
             // connections, WebSockets and the workflow cache of the fresh client; not measured
             new PoolLoad(2 * members.size()).run(kit, options.workflow, inFlight, i -> text(prefix + "warm-" + i),
