@@ -63,8 +63,23 @@ final class PoolLoad {
         return run(inFlight, i -> kit.execute(workflow, params.apply(i)), deadline);
     }
 
-    /** Runs the jobs, job {@code i} started by {@code start.apply(i)}, and waits for all of them or the deadline. */
+    /** The failure of a client result: {@code "KIND: message"}, or null on success. */
+    static CompletableFuture<String> failureOf(CompletableFuture<ExecuteResult> execution) {
+        return execution.handle((result, error) -> error != null ? Failure.describe(error)
+                : result.isFailed() ? result.getError().getKind() + ": " + result.getMsg() : null);
+    }
+
+    /** Runs the jobs through the client, job {@code i} started by {@code start.apply(i)}. */
     Outcome run(int inFlight, IntFunction<CompletableFuture<ExecuteResult>> start, Duration deadline)
+            throws InterruptedException {
+        return runJobs(inFlight, i -> failureOf(start.apply(i)), deadline);
+    }
+
+    /**
+     * Runs the jobs, job {@code i} started by {@code start.apply(i)} (completing with null on success or a failure
+     * {@code "KIND: message"}), and waits for all of them or the deadline.
+     */
+    Outcome runJobs(int inFlight, IntFunction<CompletableFuture<String>> start, Duration deadline)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         CountDownLatch all = new CountDownLatch(jobs);
@@ -73,9 +88,8 @@ final class PoolLoad {
             permits.acquire();
             int job = i;
             try {
-                start.apply(i).whenComplete((result, error) -> {
-                    String failure = error != null ? Failure.describe(error)
-                            : result.isFailed() ? result.getError().getKind() + ": " + result.getMsg() : null;
+                start.apply(i).whenComplete((outcome, error) -> {
+                    String failure = error != null ? Failure.describe(error) : outcome;
                     if (callbacks.incrementAndGet(job) == 1) {
                         // only a job's first completion counts as its outcome; a second one is a duplicate
                         (failure == null ? completed : failed).incrementAndGet();
@@ -84,7 +98,7 @@ final class PoolLoad {
                         all.countDown();
                     }
                     if (failure != null) {
-                        sample(failure, error != null ? "EXCEPTION" : String.valueOf(result.getError().getKind()));
+                        sample(failure, kind(failure));
                     }
                 });
             } catch (RuntimeException e) {
@@ -112,6 +126,13 @@ final class PoolLoad {
             return new Outcome(jobs, completed.get(), failed.get(), lost, duplicates, wall, List.copyOf(samples),
                     Map.copyOf(kinds));
         }
+    }
+
+    /** {@code VALIDATION} of {@code "VALIDATION: ..."}; anything else is an exception's description. */
+    private static String kind(String failure) {
+        int colon = failure.indexOf(':');
+        String head = colon > 0 ? failure.substring(0, colon) : "";
+        return !head.isEmpty() && head.chars().allMatch(c -> Character.isUpperCase(c) || c == '_') ? head : "EXCEPTION";
     }
 
     private void sample(String failure, String kind) {

@@ -58,10 +58,13 @@ class HarnessSmokeTest {
 
         String printed = text.toString(StandardCharsets.UTF_8);
         assertThat(report.runs()).isEmpty();
-        assertThat(report.pool()).containsOnlyKeys("pool-scaling", "pool-failover", "pool-routing");
+        assertThat(report.pool()).containsOnlyKeys("pool-scaling", "pool-failover", "pool-failover-camel",
+                "pool-routing");
         assertThat(report.pool().get("pool-scaling")).as(printed).containsEntry("failed", 0).containsKey("speedup");
         assertThat(report.pool().get("pool-failover")).as(printed).containsEntry("jobs", 12).containsEntry("lost", 0)
                 .containsKeys("completed", "failed", "duplicates", "executedTwice", "resubmitted");
+        assertThat(report.pool().get("pool-failover-camel")).as(printed).containsEntry("jobs", 12)
+                .containsEntry("lost", 0);
         assertThat(report.pool().get("pool-routing")).as(printed).containsEntry("lost", 0).containsKey("misrouted");
         JsonNode written = new ObjectMapper().readTree(json.toFile());
         assertThat(written.path("pool").path("pool-scaling").path("speedup").isNumber()).isTrue();
