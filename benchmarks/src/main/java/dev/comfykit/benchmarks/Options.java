@@ -148,6 +148,10 @@ final class Options {
         if (o.url != null && o.inProcessEmulator) {
             throw new IllegalArgumentException("--url and --in-process-emulator exclude each other");
         }
+        if (o.url != null && o.scenarios.stream().anyMatch(Scenario::pool)) {
+            // the pool scenarios kill, restart and configure their servers: they need emulators they started
+            throw new IllegalArgumentException("the pool scenarios start their own emulators; --url does not apply");
+        }
         return o;
     }
 
