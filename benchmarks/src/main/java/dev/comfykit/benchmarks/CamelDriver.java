@@ -23,7 +23,20 @@ final class CamelDriver implements Driver {
     private final Endpoint endpoint;
 
     CamelDriver(String url, ExecutorType executor, Duration timeout, String workflow) {
-        String uri = "comfykit:" + workflow + "?executorType=" + executor.name() + "&comfyuiUrl=RAW(" + url + ")"
+        this(executor, timeout, workflow, "comfyuiUrl=RAW(" + url + ")");
+    }
+
+    /**
+     * A route whose endpoint names its server(s) with the given options, e.g.
+     * {@code servers=RAW(s0=url,s1=url)&maxAttempts=10} for a pool.
+     */
+    static CamelDriver withServerOptions(String serverOptions, ExecutorType executor, Duration timeout,
+                                         String workflow) {
+        return new CamelDriver(executor, timeout, workflow, serverOptions);
+    }
+
+    private CamelDriver(ExecutorType executor, Duration timeout, String workflow, String serverOptions) {
+        String uri = "comfykit:" + workflow + "?executorType=" + executor.name() + "&" + serverOptions
                 + "&timeout=" + timeout.toMillis();
         context = new DefaultCamelContext();
         context.getShutdownStrategy().setTimeout(10);

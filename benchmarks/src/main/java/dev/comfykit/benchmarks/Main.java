@@ -83,9 +83,12 @@ public final class Main {
             settle(0);
             baselineThreads = sampler.liveThreads();
             out.println("live threads before any client: " + baselineThreads);
-            warmUp();
-            out.println();
-            out.println(Report.header());
+            boolean single = options.scenarios.stream().anyMatch(s -> !s.pool());
+            if (single) {
+                warmUp();
+                out.println();
+                out.println(Report.header());
+            }
             if (options.scenarios.contains(Scenario.SEQUENTIAL)) {
                 measure(Scenario.SEQUENTIAL, server(1, 0), 1, 0);
             }
@@ -99,7 +102,10 @@ public final class Main {
                 measure(Scenario.LATENCY, server(options.url != null ? 1 : options.parallelism, options.promptDelayMs),
                         1, options.promptDelayMs);
             }
-            report.print(out);
+            if (single) {
+                report.print(out);
+            }
+            runPool();
             if (options.json != null) {
                 List<String> described = new ArrayList<>();
                 servers.values().forEach(s -> described.add(s.describe()));
@@ -111,6 +117,24 @@ public final class Main {
         } finally {
             servers.values().forEach(ServerProcess::close);
             sampler.close();
+        }
+    }
+
+    /** The pool scenarios (issue 14); they start their own emulator processes and stop them at the end. */
+    private void runPool() throws Exception {
+        PoolScenarios pool = new PoolScenarios(options, out, report);
+        try {
+            if (options.scenarios.contains(Scenario.POOL_SCALING)) {
+                pool.scaling();
+            }
+            if (options.scenarios.contains(Scenario.POOL_FAILOVER)) {
+                pool.failover();
+            }
+            if (options.scenarios.contains(Scenario.POOL_ROUTING)) {
+                pool.routing();
+            }
+        } finally {
+            pool.close();
         }
     }
 

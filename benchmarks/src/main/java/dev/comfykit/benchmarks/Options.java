@@ -20,7 +20,8 @@ final class Options {
             "By default the ComfyUI emulator runs as a SEPARATE process, so the figures are the client's alone.",
             "",
             "Options:",
-            "  --scenario LIST       sequential, throughput, latency or all (comma-separated; default all)",
+            "  --scenario LIST       sequential, throughput, latency, all (these three), pool-scaling, pool-failover,",
+            "                        pool-routing or pool (these three); comma-separated; default all",
             "  --executor X          http, websocket or both (default both)",
             "  --via X               client, camel or both (default both)",
             "  --n N                 measured executions per run (default: sequential 2000, throughput",
@@ -39,15 +40,33 @@ final class Options {
             "  --json FILE           also write the results as JSON",
             "  --emulator-jvm-args A extra JVM arguments of the emulator process (space-separated)",
             "  --settle S            seconds to wait after a run for its client's threads to end (default 5)",
+            "",
+            "Pool scenarios (each emulator a separate JVM, parallelism 1; one pool client, websocket unless",
+            "--executor http):",
+            "  --servers N           emulators of a pool scenario (default 4)",
+            "  --pool-jobs N         jobs of a pool scenario (default: scaling 400, failover 2000, routing 400)",
+            "  --pool-in-flight C    jobs in flight of a pool scenario (default 64)",
+            "  --pool-job-ms MS      time of one job (default: scaling 100, failover and routing 20)",
+            "  --pool-fault-seconds S how long the failover scenario's third server answers 503 (default 10)",
             "  --help                this text");
 
-    enum Scenario { SEQUENTIAL, THROUGHPUT, LATENCY }
+    enum Scenario {
+        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING;
+
+        /** The scenarios of a pool of servers (issue 14), measured apart from the single-server ones. */
+        boolean pool() {
+            return this == POOL_SCALING || this == POOL_FAILOVER || this == POOL_ROUTING;
+        }
+    }
+
+    static final Set<Scenario> SINGLE_SERVER = EnumSet.of(Scenario.SEQUENTIAL, Scenario.THROUGHPUT, Scenario.LATENCY);
+    static final Set<Scenario> POOL = EnumSet.of(Scenario.POOL_SCALING, Scenario.POOL_FAILOVER, Scenario.POOL_ROUTING);
 
     enum Via { CLIENT, CAMEL }
 
     enum Executor { HTTP, WEBSOCKET }
 
-    Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+    Set<Scenario> scenarios = EnumSet.copyOf(SINGLE_SERVER);
     List<Executor> executors = List.of(Executor.HTTP, Executor.WEBSOCKET);
     List<Via> vias = List.of(Via.CLIENT, Via.CAMEL);
     Integer n;
@@ -64,6 +83,11 @@ final class Options {
     List<String> emulatorJvmArgs = List.of();
     int settleSeconds = 5;
     boolean help;
+    int servers = 4;
+    Integer poolJobs;
+    Integer poolInFlight;
+    Integer poolJobMs;
+    int poolFaultSeconds = 10;
 
     static Options parse(String... args) {
         Options o = new Options();
@@ -110,6 +134,11 @@ final class Options {
                 case "--timeout" -> o.timeout = duration(name, value);
                 case "--workflow" -> o.workflow = value;
                 case "--settle" -> o.settleSeconds = number(name, value, 0);
+                case "--servers" -> o.servers = number(name, value, 1);
+                case "--pool-jobs" -> o.poolJobs = number(name, value, 1);
+                case "--pool-in-flight" -> o.poolInFlight = number(name, value, 1);
+                case "--pool-job-ms" -> o.poolJobMs = number(name, value, 0);
+                case "--pool-fault-seconds" -> o.poolFaultSeconds = number(name, value, 1);
                 case "--json" -> o.json = Path.of(value);
                 case "--emulator-jvm-args" -> o.emulatorJvmArgs = value.isBlank() ? List.of()
                         : List.of(value.trim().split("\\s+"));
@@ -118,6 +147,10 @@ final class Options {
         }
         if (o.url != null && o.inProcessEmulator) {
             throw new IllegalArgumentException("--url and --in-process-emulator exclude each other");
+        }
+        if (o.url != null && o.scenarios.stream().anyMatch(Scenario::pool)) {
+            // the pool scenarios kill, restart and configure their servers: they need emulators they started
+            throw new IllegalArgumentException("the pool scenarios start their own emulators; --url does not apply");
         }
         return o;
     }
@@ -131,20 +164,35 @@ final class Options {
             case SEQUENTIAL -> 2000;
             case THROUGHPUT -> Math.max(10_000, 2 * inFlight);
             case LATENCY -> 20;
+            default -> throw new IllegalArgumentException("not a single-server scenario: " + scenario);
         };
+    }
+
+    int poolJobs(int byDefault) {
+        return poolJobs != null ? poolJobs : byDefault;
+    }
+
+    int poolInFlight(int byDefault) {
+        return poolInFlight != null ? poolInFlight : byDefault;
+    }
+
+    int poolJobMs(int byDefault) {
+        return poolJobMs != null ? poolJobMs : byDefault;
     }
 
     private static Set<Scenario> scenarios(String value) {
         Set<Scenario> set = EnumSet.noneOf(Scenario.class);
         for (String s : value.split(",")) {
-            String name = s.trim().toUpperCase(Locale.ROOT);
+            String name = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
             if (name.equals("ALL")) {
-                set.addAll(EnumSet.allOf(Scenario.class));
+                set.addAll(SINGLE_SERVER);
+            } else if (name.equals("POOL")) {
+                set.addAll(POOL);
             } else {
                 try {
                     set.add(Scenario.valueOf(name));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency or all: " + s);
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing or pool: " + s);
                 }
             }
         }

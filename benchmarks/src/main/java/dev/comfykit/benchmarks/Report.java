@@ -34,6 +34,7 @@ final class Report {
 
     private final Options options;
     private final List<RunResult> runs = new ArrayList<>();
+    private final Map<String, Map<String, Object>> pool = new java.util.LinkedHashMap<>();
     private final Instant started = Instant.now();
 
     Report(Options options) {
@@ -46,6 +47,15 @@ final class Report {
 
     List<RunResult> runs() {
         return runs;
+    }
+
+    /** The figures of one pool scenario ({@code pool-scaling}, ...), written under {@code pool} in the JSON. */
+    void addPool(String scenario, Map<String, Object> figures) {
+        pool.put(scenario, figures);
+    }
+
+    Map<String, Map<String, Object>> pool() {
+        return pool;
     }
 
     // ---------------------------------------------------------------- tables
@@ -302,6 +312,7 @@ final class Report {
         o.put("workflow", options.workflow);
         o.put("url", options.url);
         o.put("inProcessEmulator", options.inProcessEmulator);
+        o.put("servers", options.servers);
         o.putPOJO("concurrency", options.concurrency);
         ArrayNode serverList = root.putArray("servers");
         servers.forEach(serverList::add);
@@ -377,6 +388,9 @@ final class Report {
                 n.put("met", t.met());
             }
             n.put("value", t.value());
+        }
+        if (!pool.isEmpty()) {
+            root.set("pool", mapper.valueToTree(pool));
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

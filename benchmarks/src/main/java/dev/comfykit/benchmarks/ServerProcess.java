@@ -139,7 +139,7 @@ abstract class ServerProcess implements AutoCloseable {
         };
     }
 
-    private static String awaitUrl(Process process, Path log, Duration limit)
+    static String awaitUrl(Process process, Path log, Duration limit)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
@@ -157,7 +157,7 @@ abstract class ServerProcess implements AutoCloseable {
     }
 
     /** A plain socket, so that no HTTP client thread of ours outlives the check. */
-    private static void awaitStats(String url, Duration limit) throws IOException, InterruptedException {
+    static void awaitStats(String url, Duration limit) throws IOException, InterruptedException {
         URI uri = URI.create(url);
         long deadline = System.nanoTime() + limit.toNanos();
         IOException last = null;
@@ -180,7 +180,7 @@ abstract class ServerProcess implements AutoCloseable {
         throw new IOException("The emulator at " + url + " does not answer /system_stats", last);
     }
 
-    private static void stop(Process process) {
+    static void stop(Process process) {
         if (!process.isAlive()) {
             return;
         }

@@ -41,6 +41,37 @@ class HarnessSmokeTest {
         assertThat(text.toString(StandardCharsets.UTF_8)).contains("== Targets ==");
     }
 
+    /**
+     * The pool scenarios with tiny numbers: emulator processes (separate JVMs, as in a real run) started, killed,
+     * restarted and failed with 503; the figures are written under {@code pool}. Only that every job ends is asserted
+     * (the routing scenario may refuse jobs while the client does not route by capability).
+     */
+    @Test
+    void runsThePoolScenarios(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("pool.json");
+        Options options = Options.parse("--scenario", "pool", "--servers", "3", "--pool-jobs", "12",
+                "--pool-in-flight", "4", "--pool-job-ms", "5", "--pool-fault-seconds", "1", "--timeout", "60s",
+                "--json", json.toString());
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+        Report report = new Main(options, new PrintStream(text, true, StandardCharsets.UTF_8)).run();
+
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(report.runs()).isEmpty();
+        assertThat(report.pool()).containsOnlyKeys("pool-scaling", "pool-failover", "pool-failover-camel",
+                "pool-routing");
+        assertThat(report.pool().get("pool-scaling")).as(printed).containsEntry("failed", 0).containsKey("speedup");
+        assertThat(report.pool().get("pool-failover")).as(printed).containsEntry("jobs", 12).containsEntry("lost", 0)
+                .containsKeys("completed", "failed", "duplicates", "executedTwice", "resubmitted");
+        assertThat(report.pool().get("pool-failover-camel")).as(printed).containsEntry("jobs", 12)
+                .containsEntry("lost", 0);
+        assertThat(report.pool().get("pool-routing")).as(printed).containsEntry("lost", 0).containsKey("misrouted");
+        JsonNode written = new ObjectMapper().readTree(json.toFile());
+        assertThat(written.path("pool").path("pool-scaling").path("speedup").isNumber()).isTrue();
+        assertThat(written.path("pool").path("pool-failover").path("completed").isInt()).isTrue();
+        assertThat(written.path("pool").path("pool-routing").path("misrouted").isInt()).isTrue();
+    }
+
     @Test
     void parsesOptions() {
         Options o = Options.parse("--scenario", "sequential,latency", "--executor=websocket", "--via", "camel",
@@ -51,6 +82,12 @@ class HarnessSmokeTest {
         assertThat(o.concurrency).containsExactly(100, 500);
         assertThat(o.timeout).hasSeconds(90);
         assertThat(o.executions(Options.Scenario.THROUGHPUT, 500)).isEqualTo(1000);
+        assertThat(Options.parse().scenarios).isEqualTo(Options.SINGLE_SERVER);
+        Options pool = Options.parse("--scenario", "pool-scaling,pool-failover", "--servers", "4");
+        assertThat(pool.scenarios).containsExactlyInAnyOrder(Options.Scenario.POOL_SCALING,
+                Options.Scenario.POOL_FAILOVER);
+        assertThat(pool.servers).isEqualTo(4);
+        assertThat(Options.parse("--scenario", "pool").scenarios).isEqualTo(Options.POOL);
     }
 
     @Test
