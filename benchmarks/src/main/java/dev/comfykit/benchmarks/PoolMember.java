@@ -69,12 +69,6 @@ final class PoolMember implements AutoCloseable {
         }
     }
 
-    /** Kills the process and starts a new one on the same port: its queue and history are gone. */
-    void restart() throws IOException, InterruptedException {
-        kill();
-        launch();
-    }
-
     /** Starts the process again on its port after {@link #kill()}. */
     void relaunch() throws IOException, InterruptedException {
         launch();
