@@ -42,6 +42,14 @@ final class WebSocketTracker implements CompletionTracker {
     }
 
     private void onEvent(ComfyUiEvent event) {
+        if ("status".equals(event.type())) {
+            // ComfyUI broadcasts its queue on every change: the live depth a pool's dispatch reads
+            JsonNode remaining = event.data().path("status").path("exec_info").path("queue_remaining");
+            if (remaining.isInt()) {
+                context.health().recordQueueDepth(remaining.intValue());
+            }
+            return;
+        }
         String promptId = event.promptId();
         PendingPrompt pending = promptId == null ? null : context.registry().get(promptId);
         if (pending == null || pending.isDone()) {

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -69,6 +70,7 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     private final CircuitBreaker breaker;
     private final List<Runnable> downListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> backListeners = new CopyOnWriteArrayList<>();
+    private final List<IntConsumer> depthListeners = new CopyOnWriteArrayList<>();
 
     private State state = State.UP;
     private int streak;
@@ -129,6 +131,14 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     @Override
     public void recordQueueDepth(int depth) {
         queueDepth = depth;
+        for (IntConsumer listener : depthListeners) {
+            listener.accept(depth);
+        }
+    }
+
+    @Override
+    public void onQueueDepth(IntConsumer listener) {
+        depthListeners.add(listener);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.comfykit.client.internal.pool;
 
+import java.util.function.IntConsumer;
+
 /**
  * The health of one ComfyUI server as dispatch sees it: whether new prompts may go there, and a way to hear at once
  * when it goes down (so that prompts waiting there fail or move in seconds, not at their time limit).
@@ -31,6 +33,13 @@ public interface ServerHealth {
 
     /** The server's queue (running plus pending prompts) as a request just read it; kept for status reports. */
     default void recordQueueDepth(int depth) {
+    }
+
+    /**
+     * Calls the listener with each queue depth recorded (from a {@code status} event's {@code queue_remaining}, a
+     * {@code /queue} read or a probe), so that dispatch sees the server's live queue without asking for it.
+     */
+    default void onQueueDepth(IntConsumer listener) {
     }
 
     /** The last failure's description, or {@code null}. */

@@ -107,8 +107,12 @@ public final class ServerPool implements Backend {
         final ServerCapabilities capabilities;
         /** This client's prompts there; guarded by the pool's lock. */
         int inFlight;
-        /** Other work queued there, from its last {@code /queue}. */
+        /** Other work queued there, from its last {@code /queue} or {@code status} event. */
         volatile int othersQueued;
+        /** When a queue depth last came without asking ({@code status} events, the engine's own reads). */
+        volatile long depthSeenNanos;
+        /** Whether one ever came. */
+        volatile boolean depthSeen;
         /** Whether a {@code /queue} request is out: a slow server never has two (each holds an I/O thread). */
         final AtomicBoolean polling = new AtomicBoolean();
 
@@ -152,6 +156,8 @@ public final class ServerPool implements Backend {
         this.lastDispatchNanos = clock.getAsLong();
         // a server going down may leave waiting prompts with no server: they are dispatched again at once
         this.members.forEach(member -> member.health.onDown(this::drain));
+        // the live queue (status events, the engine's reads) makes the pool's own /queue read unnecessary
+        this.members.forEach(member -> member.health.onQueueDepth(depth -> queueSeen(member, depth)));
         this.poller = scheduler.scheduleWithFixedDelay(this::pollQueues, QUEUE_POLL.toMillis(), QUEUE_POLL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -603,24 +609,38 @@ public final class ServerPool implements Backend {
         return answer;
     }
 
-    /** Reads each member's queue, so that least-queue also counts other clients' work. */
+    private void queueSeen(Member member, int depth) {
+        member.depthSeenNanos = clock.getAsLong();
+        member.depthSeen = true;
+        othersFrom(member, depth);
+    }
+
+    private void othersFrom(Member member, int depth) {
+        int mine;
+        synchronized (lock) {
+            mine = member.inFlight;
+        }
+        member.othersQueued = Math.max(0, depth - mine);
+    }
+
+    /**
+     * Reads the queue of each member whose depth did not come by itself within the last poll interval, so that
+     * least-queue also counts other clients' work (the fallback when no {@code status} events arrive: HTTP polling).
+     */
     private void pollQueues() {
         if (closed || clock.getAsLong() - lastDispatchNanos > ACTIVE.toNanos()) {
             return;
         }
         for (Member member : members) {
-            if (!member.health.allowsDispatch() || member.api == null
+            boolean fresh = member.depthSeen && clock.getAsLong() - member.depthSeenNanos < QUEUE_POLL.toNanos();
+            if (fresh || !member.health.allowsDispatch() || member.api == null
                     || !member.polling.compareAndSet(false, true)) {
                 continue;
             }
             member.api.queue().whenComplete((queue, error) -> {
                 member.polling.set(false);
                 if (queue != null) {
-                    int mine;
-                    synchronized (lock) {
-                        mine = member.inFlight;
-                    }
-                    member.othersQueued = Math.max(0, queue.running().size() + queue.pending().size() - mine);
+                    othersFrom(member, queue.running().size() + queue.pending().size());
                 }
             });
         }

@@ -143,6 +143,62 @@ class ServerPoolDispatchTest {
         return ExecuteResult.builder(promptId).duration(0.1).build();
     }
 
+    /** A healthy server whose queue depth the test announces, as a status event would. */
+    static final class AnnouncingHealth implements ServerHealth {
+        private final List<java.util.function.IntConsumer> listeners = new ArrayList<>();
+
+        void announce(int depth) {
+            listeners.forEach(listener -> listener.accept(depth));
+        }
+
+        @Override
+        public State state() {
+            return State.UP;
+        }
+
+        @Override
+        public void recordSuccess() {
+        }
+
+        @Override
+        public void recordFailure(Throwable cause) {
+        }
+
+        @Override
+        public String lastError() {
+            return null;
+        }
+
+        @Override
+        public void onDown(Runnable listener) {
+        }
+
+        @Override
+        public void onQueueDepth(java.util.function.IntConsumer listener) {
+            listeners.add(listener);
+        }
+    }
+
+    @Test
+    void leastQueueReadsTheLiveQueueDepthTheServersAnnounce() {
+        Scripted a = new Scripted();
+        Scripted b = new Scripted();
+        AnnouncingHealth busy = new AnnouncingHealth();
+        ServerPool pool = pool(3, false, member(0, a, busy, ServerCapabilities.unchecked(), 0),
+                member(1, b, ServerHealth.alwaysUp(), ServerCapabilities.unchecked(), 0));
+
+        busy.announce(5);
+        pool.execute(request(Duration.ofSeconds(5)));
+        pool.execute(request(Duration.ofSeconds(5)));
+
+        assertThat(b.count()).as("gpu0 announced 5 prompts of other clients").isEqualTo(2);
+        assertThat(a.count()).isZero();
+
+        busy.announce(0);
+        pool.execute(request(Duration.ofSeconds(5)));
+        assertThat(a.count()).as("gpu0 is empty now; gpu1 has 2 of ours").isEqualTo(1);
+    }
+
     @Test
     void aWorkflowThatNoServerCanRunFailsAtOnceNamingWhatIsMissingWhere() {
         Scripted a = new Scripted();
