@@ -1,6 +1,7 @@
 package dev.comfykit.client;
 
 import dev.comfykit.client.internal.pool.LabelSelector;
+import dev.comfykit.client.spi.DispatchStrategy;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -62,7 +64,6 @@ public final class ClientOption<T> {
 
 
     /** The names the dispatch option accepts. */
-    private static final List<String> DISPATCH_NAMES = List.of("least-queue", "round-robin", "first-idle");
 
     /** The local ComfyUI server, e.g. {@code http://127.0.0.1:8188} (may include a path prefix). */
     public static final ClientOption<String> COMFYUI_URL = url("comfyuiUrl", Defaults.COMFYUI_URL,
@@ -151,8 +152,8 @@ public final class ClientOption<T> {
                     + "[;label.key=value] separated by commas; each prompt runs on one of them.");
     /** How a pool picks a server for a prompt. */
     public static final ClientOption<String> DISPATCH = option("dispatch", String.class, Defaults.DISPATCH,
-            text -> text.trim().toLowerCase(Locale.ROOT), value -> DISPATCH_NAMES.contains(value) ? null
-                    : "must be one of " + String.join(", ", DISPATCH_NAMES) + ", got '" + value + "'",
+            text -> text.trim().toLowerCase(Locale.ROOT), value -> DispatchStrategy.NAMES.contains(value) ? null
+                    : "must be one of " + String.join(", ", DispatchStrategy.NAMES) + ", got '" + value + "'",
             "How a pool of servers picks the server of a prompt: least-queue (fewest prompts queued there),"
                     + " round-robin or first-idle.");
     /** How many servers of a pool a prompt is tried on when a server fails it before running it. */
@@ -453,17 +454,18 @@ public final class ClientOption<T> {
     }
 
     private static String labelSelectorProblem(String selector) {
-        try {
-            LabelSelector.parse(selector);
-            return null;
-        } catch (IllegalArgumentException e) {
-            return "is not a label selector such as gpu=a100,vram=48: " + e.getMessage();
-        }
+        String problem = parseProblem(LabelSelector::parse, selector);
+        return problem == null ? null : "is not a label selector such as gpu=a100,vram=48: " + problem;
     }
 
     private static String serversProblem(String value) {
+        return parseProblem(ServerSpec::parseList, value);
+    }
+
+    /** The message of the parser's refusal, or {@code null} when it reads the text. */
+    private static String parseProblem(Consumer<String> parser, String text) {
         try {
-            ServerSpec.parseList(value);
+            parser.accept(text);
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ class OptionAgreementTest {
         assertThat(url).as("the component's generated metadata on the class path").isNotNull();
         componentJson = read(url);
         springProperties = new LinkedHashMap<>();
-        for (JsonNode property : starterMetadata().get("properties")) {
+        for (JsonNode property : StarterCoversEveryComponentOptionTest.starterMetadata().get("properties")) {
             springProperties.put(property.get("name").asText(), property);
         }
         clientDefaults = ComfyKit.builder().environment(name -> null).resolve();
@@ -170,20 +169,6 @@ class OptionAgreementTest {
     /** {@code runninghubApiKey} → {@code runninghub-api-key}, as Spring Boot names bean properties. */
     private static String kebab(String camelCase) {
         return camelCase.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
-    }
-
-    /** This module's metadata: Boot and Camel jars carry a file of the same name, so pick ours by its group. */
-    private static JsonNode starterMetadata() throws IOException {
-        for (URL url : Collections.list(OptionAgreementTest.class.getClassLoader()
-                .getResources("META-INF/spring-configuration-metadata.json"))) {
-            JsonNode metadata = read(url);
-            for (JsonNode group : metadata.path("groups")) {
-                if (ComfyKitComponentConfiguration.class.getName().equals(group.path("sourceType").asText())) {
-                    return metadata;
-                }
-            }
-        }
-        throw new AssertionError("No spring-configuration-metadata.json for " + ComfyKitComponentConfiguration.class);
     }
 
     private static JsonNode read(URL url) throws IOException {

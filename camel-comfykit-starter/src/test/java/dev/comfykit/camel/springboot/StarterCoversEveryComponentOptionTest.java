@@ -106,7 +106,7 @@ class StarterCoversEveryComponentOptionTest {
     }
 
     /** This module's metadata: Boot and Camel jars carry a file of the same name, so pick ours by its group. */
-    private static JsonNode starterMetadata() throws IOException {
+    static JsonNode starterMetadata() throws IOException {
         for (URL url : Collections.list(StarterCoversEveryComponentOptionTest.class.getClassLoader()
                 .getResources("META-INF/spring-configuration-metadata.json"))) {
             JsonNode metadata = read(url);

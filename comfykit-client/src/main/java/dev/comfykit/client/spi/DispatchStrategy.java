@@ -75,6 +75,9 @@ public interface DispatchStrategy {
                 .orElseGet(() -> fallback.choose(candidates));
     }
 
+    /** The names {@link #named(String)} knows, as the {@code dispatch} option takes them. */
+    List<String> NAMES = List.of("least-queue", "round-robin", "first-idle");
+
     /**
      * The strategy of a {@code dispatch} option value: {@code least-queue}, {@code round-robin} or
      * {@code first-idle}.

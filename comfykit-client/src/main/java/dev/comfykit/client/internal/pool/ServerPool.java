@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -250,6 +249,14 @@ public final class ServerPool implements Backend {
         long remainingNanos() {
             return request.startNanos() + request.timeout().toNanos() - clock.getAsLong();
         }
+
+        /** It leaves the pool's waiting line: its timeout there no longer applies. */
+        void stopWaiting() {
+            ScheduledFuture<?> timer = waitTimer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
     }
 
     @Override
@@ -408,17 +415,11 @@ public final class ServerPool implements Backend {
         }
         for (int i = 0; i < start.size(); i++) {
             Job job = start.get(i);
-            ScheduledFuture<?> timer = job.waitTimer;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            job.stopWaiting();
             run(job, on.get(i));
         }
         for (Job job : stranded) {
-            ScheduledFuture<?> timer = job.waitTimer;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            job.stopWaiting();
             dispatch(job);
         }
     }
@@ -445,7 +446,7 @@ public final class ServerPool implements Backend {
                     job.submitted.complete(prompt);
                     return;
                 }
-                Throwable cause = unwrap(error);
+                Throwable cause = Failures.unwrap(error);
                 if (cause instanceof SubmissionException refused && movable(refused.getError(), null)
                         && job.attempts < maxAttempts && !closed) {
                     moveOn(job, member, refused.getError());
@@ -464,7 +465,7 @@ public final class ServerPool implements Backend {
             release(member);
             if (error != null) {
                 // invalid input (or the caller's cancellation): never run again
-                job.result.completeExceptionally(unwrap(error));
+                job.result.completeExceptionally(Failures.unwrap(error));
                 return;
             }
             if (result.getPromptId() != null) {
@@ -540,7 +541,7 @@ public final class ServerPool implements Backend {
         dispatch(job);
         return job.submitted.handle((prompt, error) -> {
             if (error != null) {
-                LOG.warn("[{}] could not be submitted again: {}", callerId, unwrap(error).getMessage());
+                LOG.warn("[{}] could not be submitted again: {}", callerId, Failures.unwrap(error).getMessage());
                 return null;
             }
             Member member = owners.get(prompt.getPromptId());
@@ -664,10 +665,6 @@ public final class ServerPool implements Backend {
         }
     }
 
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
 
     private static <K, V> Map<K, V> bounded() {
         return Collections.synchronizedMap(new LinkedHashMap<>() {
