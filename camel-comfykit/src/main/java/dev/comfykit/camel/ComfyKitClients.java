@@ -47,8 +47,7 @@ public final class ComfyKitClients {
      * is matched as Camel's configurers match URI options: case and dashes aside ({@code comfyui-url}).
      */
     public static boolean isClientOption(String name) {
-        return OPTIONS.stream().anyMatch(option -> normalized(option.componentName().orElseThrow())
-                .equals(normalized(name)));
+        return OPTIONS.stream().anyMatch(option -> sameOptionName(option.componentName().orElseThrow(), name));
     }
 
     /**
@@ -61,6 +60,11 @@ public final class ComfyKitClients {
             CONFIGURER.configure(context, to, option.componentName().orElseThrow(),
                     value instanceof Duration duration ? duration.toMillis() : value, false);
         }
+    }
+
+    /** Whether two option names are the same as Camel's configurers match URI options: case and dashes aside. */
+    static boolean sameOptionName(String a, String b) {
+        return normalized(a).equals(normalized(b));
     }
 
     private static String normalized(String name) {

@@ -10,7 +10,6 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.PropertiesHelper;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -64,12 +63,8 @@ public class ComfyKitComponent extends HealthCheckComponent {
 
     /** An option of a URI, its name matched as Camel's configurers match it (case and dashes aside). */
     private static Object option(Map<String, Object> parameters, String name) {
-        return parameters.entrySet().stream().filter(e -> normalized(e.getKey()).equals(normalized(name)))
+        return parameters.entrySet().stream().filter(e -> ComfyKitClients.sameOptionName(e.getKey(), name))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
-    }
-
-    private static String normalized(String name) {
-        return name.replace("-", "").toLowerCase(Locale.ROOT);
     }
 
     public ComfyKitConfiguration getConfiguration() {
