@@ -29,9 +29,22 @@ import java.util.Objects;
  *                   loaded: the time limit counts from here
  * @param timeout    the time limit of the whole execution; a backend with a limit of its own (RunningHub's
  *                   {@code runninghubTimeout}) applies that instead
+ * @param jobId      the durable job the prompt belongs to (set by the client when a job store is configured, so
+ *                   that the backend records the prompt before submitting it), or {@code null}
  */
 public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
-                            ParamSource params, long startNanos, Duration timeout) {
+                            ParamSource params, long startNanos, Duration timeout, String jobId) {
+
+    /** A request that belongs to no durable job. */
+    public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                         ParamSource params, long startNanos, Duration timeout) {
+        this(source, origin, graph, schema, params, startNanos, timeout, null);
+    }
+
+    /** This request as part of a durable job. */
+    public PromptRequest withJobId(String job) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, job);
+    }
 
     public PromptRequest {
         Objects.requireNonNull(origin, "origin");

@@ -14,6 +14,9 @@ import dev.comfykit.client.internal.comfyui.InputLimitsCache;
 import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.execution.Failures;
+import dev.comfykit.client.internal.execution.PreparedPrompt;
+import dev.comfykit.client.internal.execution.PromptJournal;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.media.MediaUploader;
 import dev.comfykit.client.internal.pool.ObjectInfoCapabilities;
@@ -43,16 +46,23 @@ public final class ComfyUiBackend implements Backend {
     private static final Duration INPUT_LIMITS_MAX_AGE = Duration.ofMinutes(10);
     /** After a failed {@code /object_info} request the check is skipped for this long, then tried again. */
     private static final Duration INPUT_LIMITS_RETRY = Duration.ofMinutes(1);
+    /** The longest that closing waits for the server to remove and interrupt this client's prompts. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
 
     private final ExecutionEngine engine;
     private final ComfyUiPreparation preparation;
     private final ServerHealth health;
     private final ServerCapabilities capabilities;
     private final String url;
+    /** Whether closing removes this client's prompts from the server (cancelOnClose, and no job store). */
+    private final boolean cancelOnClose;
+    private final Duration cancelWait;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities, String url) {
+                           ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait) {
         this.url = url;
+        this.cancelOnClose = cancelOnClose;
+        this.cancelWait = cancelWait;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -91,6 +101,15 @@ public final class ComfyUiBackend implements Backend {
      * @param api the server (its URL and credentials); the connections' threads and fetcher are shared
      */
     public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections) {
+        return create(api, config, connections, PromptJournal.NONE);
+    }
+
+    /**
+     * The backend for one server whose jobs' prompts are recorded in a journal (a durable job store) before they are
+     * submitted.
+     */
+    public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections,
+                                        PromptJournal journal) {
         CompletionTracker.Factory tracking = switch (config.getExecutorType()) {
             case HTTP -> CompletionTracker.polling();
             case WEBSOCKET -> CompletionTracker.webSocket(config.getConnectTimeout());
@@ -106,12 +125,16 @@ public final class ComfyUiBackend implements Backend {
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
-                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health, journal);
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
         health.onBackUp(capabilities::refresh);
+        // with a job store the jobs outlive the client (another JVM or a restart finishes them): nothing is cancelled
+        boolean cancelOnClose = config.isCancelOnClose() && config.getJobStore() == null;
+        Duration cancelWait = config.getRequestTimeout().compareTo(CANCEL_WAIT) < 0 ? config.getRequestTimeout()
+                : CANCEL_WAIT;
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl());
+                api.transport().baseUrl(), cancelOnClose, cancelWait);
     }
 
     @Override
@@ -120,7 +143,7 @@ public final class ComfyUiBackend implements Backend {
             return notHere(request.source());
         }
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
-                () -> preparation.prepare(request));
+                () -> preparation.prepare(request), request.jobId());
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
@@ -132,6 +155,20 @@ public final class ComfyUiBackend implements Backend {
             }
         });
         return result;
+    }
+
+    /**
+     * Runs a prompt that was prepared before (a durable job's stored graph, submitted again because the server lost
+     * it before it ran): no binding, no uploads, the seeds as they were.
+     */
+    public CompletableFuture<ExecuteResult> executePrepared(String jobId, ObjectNode graph, Duration timeout) {
+        return engine.execute(System.nanoTime(), timeout,
+                () -> CompletableFuture.completedFuture(new PreparedPrompt(graph, null)), jobId);
+    }
+
+    /** The server's base URL. */
+    public String url() {
+        return url;
     }
 
     @Override
@@ -166,6 +203,9 @@ public final class ComfyUiBackend implements Backend {
 
     @Override
     public void close() {
+        if (cancelOnClose) {
+            engine.cancelSubmitted(cancelWait);
+        }
         engine.close();
         if (health instanceof ProbedServerHealth probed) {
             probed.close();

@@ -183,8 +183,14 @@ public final class ComfyUiApi {
 
     /** {@code POST /queue {"delete": [id]}}: removes a pending prompt (a running one is not affected). */
     public CompletableFuture<Void> deleteFromQueue(String promptId) {
+        return deleteFromQueue(java.util.List.of(promptId));
+    }
+
+    /** {@code POST /queue {"delete": [ids]}}: removes pending prompts in one request (running ones are not affected). */
+    public CompletableFuture<Void> deleteFromQueue(java.util.Collection<String> promptIds) {
         ObjectNode body = Json.object();
-        body.putArray("delete").add(promptId);
+        com.fasterxml.jackson.databind.node.ArrayNode ids = body.putArray("delete");
+        promptIds.forEach(ids::add);
         return transport.post("/queue", JSON, Json.writeBytes(body))
                 .thenApply(response -> expectOk("POST /queue", response));
     }

@@ -54,6 +54,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ServerCanceller canceller;
     private final ServerHealth health;
     private final Executor completions;
+    private final PromptJournal journal;
     private volatile boolean closed;
 
     /**
@@ -69,6 +70,19 @@ public final class ExecutionEngine implements AutoCloseable {
     public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
                            OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health) {
+        this(api, tracking, clientId, apiKey, scheduler, lostGrace, safetyInterval, reader, completions, clock, health,
+                PromptJournal.NONE);
+    }
+
+    /**
+     * @param journal told what happens to the prompts of executions that carry a job id (a durable job store);
+     *                {@link PromptJournal#NONE} without a store
+     */
+    public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
+                           ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
+                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health,
+                           PromptJournal journal) {
+        this.journal = journal;
         this.api = api;
         this.clientId = clientId;
         this.apiKey = apiKey;
@@ -97,6 +111,18 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
                                                     Supplier<CompletableFuture<PreparedPrompt>> prepare) {
+        return execute(startNanos, timeout, prepare, null);
+    }
+
+    /**
+     * Like {@link #execute(long, Duration, Supplier)}, for a durable job: the journal records the prompt (its id,
+     * graph and server) before it is submitted and learns when the server accepted it.
+     *
+     * @param jobId the job the prompt belongs to, or {@code null} for none (the journal is not told)
+     */
+    public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
+                                                    Supplier<CompletableFuture<PreparedPrompt>> prepare,
+                                                    String jobId) {
         LocalExecution execution = new LocalExecution(startNanos, timeout.toNanos());
         if (closed) {
             execution.fail(null, clock.getAsLong(), closedError());
@@ -115,7 +141,7 @@ public final class ExecutionEngine implements AutoCloseable {
             if (error != null) {
                 preparationFailed(execution, error);
             } else if (!execution.isDone()) {
-                submit(execution, prompt);
+                submit(execution, prompt, jobId);
             }
         });
         return execution.result();
@@ -174,15 +200,30 @@ public final class ExecutionEngine implements AutoCloseable {
         return canceller.cancel(promptId);
     }
 
-    private void submit(LocalExecution execution, PreparedPrompt prepared) {
+    private void submit(LocalExecution execution, PreparedPrompt prepared, String jobId) {
         String promptId = UUID.randomUUID().toString();
         PendingPrompt pending = registry.register(promptId, clock.getAsLong(), tracker.deliversEvents());
+        pending.submittedHere();
         if (!execution.attach(pending)) {
             registry.remove(pending);
             return;
         }
-        tracker.beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
+        // a job's record holds the prompt before the server does, so a crash in between is found by its prompt id
+        CompletableFuture<Void> recorded = jobId == null ? CompletableFuture.completedFuture(null)
+                : journal.submitting(jobId, promptId, prepared.graph(), api.transport().baseUrl());
+        recorded.exceptionally(storeError -> {
+            registry.remove(pending);
+            execution.fail(null, clock.getAsLong(), ExecutionError.of(ErrorKind.SERVER, "Job " + jobId
+                    + " could not be recorded in the job store before submitting it, so it was not submitted: "
+                    + Failures.describe(storeError) + ". Check the job store (its database) and retry."));
+            return null;
+        });
+        recorded.thenCompose(v -> tracker.beforeSubmit()).thenCompose(v -> api.submit(prepared.graph(), promptId,
+                        clientId, apiKey))
                 .whenComplete((response, error) -> {
+                    if (recorded.isCompletedExceptionally()) {
+                        return;
+                    }
                     if (error != null) {
                         submitFailed(execution, pending, error);
                     } else if (!response.isAccepted()) {
@@ -191,6 +232,9 @@ public final class ExecutionEngine implements AutoCloseable {
                         execution.fail(null, clock.getAsLong(), response.rejection());
                     } else {
                         accepted(execution, pending, response);
+                        if (jobId != null) {
+                            journal.accepted(jobId, response.promptId());
+                        }
                     }
                 });
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
@@ -215,6 +259,9 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private PendingPrompt rekey(PendingPrompt original, String serverId) {
         PendingPrompt replacement = registry.register(serverId, original.registeredNanos(), original.eventsExpected());
+        if (original.isSubmittedHere()) {
+            replacement.submittedHere();
+        }
         replacement.outcome().whenComplete((o, e) -> original.outcome().complete(o));
         registry.remove(original);
         return replacement;
@@ -344,6 +391,52 @@ public final class ExecutionEngine implements AutoCloseable {
             // off the thread that noticed (a probe's or a poll's): the application's callbacks run on the lane
             completions.execute(() -> pending.outcome().complete(PromptOutcome.failed(error)));
         }
+    }
+
+    /**
+     * Removes from the server's queue the prompts this engine submitted and still waits for, and interrupts those
+     * that run (by prompt id), so that closing the client leaves nothing of its own running. Prompts only awaited (by
+     * id, maybe submitted by another client) are left alone. Waits at most {@code wait} for the server.
+     */
+    public void cancelSubmitted(Duration wait) {
+        closed = true;
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (PendingPrompt pending : registry.all()) {
+            if (pending.isSubmittedHere() && !pending.isDone()) {
+                ids.add(pending.promptId());
+            }
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        int[] counts = new int[2];
+        // two rounds: a prompt removed-or-not in the first may have started meanwhile, and is interrupted in the second
+        CompletableFuture<Void> done = cancelRound(ids, counts).thenCompose(v -> cancelRound(ids, counts));
+        try {
+            done.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            LOG.info("Closing: removed {} pending and interrupted {} running prompts of this client on {}", counts[0],
+                    counts[1], api.transport().baseUrl());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("Closing: could not cancel the {} prompts of this client on {} ({}); they may still run there",
+                    ids.size(), api.transport().baseUrl(), Failures.describe(e));
+        }
+    }
+
+    private CompletableFuture<Void> cancelRound(java.util.Set<String> ids, int[] counts) {
+        return api.queue().thenCompose(queue -> {
+            java.util.List<String> pending = ids.stream().filter(queue.pending()::contains).toList();
+            java.util.List<String> running = ids.stream().filter(queue.running()::contains).toList();
+            synchronized (counts) {
+                counts[0] += pending.size();
+                counts[1] += running.size();
+            }
+            CompletableFuture<Void> removed = pending.isEmpty() ? CompletableFuture.completedFuture(null)
+                    : api.deleteFromQueue(pending);
+            return removed.thenCompose(v -> CompletableFuture.allOf(running.stream().map(api::interrupt)
+                    .toArray(CompletableFuture[]::new)));
+        });
     }
 
     /** Stops waiting: every execution in flight ends with a failed (cancelled) result; prompts keep running. */

@@ -20,6 +20,7 @@ final class PendingPrompt {
     private volatile boolean acknowledged;
     private volatile long missingSinceNanos = -1;
     private volatile EventHistory events;
+    private volatile boolean submittedHere;
 
     /**
      * @param eventsExpected whether the prompt was submitted with this client's WebSocket client id, so that its
@@ -58,6 +59,15 @@ final class PendingPrompt {
 
     boolean acknowledged() {
         return acknowledged;
+    }
+
+    /** Marks the prompt as one this client submitted (not one it only awaits), so closing may cancel it. */
+    void submittedHere() {
+        submittedHere = true;
+    }
+
+    boolean isSubmittedHere() {
+        return submittedHere;
     }
 
     /** Claims the right to fetch the history entry; one fetch at a time. */

@@ -13,6 +13,7 @@ import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
+import dev.comfykit.client.internal.execution.PromptJournal;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.execution.Failures;
@@ -163,6 +164,11 @@ public final class ServerPool implements Backend {
 
     /** The pool of the configured servers, each with its own API and backend on the client's threads. */
     public static ServerPool create(ComfyKitConfig config, ClientConnections connections) {
+        return create(config, connections, PromptJournal.NONE);
+    }
+
+    /** A pool whose members record their jobs' prompts in a journal (a durable job store) before submitting them. */
+    public static ServerPool create(ComfyKitConfig config, ClientConnections connections, PromptJournal journal) {
         List<Member> members = new ArrayList<>();
         LabelSelector selector = LabelSelector.parse(config.get(ClientOption.SERVER_LABELS));
         List<ServerSpec> chosen = config.getServers().stream().filter(spec -> selector.matches(spec.labels())).toList();
@@ -175,7 +181,7 @@ public final class ServerPool implements Backend {
         }
         for (ServerSpec spec : chosen) {
             ComfyUiApi api = connections.apiFor(config, URI.create(spec.url()), spec.apiKey());
-            ComfyUiBackend backend = ComfyUiBackend.create(api, config, connections);
+            ComfyUiBackend backend = ComfyUiBackend.create(api, config, connections, journal);
             members.add(new Member(members.size(), spec, backend, api, backend.health(), backend.capabilities()));
         }
         return new ServerPool(members, config.getDispatchStrategy(), config.getMaxAttempts(),

@@ -1,0 +1,34 @@
+package dev.comfykit.client.internal.execution;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What an {@link ExecutionEngine} tells a durable job store about the prompt of a job: implemented by the durable
+ * jobs layer ({@code internal.jobs}); without a store the engine is given {@link #NONE} and executions carry no job
+ * id, so nothing is called.
+ */
+public interface PromptJournal {
+
+    /** Records nothing. */
+    PromptJournal NONE = new PromptJournal() {
+        @Override
+        public CompletableFuture<Void> submitting(String jobId, String promptId, ObjectNode graph, String server) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void accepted(String jobId, String promptId) {
+        }
+    };
+
+    /**
+     * The prompt is about to be submitted: the returned future completes once the record (prompt id, the bound graph,
+     * the server) is stored; the engine submits only then, and fails the execution when it fails.
+     */
+    CompletableFuture<Void> submitting(String jobId, String promptId, ObjectNode graph, String server);
+
+    /** The server accepted the prompt (it is queued there). */
+    void accepted(String jobId, String promptId);
+}
