@@ -52,6 +52,10 @@ public final class ClientOption<T> {
         public static final String DISPATCH = "least-queue";
         public static final String MAX_ATTEMPTS = "3";
         public static final String FAILOVER_ON_EXECUTION_ERROR = "false";
+        public static final String CANCEL_ON_CLOSE = "true";
+        public static final String LEASE_DURATION = "30s";
+        /** Seven days, in hours: Camel reads no days. */
+        public static final String JOB_STORE_RETENTION = "168h";
 
         private Defaults() {
         }
@@ -172,12 +176,28 @@ public final class ClientOption<T> {
             "Which servers of the pool this client uses, by label: key=value pairs (or a bare key) separated by"
                     + " commas, e.g. gpu=a100; a server must match all of them. Unset: every server.");
 
+    /** Whether closing the client cancels its prompts on the server (without a job store). */
+    public static final ClientOption<Boolean> CANCEL_ON_CLOSE = option("cancelOnClose", Boolean.class,
+            Defaults.CANCEL_ON_CLOSE, ClientOption::bool, anyValue(),
+            "Whether closing the client (stopping Camel) removes the prompts it submitted and still waits for from"
+                    + " the server's queue and interrupts the running ones; false leaves them running. Ignored with a"
+                    + " job store, whose jobs are kept for another instance (or a restart) to finish.");
+    /** How long a job store lease lasts. */
+    public static final ClientOption<Duration> LEASE_DURATION = duration("leaseDuration", Defaults.LEASE_DURATION,
+            "With a job store: how long an instance owns a job it tracks without renewing its lease (renewed every"
+                    + " third of it); once a lease ends another instance claims the job and finishes it.");
+    /** How long finished jobs stay in the job store. */
+    public static final ClientOption<Duration> JOB_STORE_RETENTION = duration("jobStoreRetention",
+            Defaults.JOB_STORE_RETENTION,
+            "With a job store: how long finished jobs (delivered or not) are kept before they are deleted.");
+
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
             MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL, SERVERS, DISPATCH,
-            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS);
+            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS, CANCEL_ON_CLOSE, LEASE_DURATION,
+            JOB_STORE_RETENTION);
 
     private final String name;
     private final Class<T> type;

@@ -1,5 +1,12 @@
 package dev.comfykit.client;
 
+import dev.comfykit.client.internal.execution.PromptJournal;
+import dev.comfykit.client.internal.jobs.DurableJobs;
+import dev.comfykit.client.jobs.JobRecord;
+import dev.comfykit.client.spi.PromptRequest;
+import java.util.ArrayList;
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
@@ -62,6 +69,8 @@ public final class ComfyKit implements AutoCloseable {
     private final Backend backend;
     private final ServerPool pool;
     private final OutputDownloads outputs;
+    /** Durable execution on the configured job store; {@code null} without one (nothing of it runs then). */
+    private final DurableJobs durable;
 
     /** A client configured from the environment variables and defaults (see {@link ComfyKitConfig}). */
     public ComfyKit() {
@@ -76,12 +85,35 @@ public final class ComfyKit implements AutoCloseable {
                 config.getClassLoader());
         this.loadLimit = new LoadTimeLimit(connections.scheduler(), config.getTimeout());
         this.runningHub = RunningHubBackend.create(config, connections);
+        List<ComfyUiBackend> servers = new ArrayList<>();
+        this.durable = config.getJobStore() == null ? null : new DurableJobs(config.getJobStore(),
+                config.getLeaseDuration(), config.getJobStoreRetention(), config.getTimeout(), config.getMaxAttempts(),
+                connections.scheduler(), server -> serverFor(servers, server).outputs());
+        PromptJournal journal = durable == null ? PromptJournal.NONE : durable;
         // no pool object for the one comfyuiUrl server: that client behaves exactly as before pools existed
-        this.pool = config.getServers().isEmpty() ? null : ServerPool.create(config, connections);
-        this.backend = new RoutingBackend(pool != null ? pool
-                : ComfyUiBackend.create(connections.api(), config, connections), runningHub);
+        this.pool = config.getServers().isEmpty() ? null : ServerPool.create(config, connections, journal);
+        if (pool != null) {
+            pool.members().forEach(member -> servers.add((ComfyUiBackend) member.backend()));
+        } else {
+            servers.add(ComfyUiBackend.create(connections.api(), config, connections, journal));
+        }
+        this.backend = new RoutingBackend(pool != null ? pool : servers.get(0), runningHub);
         this.outputs = new OutputDownloads(connections.io());
+        if (durable != null) {
+            durable.start(backend, (server, jobId, graph, limit) -> serverFor(servers, server)
+                    .executePrepared(jobId, graph, limit));
+        }
         LOG.debug("ComfyKit created: {}", config);
+    }
+
+    /** The server a job was recorded with, or (gone from the configuration, or down) another one that can take it. */
+    private static ComfyUiBackend serverFor(List<ComfyUiBackend> servers, String url) {
+        for (ComfyUiBackend server : servers) {
+            if (server.url().equals(url)) {
+                return server;
+            }
+        }
+        return servers.stream().filter(server -> server.health().allowsDispatch()).findFirst().orElse(servers.get(0));
     }
 
     /** Starts a builder; unset options come from the environment, then the defaults. */
@@ -125,32 +157,58 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params);
+        return run(source, () -> loader.load(source), params, null, Map.of());
+    }
+
+    /**
+     * Runs a workflow as a durable job (with a job store configured, see {@link ComfyKitBuilder#jobStore}): the job is
+     * recorded before its prompt is submitted and survives this JVM; running it again with the same job id joins the
+     * recorded job (its stored result once finished) instead of running it twice. Without a store this is
+     * {@link #executeWith}.
+     *
+     * @param jobId       the job's id (e.g. derived from the input message, so that a redelivered input joins its
+     *                    job), or {@code null} for a new random one
+     * @param correlation data stored with the job and given back with its result (e.g. chosen message headers)
+     */
+    public CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
+                                                       Map<String, String> correlation) {
+        Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(params, "params");
+        WorkflowSource source;
+        try {
+            source = WorkflowSource.detect(workflow);
+        } catch (ComfyKitException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(source, () -> loader.load(source), params, jobId, correlation);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
     public CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
         WorkflowSource source = WorkflowSource.file(workflow);
-        return run(source, () -> loader.load(source), fixed(params));
+        return run(source, () -> loader.load(source), fixed(params), null, Map.of());
     }
 
     /** Runs an in-memory workflow given as maps (e.g. parsed by any JSON library). */
     public CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params));
+        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params), null,
+                Map.of());
     }
 
     /** Runs an in-memory workflow given as a Jackson tree. */
     public CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params));
+        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params), null,
+                Map.of());
     }
 
     /** Runs an in-memory workflow given as JSON text. */
     public CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params) {
         Objects.requireNonNull(workflowJson, "workflowJson");
-        return run(null, () -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), fixed(params));
+        return run(null, () -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), fixed(params),
+                null, Map.of());
     }
 
     /**
@@ -163,12 +221,30 @@ public final class ComfyKit implements AutoCloseable {
 
     /** Submits without waiting, with params chosen once the declared params are known. */
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
+        return submitJob(null, workflow, params, Map.of());
+    }
+
+    /**
+     * Submits a workflow as a durable job without waiting (with a job store; without one this is
+     * {@link #submitWith}). The job is tracked to its end by this client (or, if it stops, another instance on the
+     * store) and its result waits in the store for {@link #await(String)} or a jobs consumer
+     * ({@link #claimUndeliveredJobs}). Submitting a job id that is recorded already returns that job.
+     *
+     * @param jobId       the job's id, or {@code null} for a new random one
+     * @param correlation data stored with the job and given back with its result
+     */
+    public CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
+                                                       Map<String, String> correlation) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         return Failures.guard(() -> {
             WorkflowSource source = WorkflowSource.detect(workflow);
-            return loader.load(source).thenCompose(loaded -> backend.submit(
-                    loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())));
+            return loader.load(source).thenCompose(loaded -> {
+                PromptRequest request = loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())
+                        .withJobId(jobId);
+                return durable != null && !request.isRunningHub() ? durable.submit(request, correlation)
+                        : backend.submit(request);
+            });
         });
     }
 
@@ -185,7 +261,60 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
         Objects.requireNonNull(promptId, "promptId");
         Objects.requireNonNull(timeout, "timeout");
+        if (durable != null) {
+            // a recorded job (by job id or prompt id) is awaited in the store, wherever it runs
+            return durable.await(promptId, timeout).thenCompose(found -> found
+                    .map(CompletableFuture::completedFuture).orElseGet(() -> backend.await(promptId, timeout)));
+        }
         return backend.await(promptId, timeout);
+    }
+
+    /** Whether a job store is configured ({@link ComfyKitBuilder#jobStore}). */
+    public boolean hasJobStore() {
+        return durable != null;
+    }
+
+    /**
+     * A recorded job by job id or prompt id (empty without a job store). Reads the store on the calling thread (a
+     * database query for a JDBC store).
+     */
+    public Optional<JobRecord> findJob(String id) {
+        Objects.requireNonNull(id, "id");
+        return durable == null ? Optional.empty() : durable.find(id);
+    }
+
+    /**
+     * For a jobs consumer: claims up to {@code max} finished jobs whose result nobody received (submitted jobs, and
+     * jobs another instance finished after their submitter died), each for one lease ({@code leaseDuration}); a job
+     * whose delivery is not marked within it is claimed again. Blocks on the store.
+     *
+     * @throws IllegalStateException without a job store
+     */
+    public List<JobRecord> claimUndeliveredJobs(int max) {
+        return requireStore().claimUndelivered(max);
+    }
+
+    /** The result of a finished job, as stored (its output files are read from the server it ran on). */
+    public ExecuteResult jobResult(JobRecord job) {
+        Objects.requireNonNull(job, "job");
+        return requireStore().decode(job);
+    }
+
+    /**
+     * Marks a claimed job delivered, after its route completed; false when it was marked already (by another
+     * consumer). Blocks on the store.
+     */
+    public boolean markJobDelivered(JobRecord job) {
+        Objects.requireNonNull(job, "job");
+        return requireStore().markDelivered(job);
+    }
+
+    private DurableJobs requireStore() {
+        if (durable == null) {
+            throw new IllegalStateException("No job store is configured: set one with ComfyKitBuilder.jobStore (the"
+                    + " component's jobStore option)");
+        }
+        return durable;
     }
 
     /**
@@ -295,7 +424,7 @@ public final class ComfyKit implements AutoCloseable {
      */
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
-                                                 ParamSource params) {
+                                                 ParamSource params, String jobId, Map<String, String> correlation) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -308,8 +437,9 @@ public final class ComfyKit implements AutoCloseable {
                 }
                 return;
             }
-            CompletableFuture<ExecuteResult> execution = backend.execute(
-                    loaded.toRequest(source, params, start, config.getTimeout()));
+            PromptRequest request = loaded.toRequest(source, params, start, config.getTimeout()).withJobId(jobId);
+            CompletableFuture<ExecuteResult> execution = durable != null && !request.isRunningHub()
+                    ? durable.execute(request, correlation) : backend.execute(request);
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);
@@ -349,8 +479,14 @@ public final class ComfyKit implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (durable != null) {
+            durable.close();
+        }
         backend.close();
         connections.close();
+        if (durable != null) {
+            durable.shutdown();
+        }
     }
 
     @Override

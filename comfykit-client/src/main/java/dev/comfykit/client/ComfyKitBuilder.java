@@ -2,6 +2,7 @@ package dev.comfykit.client;
 
 import dev.comfykit.client.spi.DispatchStrategy;
 
+import dev.comfykit.client.jobs.JobStore;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.IdentityHashMap;
@@ -23,6 +24,7 @@ public final class ComfyKitBuilder {
     private Executor executor;
     private HttpClient httpClient;
     private ClassLoader classLoader;
+    private JobStore jobStore;
     private Function<String, String> environment = System::getenv;
     private List<ServerSpec> servers;
     private DispatchStrategy dispatchStrategy;
@@ -177,6 +179,28 @@ public final class ComfyKitBuilder {
         return this;
     }
 
+    /**
+     * Where jobs are recorded so that they survive this JVM (see the {@code dev.comfykit.client.jobs} package):
+     * each execution's prompt is written before it is submitted, this client renews the leases of the jobs it tracks,
+     * and claims and finishes the jobs of instances whose lease ended. {@code null} (the default) keeps jobs in
+     * memory only, as before. The client starts the store ({@link JobStore#start()}) but does not close it: the
+     * application that made it does.
+     */
+    public ComfyKitBuilder jobStore(JobStore store) {
+        this.jobStore = store;
+        return this;
+    }
+
+    /** How long a job store lease lasts without renewal (default 30s). */
+    public ComfyKitBuilder leaseDuration(Duration lease) {
+        return set(ClientOption.LEASE_DURATION, lease);
+    }
+
+    /** Whether closing the client cancels its prompts on the server (default true; ignored with a job store). */
+    public ComfyKitBuilder cancelOnClose(boolean cancel) {
+        return set(ClientOption.CANCEL_ON_CLOSE, cancel);
+    }
+
     /** The class loader for {@code classpath:} workflows (default: the thread's context class loader). */
     public ComfyKitBuilder classLoader(ClassLoader loader) {
         this.classLoader = loader;
@@ -242,6 +266,10 @@ public final class ComfyKitBuilder {
 
     HttpClient httpClient() {
         return httpClient;
+    }
+
+    JobStore jobStore() {
+        return jobStore;
     }
 
     ClassLoader classLoader() {

@@ -2,6 +2,7 @@ package dev.comfykit.client;
 
 import dev.comfykit.client.spi.DispatchStrategy;
 
+import dev.comfykit.client.jobs.JobStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -44,6 +45,9 @@ import java.util.function.Function;
  * <tr><td>maxAttempts</td><td></td><td>3</td></tr>
  * <tr><td>failoverOnExecutionError</td><td></td><td>false</td></tr>
  * <tr><td>serverLabels</td><td></td><td>none (every server)</td></tr>
+ * <tr><td>cancelOnClose</td><td></td><td>true</td></tr>
+ * <tr><td>leaseDuration</td><td></td><td>30s</td></tr>
+ * <tr><td>jobStoreRetention</td><td></td><td>168h</td></tr>
  * </table>
  */
 public final class ComfyKitConfig {
@@ -74,6 +78,7 @@ public final class ComfyKitConfig {
     private final ClassLoader classLoader;
     private final List<ServerSpec> servers;
     private final DispatchStrategy dispatchStrategy;
+    private final JobStore jobStore;
 
     ComfyKitConfig(ComfyKitBuilder builder, Function<String, String> environment) {
         Function<String, String> env = name -> {
@@ -90,6 +95,7 @@ public final class ComfyKitConfig {
         this.executor = builder.executor();
         this.httpClient = builder.httpClient();
         this.classLoader = builder.classLoader();
+        this.jobStore = builder.jobStore();
         this.servers = builder.servers() != null ? List.copyOf(builder.servers())
                 : List.copyOf(ServerSpec.parseList(get(ClientOption.SERVERS)));
         this.dispatchStrategy = builder.dispatchStrategy() != null ? builder.dispatchStrategy()
@@ -232,6 +238,26 @@ public final class ComfyKitConfig {
         return get(ClientOption.FAILOVER_ON_EXECUTION_ERROR);
     }
 
+    /** Whether closing the client cancels its prompts on the server (ignored with a job store). */
+    public boolean isCancelOnClose() {
+        return get(ClientOption.CANCEL_ON_CLOSE);
+    }
+
+    /** How long a job store lease lasts without renewal. */
+    public Duration getLeaseDuration() {
+        return get(ClientOption.LEASE_DURATION);
+    }
+
+    /** How long finished jobs stay in the job store. */
+    public Duration getJobStoreRetention() {
+        return get(ClientOption.JOB_STORE_RETENTION);
+    }
+
+    /** The job store given by the application, or {@code null}: jobs live only in this client's memory. */
+    public JobStore getJobStore() {
+        return jobStore;
+    }
+
     /** The executor for HTTP requests and file I/O given by the application, or {@code null}. */
     public Executor getExecutor() {
         return executor;
@@ -253,6 +279,9 @@ public final class ComfyKitConfig {
         for (ClientOption<?> option : ClientOption.all()) {
             Object value = values.get(option);
             text.add(option.name() + "=" + (option.secret() ? mask(value) : value));
+        }
+        if (jobStore != null) {
+            text.add("jobStore=" + jobStore);
         }
         return text.toString();
     }

@@ -12,10 +12,27 @@ public final class SubmittedPrompt {
 
     private final String promptId;
     private final String clientId;
+    private final String jobId;
 
     public SubmittedPrompt(String promptId, String clientId) {
+        this(promptId, clientId, null);
+    }
+
+    /** @param jobId the durable job the prompt belongs to (with a job store), or {@code null} */
+    public SubmittedPrompt(String promptId, String clientId, String jobId) {
         this.promptId = Objects.requireNonNull(promptId);
         this.clientId = clientId;
+        this.jobId = jobId;
+    }
+
+    /**
+     * The job id when the client has a job store ({@link ComfyKit#await(String)} accepts it from any instance on the
+     * same store), else {@code null}.
+     */
+    @JsonProperty("job_id")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public String getJobId() {
+        return jobId;
     }
 
     @JsonProperty("prompt_id")
@@ -31,6 +48,6 @@ public final class SubmittedPrompt {
 
     @Override
     public String toString() {
-        return "SubmittedPrompt[" + promptId + "]";
+        return "SubmittedPrompt[" + promptId + (jobId == null ? "" : ", job " + jobId) + "]";
     }
 }

@@ -4,6 +4,7 @@ import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.OutputFile;
 import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
@@ -57,9 +58,12 @@ public final class ComfyUiBackend implements Backend {
     /** Whether closing removes this client's prompts from the server (cancelOnClose, and no job store). */
     private final boolean cancelOnClose;
     private final Duration cancelWait;
+    private final OutputFile.Reader outputs;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait) {
+                           ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait,
+                           OutputFile.Reader outputs) {
+        this.outputs = outputs;
         this.url = url;
         this.cancelOnClose = cancelOnClose;
         this.cancelWait = cancelWait;
@@ -122,9 +126,10 @@ public final class ComfyUiBackend implements Backend {
         ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
                 () -> api.queue().thenApply(queue -> queue.running().size() + queue.pending().size()),
                 connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);
+        ServerOutputs outputs = new ServerOutputs(api, config.getRequestTimeout());
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
-                config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
+                config.getReconcileInterval(), outputs,
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health, journal);
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
@@ -134,7 +139,7 @@ public final class ComfyUiBackend implements Backend {
         Duration cancelWait = config.getRequestTimeout().compareTo(CANCEL_WAIT) < 0 ? config.getRequestTimeout()
                 : CANCEL_WAIT;
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl(), cancelOnClose, cancelWait);
+                api.transport().baseUrl(), cancelOnClose, cancelWait, outputs);
     }
 
     @Override
@@ -164,6 +169,11 @@ public final class ComfyUiBackend implements Backend {
     public CompletableFuture<ExecuteResult> executePrepared(String jobId, ObjectNode graph, Duration timeout) {
         return engine.execute(System.nanoTime(), timeout,
                 () -> CompletableFuture.completedFuture(new PreparedPrompt(graph, null)), jobId);
+    }
+
+    /** Reads the server's output files (for results read back from a job store). */
+    public OutputFile.Reader outputs() {
+        return outputs;
     }
 
     /** The server's base URL. */

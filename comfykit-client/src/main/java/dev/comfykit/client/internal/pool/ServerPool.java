@@ -131,6 +131,11 @@ public final class ServerPool implements Backend {
             return spec.name();
         }
 
+        /** The member's backend (a {@code ComfyUiBackend} when built by {@link #create}). */
+        public Backend backend() {
+            return backend;
+        }
+
         @Override
         public String toString() {
             return spec.name();
