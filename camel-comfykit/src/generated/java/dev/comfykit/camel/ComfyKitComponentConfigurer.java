@@ -40,6 +40,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": getOrCreateConfiguration(target).setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "cancelonclose":
+        case "cancelOnClose": getOrCreateConfiguration(target).setCancelOnClose(property(camelContext, boolean.class, value)); return true;
         case "comfykit":
         case "comfyKit": getOrCreateConfiguration(target).setComfyKit(property(camelContext, dev.comfykit.client.ComfyKit.class, value)); return true;
         case "comfyuiurl":
@@ -49,6 +53,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "cookiesecret":
         case "cookieSecret": getOrCreateConfiguration(target).setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "correlationheaders":
+        case "correlationHeaders": getOrCreateConfiguration(target).setCorrelationHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": getOrCreateConfiguration(target).setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "dispatch": getOrCreateConfiguration(target).setDispatch(property(camelContext, java.lang.String.class, value)); return true;
@@ -62,8 +68,16 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "jobstore":
+        case "jobStore": getOrCreateConfiguration(target).setJobStore(property(camelContext, dev.comfykit.client.jobs.JobStore.class, value)); return true;
+        case "jobstoreretention":
+        case "jobStoreRetention": getOrCreateConfiguration(target).setJobStoreRetention(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "jobspollinterval":
+        case "jobsPollInterval": getOrCreateConfiguration(target).setJobsPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
@@ -122,6 +136,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
+        case "cancelonclose":
+        case "cancelOnClose": return boolean.class;
         case "comfykit":
         case "comfyKit": return dev.comfykit.client.ComfyKit.class;
         case "comfyuiurl":
@@ -131,6 +149,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "correlationheaders":
+        case "correlationHeaders": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
         case "dispatch": return java.lang.String.class;
@@ -144,8 +164,16 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckConsumerEnabled": return boolean.class;
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return boolean.class;
+        case "jobstore":
+        case "jobStore": return dev.comfykit.client.jobs.JobStore.class;
+        case "jobstoreretention":
+        case "jobStoreRetention": return long.class;
+        case "jobspollinterval":
+        case "jobsPollInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "leaseduration":
+        case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
         case "maxuploadbytes":
@@ -200,6 +228,10 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": return getOrCreateConfiguration(target).getApiKey();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "cancelonclose":
+        case "cancelOnClose": return getOrCreateConfiguration(target).isCancelOnClose();
         case "comfykit":
         case "comfyKit": return getOrCreateConfiguration(target).getComfyKit();
         case "comfyuiurl":
@@ -209,6 +241,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return getOrCreateConfiguration(target).getCookieSecret();
+        case "correlationheaders":
+        case "correlationHeaders": return getOrCreateConfiguration(target).getCorrelationHeaders();
         case "defaultparam":
         case "defaultParam": return getOrCreateConfiguration(target).getDefaultParam();
         case "dispatch": return getOrCreateConfiguration(target).getDispatch();
@@ -222,8 +256,16 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
         case "healthcheckproducerenabled":
         case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "jobstore":
+        case "jobStore": return getOrCreateConfiguration(target).getJobStore();
+        case "jobstoreretention":
+        case "jobStoreRetention": return getOrCreateConfiguration(target).getJobStoreRetention();
+        case "jobspollinterval":
+        case "jobsPollInterval": return getOrCreateConfiguration(target).getJobsPollInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "leaseduration":
+        case "leaseDuration": return getOrCreateConfiguration(target).getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
         case "maxuploadbytes":

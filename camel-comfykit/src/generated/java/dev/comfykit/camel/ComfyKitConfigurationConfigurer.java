@@ -31,6 +31,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "allowedMediaUrls": target.setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.setApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "cancelonclose":
+        case "cancelOnClose": target.setCancelOnClose(property(camelContext, boolean.class, value)); return true;
         case "comfykit":
         case "comfyKit": target.setComfyKit(property(camelContext, dev.comfykit.client.ComfyKit.class, value)); return true;
         case "comfyuiurl":
@@ -39,6 +41,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": target.setConnectTimeout(property(camelContext, long.class, value)); return true;
         case "cookiesecret":
         case "cookieSecret": target.setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "correlationheaders":
+        case "correlationHeaders": target.setCorrelationHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": target.setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "dispatch": target.setDispatch(property(camelContext, java.lang.String.class, value)); return true;
@@ -48,6 +52,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "failoverOnExecutionError": target.setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
+        case "jobstore":
+        case "jobStore": target.setJobStore(property(camelContext, dev.comfykit.client.jobs.JobStore.class, value)); return true;
+        case "jobstoreretention":
+        case "jobStoreRetention": target.setJobStoreRetention(property(camelContext, long.class, value)); return true;
+        case "jobspollinterval":
+        case "jobsPollInterval": target.setJobsPollInterval(property(camelContext, long.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": target.setLeaseDuration(property(camelContext, long.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
@@ -99,6 +111,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
+        case "cancelonclose":
+        case "cancelOnClose": return boolean.class;
         case "comfykit":
         case "comfyKit": return dev.comfykit.client.ComfyKit.class;
         case "comfyuiurl":
@@ -107,6 +121,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "correlationheaders":
+        case "correlationHeaders": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
         case "dispatch": return java.lang.String.class;
@@ -116,6 +132,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
+        case "jobstore":
+        case "jobStore": return dev.comfykit.client.jobs.JobStore.class;
+        case "jobstoreretention":
+        case "jobStoreRetention": return long.class;
+        case "jobspollinterval":
+        case "jobsPollInterval": return long.class;
+        case "leaseduration":
+        case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
         case "maxuploadbytes":
@@ -168,6 +192,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "allowedMediaUrls": return target.getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return target.getApiKey();
+        case "cancelonclose":
+        case "cancelOnClose": return target.isCancelOnClose();
         case "comfykit":
         case "comfyKit": return target.getComfyKit();
         case "comfyuiurl":
@@ -176,6 +202,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "connectTimeout": return target.getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return target.getCookieSecret();
+        case "correlationheaders":
+        case "correlationHeaders": return target.getCorrelationHeaders();
         case "defaultparam":
         case "defaultParam": return target.getDefaultParam();
         case "dispatch": return target.getDispatch();
@@ -185,6 +213,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "failoverOnExecutionError": return target.isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getHeaderParams();
+        case "jobstore":
+        case "jobStore": return target.getJobStore();
+        case "jobstoreretention":
+        case "jobStoreRetention": return target.getJobStoreRetention();
+        case "jobspollinterval":
+        case "jobsPollInterval": return target.getJobsPollInterval();
+        case "leaseduration":
+        case "leaseDuration": return target.getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getMaxAttempts();
         case "maxuploadbytes":

@@ -31,6 +31,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": target.getConfiguration().setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "cancelonclose":
+        case "cancelOnClose": target.getConfiguration().setCancelOnClose(property(camelContext, boolean.class, value)); return true;
         case "comfykit":
         case "comfyKit": target.getConfiguration().setComfyKit(property(camelContext, dev.comfykit.client.ComfyKit.class, value)); return true;
         case "comfyuiurl":
@@ -39,17 +43,31 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "cookiesecret":
         case "cookieSecret": target.getConfiguration().setCookieSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "correlationheaders":
+        case "correlationHeaders": target.getConfiguration().setCorrelationHeaders(property(camelContext, java.lang.String.class, value)); return true;
         case "defaultparam":
         case "defaultParam": target.getConfiguration().setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "dispatch": target.getConfiguration().setDispatch(property(camelContext, java.lang.String.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "executortype":
         case "executorType": target.getConfiguration().setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
         case "failoveronexecutionerror":
         case "failoverOnExecutionError": target.getConfiguration().setFailoverOnExecutionError(property(camelContext, boolean.class, value)); return true;
         case "headerparams":
         case "headerParams": target.getConfiguration().setHeaderParams(property(camelContext, java.lang.String.class, value)); return true;
+        case "jobstore":
+        case "jobStore": target.getConfiguration().setJobStore(property(camelContext, dev.comfykit.client.jobs.JobStore.class, value)); return true;
+        case "jobstoreretention":
+        case "jobStoreRetention": target.getConfiguration().setJobStoreRetention(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "jobspollinterval":
+        case "jobsPollInterval": target.getConfiguration().setJobsPollInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
         case "maxuploadbytes":
@@ -106,6 +124,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
+        case "cancelonclose":
+        case "cancelOnClose": return boolean.class;
         case "comfykit":
         case "comfyKit": return dev.comfykit.client.ComfyKit.class;
         case "comfyuiurl":
@@ -114,17 +136,31 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": return long.class;
         case "cookiesecret":
         case "cookieSecret": return java.lang.String.class;
+        case "correlationheaders":
+        case "correlationHeaders": return java.lang.String.class;
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
         case "dispatch": return java.lang.String.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
         case "failoveronexecutionerror":
         case "failoverOnExecutionError": return boolean.class;
         case "headerparams":
         case "headerParams": return java.lang.String.class;
+        case "jobstore":
+        case "jobStore": return dev.comfykit.client.jobs.JobStore.class;
+        case "jobstoreretention":
+        case "jobStoreRetention": return long.class;
+        case "jobspollinterval":
+        case "jobsPollInterval": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "leaseduration":
+        case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
         case "maxuploadbytes":
@@ -177,6 +213,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": return target.getConfiguration().getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return target.getConfiguration().getApiKey();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "cancelonclose":
+        case "cancelOnClose": return target.getConfiguration().isCancelOnClose();
         case "comfykit":
         case "comfyKit": return target.getConfiguration().getComfyKit();
         case "comfyuiurl":
@@ -185,17 +225,31 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "cookiesecret":
         case "cookieSecret": return target.getConfiguration().getCookieSecret();
+        case "correlationheaders":
+        case "correlationHeaders": return target.getConfiguration().getCorrelationHeaders();
         case "defaultparam":
         case "defaultParam": return target.getConfiguration().getDefaultParam();
         case "dispatch": return target.getConfiguration().getDispatch();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "executortype":
         case "executorType": return target.getConfiguration().getExecutorType();
         case "failoveronexecutionerror":
         case "failoverOnExecutionError": return target.getConfiguration().isFailoverOnExecutionError();
         case "headerparams":
         case "headerParams": return target.getConfiguration().getHeaderParams();
+        case "jobstore":
+        case "jobStore": return target.getConfiguration().getJobStore();
+        case "jobstoreretention":
+        case "jobStoreRetention": return target.getConfiguration().getJobStoreRetention();
+        case "jobspollinterval":
+        case "jobsPollInterval": return target.getConfiguration().getJobsPollInterval();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "leaseduration":
+        case "leaseDuration": return target.getConfiguration().getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
         case "maxuploadbytes":

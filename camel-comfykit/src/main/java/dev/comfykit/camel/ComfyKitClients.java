@@ -60,6 +60,7 @@ public final class ComfyKitClients {
             CONFIGURER.configure(context, to, option.componentName().orElseThrow(),
                     value instanceof Duration duration ? duration.toMillis() : value, false);
         }
+        to.setJobStore(from.getJobStore());
     }
 
     /** Whether two option names are the same as Camel's configurers match URI options: case and dashes aside. */
@@ -78,13 +79,15 @@ public final class ComfyKitClients {
     public static ComfyKitBuilder builder(ComfyKitConfiguration c) {
         ComfyKitBuilder builder = ComfyKit.builder().environment(name -> null);
         OPTIONS.forEach(option -> set(builder, option, c));
-        return builder;
+        return builder.jobStore(c.getJobStore());
     }
 
     /** The values of the options that make a client: configurations with equal values can share one. */
     public static List<Object> connectionOptions(ComfyKitConfiguration c) {
         List<Object> values = new ArrayList<>(OPTIONS.size());
         OPTIONS.forEach(option -> values.add(componentValue(c, option)));
+        // a store is an object: clients share one only when they are given the same one
+        values.add(c.getJobStore() == null ? null : new IdentityKey(c.getJobStore()));
         return values;
     }
 
@@ -98,6 +101,19 @@ public final class ComfyKitClients {
             return option.type().cast(Duration.ofMillis(millis.longValue()));
         }
         return option.type().cast(value);
+    }
+
+    /** Equal when it wraps the same object. */
+    private record IdentityKey(Object value) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof IdentityKey key && key.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(value);
+        }
     }
 
     private static <T> void set(ComfyKitBuilder builder, ClientOption<T> option, ComfyKitConfiguration c) {

@@ -45,8 +45,8 @@ public class ComfyKitComponent extends HealthCheckComponent {
             endpointConfiguration.setOperation(path.operation());
         }
         // an endpoint with connection options of its own gets a client built from them, not the component's
-        boolean ownClient = parameters.keySet().stream().anyMatch(ComfyKitClients::isClientOption)
-                && option(parameters, "comfyKit") == null;
+        boolean ownClient = parameters.keySet().stream().anyMatch(name -> ComfyKitClients.isClientOption(name)
+                || ComfyKitClients.sameOptionName(name, "jobStore")) && option(parameters, "comfyKit") == null;
         if (ownClient) {
             ComfyKit componentClient = endpointConfiguration.getComfyKit();
             if (componentClient != null) {
@@ -57,6 +57,7 @@ public class ComfyKitComponent extends HealthCheckComponent {
         }
         ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, path.workflow(), endpointConfiguration);
         endpoint.setOwnClient(ownClient);
+        endpoint.setJobs(path.jobs());
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -6,6 +6,7 @@ import dev.comfykit.client.ExecutorType;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
+import dev.comfykit.client.jobs.JobStore;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
@@ -91,6 +92,19 @@ public class ComfyKitConfiguration implements Cloneable {
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.CANCEL_ON_CLOSE)
+    private boolean cancelOnClose = ClientOption.CANCEL_ON_CLOSE.defaultValue();
+    @UriParam(label = "jobs")
+    private JobStore jobStore;
+    @UriParam(label = "jobs", defaultValue = ClientOption.Defaults.LEASE_DURATION, javaType = "java.time.Duration")
+    private long leaseDuration = ClientOption.LEASE_DURATION.defaultValue().toMillis();
+    @UriParam(label = "jobs", defaultValue = ClientOption.Defaults.JOB_STORE_RETENTION,
+            javaType = "java.time.Duration")
+    private long jobStoreRetention = ClientOption.JOB_STORE_RETENTION.defaultValue().toMillis();
+    @UriParam(label = "jobs")
+    private String correlationHeaders;
+    @UriParam(label = "consumer", defaultValue = "1s", javaType = "java.time.Duration")
+    private long jobsPollInterval = 1000;
 
     public String getComfyuiUrl() {
         return comfyuiUrl;
@@ -504,6 +518,87 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setComfyKit(ComfyKit comfyKit) {
         this.comfyKit = comfyKit;
+    }
+
+    public boolean isCancelOnClose() {
+        return cancelOnClose;
+    }
+
+    /**
+     * Whether stopping Camel (closing the client) removes the prompts this client submitted and still waits for from
+     * the server's queue and interrupts the running ones (by prompt id), so that nothing of a stopped application
+     * keeps a GPU busy. false leaves them running (await them by id after a restart). Ignored with a jobStore: its
+     * jobs stay recorded and another instance, or this one after a restart, finishes them.
+     */
+    public void setCancelOnClose(boolean cancelOnClose) {
+        this.cancelOnClose = cancelOnClose;
+    }
+
+    public JobStore getJobStore() {
+        return jobStore;
+    }
+
+    /**
+     * Where jobs are recorded so that they survive this JVM: a JobStore bean, written #bean:name (JobStore.inMemory()
+     * for one JVM, or from comfykit-jobstore-jdbc an H2 file or PostgreSQL store). With it every execution is a
+     * durable job: recorded before its prompt is submitted, its lease renewed while this instance tracks it, claimed
+     * and finished by another instance when this one dies; the submit operation records the job and its result is
+     * delivered by a comfykit:jobs consumer. Unset: jobs live only in memory, as before. The store is not closed by
+     * the component. An endpoint that sets it gets a client of its own.
+     */
+    public void setJobStore(JobStore jobStore) {
+        this.jobStore = jobStore;
+    }
+
+    public long getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    /**
+     * With a jobStore: how long this instance owns a job it tracks without renewing its lease (it renews every third
+     * of it, for all its jobs at once). When an instance dies its jobs are claimed by another after at most this
+     * long; too short a lease makes a slow store or a long GC pause hand a job over needlessly.
+     */
+    public void setLeaseDuration(long leaseDuration) {
+        this.leaseDuration = leaseDuration;
+    }
+
+    public long getJobStoreRetention() {
+        return jobStoreRetention;
+    }
+
+    /**
+     * With a jobStore: how long finished jobs (delivered or not) are kept before they are deleted (checked every ten
+     * minutes by each instance). A job id sent again within it gets the stored result instead of a new run.
+     */
+    public void setJobStoreRetention(long jobStoreRetention) {
+        this.jobStoreRetention = jobStoreRetention;
+    }
+
+    public String getCorrelationHeaders() {
+        return correlationHeaders;
+    }
+
+    /**
+     * With a jobStore: the message headers stored with each job (names separated by commas, e.g.
+     * orderId,customer), as text; a comfykit:jobs consumer sets them again on the message that delivers the job's
+     * result, so a route that finishes jobs of another instance can tell whose they are. Other headers are not
+     * stored. Values longer than 4096 characters are refused.
+     */
+    public void setCorrelationHeaders(String correlationHeaders) {
+        this.correlationHeaders = correlationHeaders;
+    }
+
+    public long getJobsPollInterval() {
+        return jobsPollInterval;
+    }
+
+    /**
+     * For the comfykit:jobs consumer: how often it claims finished jobs that nobody received yet (submitted jobs, and
+     * jobs finished after the instance that started them died).
+     */
+    public void setJobsPollInterval(long jobsPollInterval) {
+        this.jobsPollInterval = jobsPollInterval;
     }
 
     /** A copy for one endpoint. */

@@ -58,6 +58,17 @@ public final class ComfyKitConstants {
             + " name (directory parts, '..' and reserved characters removed), never a path.", javaType = "String")
     public static final String OUTPUT_NAME = "CamelComfyKitOutputName";
 
+    @Metadata(description = "With a jobStore: the job's id. Read by execute and submit to name the job (e.g. an id"
+            + " derived from the input, so that a redelivered message joins its job instead of running it twice; a"
+            + " random id when absent) and by await; set on results and on the messages of the comfykit:jobs"
+            + " consumer.", javaType = "String")
+    public static final String JOB_ID = "CamelComfyKitJobId";
+
+    @Metadata(description = "With a jobStore: the job's state as recorded, on results and on the messages of the"
+            + " comfykit:jobs consumer: SUCCEEDED, FAILED or CANCELLED (QUEUED after submit).",
+            javaType = "dev.comfykit.client.jobs.JobState")
+    public static final String JOB_STATE = "CamelComfyKitJobState";
+
     private ComfyKitConstants() {
     }
 }

@@ -22,15 +22,16 @@ import java.time.Duration;
  * Run ComfyUI workflows (image, video, audio generation) on a local ComfyUI server or on RunningHub.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "comfykit", title = "ComfyKit", syntax = "comfykit:workflow",
-        producerOnly = true, category = {Category.AI}, headersClass = ComfyKitConstants.class)
+        category = {Category.AI}, headersClass = ComfyKitConstants.class)
 public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, EndpointServiceLocation {
 
 
     @UriPath(description = "The workflow: a file path, classpath:resource, an http(s) URL (all in ComfyUI's API"
             + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
             + " AI app; the CamelComfyKitWorkflow header overrides it per message. Or an operation that needs no"
-            + " workflow: comfykit:await or comfykit:cancel. The words events and jobs are reserved for consumers to"
-            + " come; write ./await for a workflow file named like one of these words.")
+            + " workflow: comfykit:await or comfykit:cancel. comfykit:jobs is the jobs consumer (finished jobs of a"
+            + " jobStore); the word events is reserved for a consumer to come; write ./await for a workflow file named"
+            + " like one of these words.")
     @Metadata(required = false)
     private String workflow;
 
@@ -40,6 +41,7 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     private ComfyKit client;
     private boolean sharedClient;
     private boolean ownClient;
+    private boolean jobs;
 
     public ComfyKitEndpoint(String uri, ComfyKitComponent component, String workflow,
                             ComfyKitConfiguration configuration) {
@@ -55,12 +57,32 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     @Override
     public Producer createProducer() {
+        if (jobs) {
+            throw new IllegalArgumentException("comfykit:jobs is a consumer: use it in from(\"comfykit:jobs\") (to run"
+                    + " a workflow file named jobs, write comfykit:./jobs)");
+        }
         return new ComfyKitProducer(this);
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        throw new UnsupportedOperationException("The comfykit component has no consumer: use it in to(...)");
+    public Consumer createConsumer(Processor processor) throws Exception {
+        if (!jobs) {
+            throw new IllegalArgumentException("comfykit:" + (workflow == null ? "" : workflow) + " has no consumer:"
+                    + " use it in to(...); the one consumer is from(\"comfykit:jobs\"), which delivers finished jobs"
+                    + " of a jobStore");
+        }
+        ComfyKitJobsConsumer consumer = new ComfyKitJobsConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** Whether this is the jobs consumer's endpoint ({@code comfykit:jobs}). */
+    public boolean isJobs() {
+        return jobs;
+    }
+
+    void setJobs(boolean jobs) {
+        this.jobs = jobs;
     }
 
     public String getWorkflow() {
@@ -153,7 +175,7 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     }
 
     private void validate() {
-        if (configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
+        if (!jobs && configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
             throw new IllegalArgumentException("comfykit endpoint: operation " + configuration.getOperation()
                     + " needs a workflow: write comfykit:<workflow> (a file path, classpath:resource, http(s) URL or"
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"

@@ -1,5 +1,11 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.client.jobs.JobRecord;
+import dev.comfykit.client.jobs.JobState;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
 import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
 import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
 import dev.comfykit.camel.support.FailureExceptions;
@@ -40,6 +46,10 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ComfyKitProducer.class);
 
+    /** The longest correlation header value stored with a job. */
+    private static final int MAX_CORRELATION_VALUE = 4096;
+
+    private List<String> correlationHeaders = List.of();
     private ComfyKitProducerHealthCheck healthCheck;
     private MessageParams messageParams;
     private WritableHealthCheckRepository healthCheckRepository;
@@ -83,18 +93,65 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         ComfyKit client = getEndpoint().getClient();
         ComfyKitOperation operation = message.getHeader(ComfyKitConstants.OPERATION, configuration.getOperation(),
                 ComfyKitOperation.class);
+        boolean durable = client.hasJobStore();
         switch (operation) {
             case submit:
+                if (durable) {
+                    String jobId = jobId(message);
+                    return client.submitJob(jobId, workflow(message), schema -> messageParams.resolve(exchange, schema),
+                            correlation(message)).thenAccept(submitted -> submitted(exchange, submitted));
+                }
                 return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenAccept(submitted -> submitted(exchange, submitted));
             case await:
-                return client.await(promptId(exchange)).thenCompose(result -> completed(exchange, result));
+                String awaited = durable && message.getHeader(ComfyKitConstants.JOB_ID) != null
+                        ? message.getHeader(ComfyKitConstants.JOB_ID, String.class) : promptId(exchange);
+                return client.await(awaited).thenCompose(result -> completed(exchange, result));
             case cancel:
                 return client.cancel(promptId(exchange)).thenAccept(outcome -> cancelled(exchange, outcome));
             case describe:
                 return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
             default:
+                if (durable) {
+                    String jobId = jobId(message);
+                    message.setHeader(ComfyKitConstants.JOB_ID, jobId);
+                    return client.executeJob(jobId, workflow(message),
+                            schema -> messageParams.resolve(exchange, schema), correlation(message))
+                            .thenCompose(result -> completed(exchange, result));
+                }
                 return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
         }
+    }
+
+    /** The job id of the message (the header), or a new one. */
+    private static String jobId(Message message) {
+        String jobId = message.getHeader(ComfyKitConstants.JOB_ID, String.class);
+        if (jobId == null) {
+            return UUID.randomUUID().toString();
+        }
+        if (jobId.isBlank() || jobId.length() > JobRecord.MAX_ID_LENGTH) {
+            throw new IllegalArgumentException("The " + ComfyKitConstants.JOB_ID + " header must be 1 to "
+                    + JobRecord.MAX_ID_LENGTH + " characters, not blank; got " + jobId.length()
+                    + " characters. Remove it for a random job id.");
+        }
+        return jobId;
+    }
+
+    /** The headers listed in correlationHeaders, as text, to store with the job. */
+    private Map<String, String> correlation(Message message) {
+        Map<String, String> correlation = new TreeMap<>();
+        for (String name : correlationHeaders) {
+            String value = message.getHeader(name, String.class);
+            if (value == null) {
+                continue;
+            }
+            if (value.length() > MAX_CORRELATION_VALUE) {
+                throw new IllegalArgumentException("Header " + name + " (listed in correlationHeaders) is "
+                        + value.length() + " characters long; at most " + MAX_CORRELATION_VALUE + " are stored with a"
+                        + " job. Store a shorter key (an id) instead.");
+            }
+            correlation.put(name, value);
+        }
+        return correlation;
     }
 
     private String workflow(Message message) {
@@ -156,6 +213,9 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
 
     private void setResult(Exchange exchange, ExecuteResult result) {
         Message message = exchange.getMessage();
+        if (message.getHeader(ComfyKitConstants.JOB_ID) != null && getEndpoint().getClient().hasJobStore()) {
+            message.setHeader(ComfyKitConstants.JOB_STATE, ComfyKitJobsConsumer.stateOf(result));
+        }
         message.setHeader(ComfyKitConstants.PROMPT_ID, result.getPromptId());
         message.setHeader(ComfyKitConstants.STATUS, result.getStatus());
         message.setHeader(ComfyKitConstants.DURATION, result.getDuration());
@@ -171,6 +231,10 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
 
     private static void submitted(Exchange exchange, SubmittedPrompt submitted) {
         exchange.getMessage().setHeader(ComfyKitConstants.PROMPT_ID, submitted.getPromptId());
+        if (submitted.getJobId() != null) {
+            exchange.getMessage().setHeader(ComfyKitConstants.JOB_ID, submitted.getJobId());
+            exchange.getMessage().setHeader(ComfyKitConstants.JOB_STATE, JobState.QUEUED);
+        }
         exchange.getMessage().setBody(submitted);
     }
 
@@ -188,6 +252,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         super.doStart();
         try {
             messageParams = new MessageParams(getEndpoint().getConfiguration());
+            correlationHeaders = ComfyKitJobsConsumer.names(getEndpoint().getConfiguration().getCorrelationHeaders());
             checkParamsAgainstWorkflow();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri() + ": "

@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The path of a {@code comfykit:} URI: {@code await} and {@code cancel} name operations that need no workflow,
- * {@code events} and {@code jobs} are reserved, and every other path is a workflow as before.
+ * {@code jobs} is the jobs consumer, {@code events} is reserved, and every other path is a workflow as before.
  */
 class UriShapeTest extends EmulatorCamelTestSupport {
 
@@ -87,14 +87,24 @@ class UriShapeTest extends EmulatorCamelTestSupport {
     }
 
     @Test
-    void eventsAndJobsAreReservedForTheConsumersToCome() {
-        for (String word : new String[]{"events", "jobs"}) {
+    void eventsIsReservedForTheConsumerToCome() {
+        for (String word : new String[]{"events"}) {
             assertThatThrownBy(() -> context.getEndpoint("comfykit:" + word + "?operation=await"))
                     .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
                     .hasMessageContaining("comfykit:" + word + " is reserved for the " + word + " consumer")
+                    .hasMessageContaining("comfykit:jobs (a consumer)")
                     .hasMessageContaining("comfykit:await and comfykit:cancel")
                     .hasMessageContaining("comfykit:./" + word);
         }
+    }
+
+    @Test
+    void jobsIsTheJobsConsumerAndTakesNoOperation() {
+        assertThat(context.getEndpoint("comfykit:jobs", ComfyKitEndpoint.class).isJobs()).isTrue();
+        assertThatThrownBy(() -> context.getEndpoint("comfykit:jobs?operation=await"))
+                .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
+                .hasMessageContaining("comfykit:jobs is the jobs consumer")
+                .hasMessageContaining("comfykit:./jobs");
     }
 
     @Test

@@ -13,21 +13,29 @@ import java.util.stream.Collectors;
  * that needs none ({@code comfykit:await}, {@code comfykit:cancel}).
  * <p>
  * The rule: a path that is exactly (case included) one of the words {@code await} or {@code cancel} is that
- * operation; {@code events} and {@code jobs} are reserved for consumers to come and rejected for now; any other path
- * is a workflow, as before. A workflow file named like one of these words is written {@code ./await}. An
+ * operation; {@code jobs} is the jobs consumer ({@code from("comfykit:jobs")}, finished jobs of a job store);
+ * {@code events} is reserved for a consumer to come and rejected for now; any other path is a workflow, as before. A workflow file named like one of these words is written {@code ./await}. An
  * {@code operation} option on the same URI that names another operation conflicts with the path and is rejected.
  *
  * @param workflow  the workflow, or null when the path names an operation (or is empty)
  * @param operation the operation the path names, or null when it names a workflow
+ * @param jobs      whether the path is {@code jobs}, the jobs consumer
  */
-public record EndpointPath(String workflow, ComfyKitOperation operation) {
+public record EndpointPath(String workflow, ComfyKitOperation operation, boolean jobs) {
+
+    /** The path of the jobs consumer. */
+    public static final String JOBS = "jobs";
+
+    public EndpointPath(String workflow, ComfyKitOperation operation) {
+        this(workflow, operation, false);
+    }
 
     /** The operations a path may name: those that work on a prompt id and need no workflow. */
     public static final Set<ComfyKitOperation> PATH_OPERATIONS = Collections.unmodifiableSet(
             EnumSet.of(ComfyKitOperation.await, ComfyKitOperation.cancel));
 
     /** Path words kept for the consumers to come (issues 17 and 18), so that they never mean a workflow. */
-    public static final Set<String> RESERVED = Set.of("events", "jobs");
+    public static final Set<String> RESERVED = Set.of("events");
 
     /**
      * Reads a path.
@@ -37,9 +45,17 @@ public record EndpointPath(String workflow, ComfyKitOperation operation) {
      * @throws IllegalArgumentException for a reserved word, or an operation option that conflicts with the path
      */
     public static EndpointPath parse(String path, Object operationOption) {
+        if (JOBS.equals(path)) {
+            if (operationOption != null) {
+                throw new IllegalArgumentException("comfykit:jobs is the jobs consumer (from(\"comfykit:jobs\")), which"
+                        + " takes no operation option: remove operation=" + operationOption + ", or write"
+                        + " comfykit:./jobs for a workflow file named jobs");
+            }
+            return new EndpointPath(null, null, true);
+        }
         if (path != null && RESERVED.contains(path)) {
             throw new IllegalArgumentException("comfykit:" + path + " is reserved for the " + path
-                    + " consumer, which is not available yet. Supported are comfykit:<workflow> (with the operation"
+                    + " consumer, which is not available yet. Supported are comfykit:jobs (a consumer), comfykit:<workflow> (with the operation"
                     + " option execute, submit or describe) and " + pathOperations() + "; for a workflow file named "
                     + path + " write comfykit:./" + path);
         }
