@@ -32,6 +32,11 @@ public final class CrashableJobStore implements JobStore {
     }
 
     @Override
+    public void start() {
+        live().start();
+    }
+
+    @Override
     public boolean createIfAbsent(JobRecord job) {
         return live().createIfAbsent(job);
     }
