@@ -39,6 +39,13 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        // the restart-chaos scenario runs a Camel application process of its own, with options of its own
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--scenario") && args[i + 1].equals("restart-chaos")) {
+                RestartChaos.main(args);
+                return;
+            }
+        }
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }

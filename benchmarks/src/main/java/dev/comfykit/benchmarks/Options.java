@@ -48,6 +48,12 @@ final class Options {
             "  --pool-in-flight C    jobs in flight of a pool scenario (default 64)",
             "  --pool-job-ms MS      time of one job (default: scaling 100, failover and routing 20)",
             "  --pool-fault-seconds S how long the failover scenario's third server answers 503 (default 10)",
+            "",
+            "Restart-chaos scenario (--scenario restart-chaos, alone; durable jobs, issue 15): N jobs (--n, default",
+            "300) from a file inbox through a Camel application process on the embedded H2 job store, two emulators",
+            "with 100-500 ms jobs; the application is killed (SIGKILL) at 30% of the results and started again.",
+            "  --json FILE           writes jobs, results, lost, duplicates, reattached, failed, seconds",
+            "  --dir DIR             where the inbox, results, store and application logs go (default: a temp dir)",
             "  --help                this text");
 
     enum Scenario {

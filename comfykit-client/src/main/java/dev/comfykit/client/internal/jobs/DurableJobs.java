@@ -451,8 +451,8 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         if (tracked.putIfAbsent(record.jobId(), job) != null) {
             return;
         }
-        LOG.info("Job {} claimed (its lease ended, last owner {}); state {}, prompt {} on {}", record.jobId(),
-                record.owner(), record.state(), record.promptId(), record.server());
+        LOG.info("Job {} claimed (the lease of the instance that tracked it ended); state {}, prompt {} on {}",
+                record.jobId(), record.state(), record.promptId(), record.server());
         if (record.promptId() == null || record.prompt() == null) {
             settle(job, ExecuteResult.failure(null, null, ExecutionError.of(ErrorKind.LOST, "Job " + record.jobId()
                     + " was recorded without its prompt, so it cannot be followed or run again; submit it again.")),
