@@ -51,6 +51,8 @@ final class ComfyKitClientFactory {
                 to.setPropertyValue(name, value instanceof Duration duration ? duration.toMillis() : value);
             }
         }
+        // an object, not in the option table: the ComfyKit bean records its jobs in the same store as the routes
+        c.setJobStore(p.getJobStore());
         return c;
     }
 

@@ -213,6 +213,47 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private String serverLabels;
     /**
+     * Whether stopping the application (closing the client) removes the prompts it submitted and still waits for
+     * from the server's queue and interrupts the running ones; false leaves them running. Ignored with a job-store,
+     * whose jobs are kept for another instance (or a restart) to finish.
+     */
+    private Boolean cancelOnClose = ClientOption.CANCEL_ON_CLOSE.defaultValue();
+    /**
+     * Where jobs are recorded so that they survive this JVM, written as a reference to an application bean of type
+     * dev.comfykit.client.jobs.JobStore: #bean:myJobStore (an H2 file or PostgreSQL store from comfykit-jobstore-jdbc).
+     * Unset: jobs live only in memory, as before.
+     */
+    private dev.comfykit.client.jobs.JobStore jobStore;
+    /**
+     * With a job-store: how long this instance owns a job it tracks without renewing its lease; after it another
+     * instance claims the job and finishes it.
+     */
+    private Duration leaseDuration = ClientOption.LEASE_DURATION.defaultValue();
+    /**
+     * With a job-store: how long finished jobs (delivered or not) are kept before they are deleted.
+     */
+    private Duration jobStoreRetention = ClientOption.JOB_STORE_RETENTION.defaultValue();
+    /**
+     * With a job-store: the message headers stored with each job (names separated by commas); the comfykit:jobs
+     * consumer sets them again on the message that delivers the job's result.
+     */
+    private String correlationHeaders;
+    /**
+     * For the comfykit:jobs consumer: how often it claims finished jobs that nobody received yet.
+     */
+    private Duration jobsPollInterval = Duration.ofSeconds(1);
+    /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
+     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
+     * a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party component
+     * allows Camel to be alerted if an exception was thrown. Some components handle this internally only, and
+     * therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to hook
+     * into the 3rd party component and make this possible for future releases. By default the consumer will use the
+     * org.apache.camel.spi.ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR level and
+     * ignored.
+     */
+    private Boolean bridgeErrorHandler = false;
+    /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
      * defines none, the one this starter builds from these properties. The connection options (comfyui-url,
@@ -547,5 +588,61 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setConfiguration(ComfyKitConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    public Boolean getCancelOnClose() {
+        return cancelOnClose;
+    }
+
+    public void setCancelOnClose(Boolean cancelOnClose) {
+        this.cancelOnClose = cancelOnClose;
+    }
+
+    public dev.comfykit.client.jobs.JobStore getJobStore() {
+        return jobStore;
+    }
+
+    public void setJobStore(dev.comfykit.client.jobs.JobStore jobStore) {
+        this.jobStore = jobStore;
+    }
+
+    public Duration getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+        this.leaseDuration = leaseDuration;
+    }
+
+    public Duration getJobStoreRetention() {
+        return jobStoreRetention;
+    }
+
+    public void setJobStoreRetention(Duration jobStoreRetention) {
+        this.jobStoreRetention = jobStoreRetention;
+    }
+
+    public String getCorrelationHeaders() {
+        return correlationHeaders;
+    }
+
+    public void setCorrelationHeaders(String correlationHeaders) {
+        this.correlationHeaders = correlationHeaders;
+    }
+
+    public Duration getJobsPollInterval() {
+        return jobsPollInterval;
+    }
+
+    public void setJobsPollInterval(Duration jobsPollInterval) {
+        this.jobsPollInterval = jobsPollInterval;
+    }
+
+    public Boolean getBridgeErrorHandler() {
+        return bridgeErrorHandler;
+    }
+
+    public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
+        this.bridgeErrorHandler = bridgeErrorHandler;
     }
 }

@@ -25,7 +25,8 @@ public class ComfyKitComponentConverter implements GenericConverter {
     @Override
     public Set<ConvertiblePair> getConvertibleTypes() {
         return Set.of(new ConvertiblePair(String.class, ComfyKit.class),
-                new ConvertiblePair(String.class, ComfyKitConfiguration.class));
+                new ConvertiblePair(String.class, ComfyKitConfiguration.class),
+                new ConvertiblePair(String.class, dev.comfykit.client.jobs.JobStore.class));
     }
 
     @Override
