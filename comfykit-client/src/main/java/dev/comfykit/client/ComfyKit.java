@@ -474,8 +474,11 @@ public final class ComfyKit implements AutoCloseable {
     }
 
     /**
-     * Stops the client: executions in flight complete with a failed ({@code CANCELLED}) result, but their prompts
-     * keep running on the server and can be awaited later by id. Idempotent.
+     * Stops the client: executions in flight complete with a failed ({@code CANCELLED}) result. Without a job store,
+     * the prompts this client submitted and still waits for are removed from the server's queue or interrupted
+     * ({@code cancelOnClose}, the default; with {@code cancelOnClose=false} they keep running and can be awaited later
+     * by id). With a job store nothing is cancelled: the jobs stay recorded, their leases are released, and another
+     * instance (or this application after a restart) finishes them. Idempotent.
      */
     @Override
     public void close() {

@@ -70,8 +70,10 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Stops waiting: executions in flight complete with a failed ({@code CANCELLED}) result, their prompts keep
-     * running and can be awaited by id later. Idempotent.
+     * Stops waiting: executions in flight complete with a failed ({@code CANCELLED}) result. Whether their prompts
+     * keep running is the backend's choice (a ComfyUI backend cancels the prompts it submitted unless
+     * {@code cancelOnClose=false} or a job store keeps them); those left running can be awaited by id later.
+     * Idempotent.
      */
     @Override
     void close();
