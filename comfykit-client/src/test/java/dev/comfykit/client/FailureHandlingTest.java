@@ -257,9 +257,11 @@ class FailureHandlingTest {
     }
 
     @Test
-    void closingTheClientEndsWaitingExecutionsWithoutCancellingThePrompts() throws Exception {
+    void closingTheClientWithCancelOnCloseFalseEndsWaitingExecutionsWithoutCancellingThePrompts() throws Exception {
         comfy.acceptPrompts().noHistory().acceptActions();
-        CompletableFuture<ExecuteResult> execution = run(kit(builder().lostPromptGrace(Duration.ofSeconds(30))));
+        // the default (cancelOnClose=true) cancels them: CloseCancelsPromptsTest
+        CompletableFuture<ExecuteResult> execution = run(kit(builder().lostPromptGrace(Duration.ofSeconds(30))
+                .cancelOnClose(false)));
         String promptId = comfy.awaitSubmittedPromptId(Duration.ofSeconds(5));
         comfy.queue(List.of(promptId), List.of());
         await().until(() -> kit.toString() != null && comfy.requests("/queue").size() > 1);
