@@ -409,6 +409,15 @@ public final class ExecutionEngine implements AutoCloseable {
         if (ids.isEmpty()) {
             return;
         }
+        // their executions end first, as cancelled by the close: the interruption itself must not race in as a
+        // different outcome (INTERRUPTED) through a poll or an event
+        for (PendingPrompt pending : registry.all()) {
+            if (ids.contains(pending.promptId())) {
+                pending.outcome().complete(PromptOutcome.failed(ExecutionError.of(ErrorKind.CANCELLED,
+                        "The ComfyKit client was closed while waiting for prompt " + pending.promptId()
+                                + "; it is removed from the server's queue or interrupted there (cancelOnClose).")));
+            }
+        }
         int[] counts = new int[2];
         // two rounds: a prompt removed-or-not in the first may have started meanwhile, and is interrupted in the second
         CompletableFuture<Void> done = cancelRound(ids, counts).thenCompose(v -> cancelRound(ids, counts));
