@@ -67,8 +67,8 @@ public enum JdbcDialect {
 
     /**
      * PostgreSQL claims in one statement (UPDATE of a FOR UPDATE SKIP LOCKED subquery, re-checked by PostgreSQL
-     * after each lock); H2 claims in a transaction of a locking SELECT and compare-and-set updates, because it
-     * does not promise to re-check a subquery's rows after waiting for them.
+     * after each lock); H2 claims in a transaction of a locking SELECT then an UPDATE of the locked rows that
+     * checks the claim's condition again, because H2 does not document re-checking a subquery's rows.
      */
     boolean claimsInOneStatement() {
         return this == POSTGRESQL;

@@ -82,7 +82,6 @@ public final class JdbcJobStore implements JobStore {
     private String claimUndeliveredSql;
     private String selectForClaimExpiredSql;
     private String selectForClaimUndeliveredSql;
-    private String takeClaimedSql;
 
     private JdbcJobStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -183,11 +182,8 @@ public final class JdbcJobStore implements JobStore {
         claimExpiredSql = dialect.returning(take + "job_id IN (" + pickSql(UNFINISHED) + " SKIP LOCKED)", COLUMNS);
         claimUndeliveredSql = dialect.returning(take + "job_id IN (" + pickSql(UNDELIVERED) + " SKIP LOCKED)",
                 COLUMNS);
-        selectForClaimExpiredSql = pickSql(UNFINISHED).replace("SELECT job_id", "SELECT job_id, version")
-                + " SKIP LOCKED";
-        selectForClaimUndeliveredSql = pickSql(UNDELIVERED).replace("SELECT job_id", "SELECT job_id, version")
-                + " SKIP LOCKED";
-        takeClaimedSql = dialect.returning(take + "job_id = ? AND version = ?", COLUMNS);
+        selectForClaimExpiredSql = pickSql(UNFINISHED) + " SKIP LOCKED";
+        selectForClaimUndeliveredSql = pickSql(UNDELIVERED) + " SKIP LOCKED";
     }
 
     private String pickSql(String which) {
@@ -364,23 +360,24 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public List<JobRecord> claimExpired(String owner, Instant now, Duration lease, int max) {
         JobStores.requireClaim(owner, now, lease, max);
-        return claim(owner, now, lease, max, claimExpiredSql, selectForClaimExpiredSql);
+        return claim(owner, now, lease, max, true);
     }
 
     @Override
     public List<JobRecord> claimUndelivered(String owner, Instant now, Duration lease, int max) {
         JobStores.requireClaim(owner, now, lease, max);
-        return claim(owner, now, lease, max, claimUndeliveredSql, selectForClaimUndeliveredSql);
+        return claim(owner, now, lease, max, false);
     }
 
-    private List<JobRecord> claim(String owner, Instant now, Duration lease, int max, String oneStatement,
-                                  String selectForUpdate) {
+    /** @param unfinished unfinished jobs ({@link #claimExpired}), or finished undelivered ones */
+    private List<JobRecord> claim(String owner, Instant now, Duration lease, int max, boolean unfinished) {
         Instant until = now.plus(lease);
         Instant writtenAt = clock.instant();
         List<JobRecord> claimed = new ArrayList<>();
         if (dialect.claimsInOneStatement()) {
             withConnection("claim jobs for " + owner, connection -> {
-                try (PreparedStatement take = connection.prepareStatement(oneStatement)) {
+                try (PreparedStatement take = connection.prepareStatement(
+                        unfinished ? claimExpiredSql : claimUndeliveredSql)) {
                     take.setString(1, owner);
                     setInstant(take, 2, until);
                     setInstant(take, 3, writtenAt);
@@ -395,32 +392,40 @@ public final class JdbcJobStore implements JobStore {
                 return null;
             });
         } else {
+            String condition = unfinished ? UNFINISHED : UNDELIVERED;
+            String selectForUpdate = unfinished ? selectForClaimExpiredSql : selectForClaimUndeliveredSql;
             inTransaction("claim jobs for " + owner, connection -> {
-                List<Object[]> picked = new ArrayList<>();
+                List<String> picked = new ArrayList<>();
                 try (PreparedStatement select = connection.prepareStatement(selectForUpdate)) {
                     setInstant(select, 1, now);
                     select.setInt(2, max);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
-                            picked.add(new Object[] {rows.getString(1), rows.getLong(2)});
+                            picked.add(rows.getString(1));
                         }
                     }
                 }
-                try (PreparedStatement take = connection.prepareStatement(takeClaimedSql)) {
-                    for (Object[] row : picked) {
-                        take.setString(1, owner);
-                        setInstant(take, 2, until);
-                        setInstant(take, 3, writtenAt);
-                        take.setString(4, (String) row[0]);
-                        take.setLong(5, (Long) row[1]);
-                        // the version check makes a row taken by another claimer since the SELECT a miss, not a
-                        // second claim
-                        try (ResultSet rows = take.executeQuery()) {
-                            if (rows.next()) {
-                                claimed.add(read(rows));
-                            }
+                if (picked.isEmpty()) {
+                    return null;
+                }
+                // the claim's condition again, on the rows as they are now: a row another claimer took between this
+                // SELECT's read and its lock has a live lease by then, and is not taken a second time
+                String take = dialect.returning("UPDATE " + qualifiedTable + " SET owner = ?, lease_until = ?, "
+                        + "updated_at = ?, version = version + 1 WHERE job_id = ANY(?) AND " + condition
+                        + " AND (lease_until IS NULL OR lease_until < ?)", COLUMNS);
+                try (PreparedStatement update = connection.prepareStatement(take)) {
+                    update.setString(1, owner);
+                    setInstant(update, 2, until);
+                    setInstant(update, 3, writtenAt);
+                    Array ids = connection.createArrayOf("varchar", picked.toArray(new String[0]));
+                    update.setArray(4, ids);
+                    setInstant(update, 5, now);
+                    try (ResultSet rows = update.executeQuery()) {
+                        while (rows.next()) {
+                            claimed.add(read(rows));
                         }
                     }
+                    ids.free();
                 }
                 return null;
             });
