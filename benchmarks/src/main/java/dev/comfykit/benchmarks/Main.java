@@ -90,7 +90,7 @@ public final class Main {
             settle(0);
             baselineThreads = sampler.liveThreads();
             out.println("live threads before any client: " + baselineThreads);
-            boolean single = options.scenarios.stream().anyMatch(s -> !s.pool());
+            boolean single = options.scenarios.stream().anyMatch(Options.SINGLE_SERVER::contains);
             if (single) {
                 warmUp();
                 out.println();
@@ -113,6 +113,9 @@ public final class Main {
                 report.print(out);
             }
             runPool();
+            if (options.scenarios.contains(Scenario.JOBSTORE)) {
+                new JobStoreScenario(options, out, report).run();
+            }
             if (options.json != null) {
                 List<String> described = new ArrayList<>();
                 servers.values().forEach(s -> described.add(s.describe()));

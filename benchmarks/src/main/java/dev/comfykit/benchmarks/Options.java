@@ -21,7 +21,7 @@ final class Options {
             "",
             "Options:",
             "  --scenario LIST       sequential, throughput, latency, all (these three), pool-scaling, pool-failover,",
-            "                        pool-routing or pool (these three); comma-separated; default all",
+            "                        pool-routing or pool (these three), jobstore; comma-separated; default all",
             "  --executor X          http, websocket or both (default both)",
             "  --via X               client, camel or both (default both)",
             "  --n N                 measured executions per run (default: sequential 2000, throughput",
@@ -54,10 +54,20 @@ final class Options {
             "with 100-500 ms jobs; the application is killed (SIGKILL) at 30% of the results and started again.",
             "  --json FILE           writes jobs, results, lost, duplicates, reattached, failed, seconds",
             "  --dir DIR             where the inbox, results, store and application logs go (default: a temp dir)",
+            "",
+            "Job store scenario (no server; the store's own cost):",
+            "  --jobstore-stores L   postgresql, postgresql-async (synchronous_commit=off), h2, memory;",
+            "                        comma-separated (default all four)",
+            "  --jobstore-url URL    PostgreSQL's JDBC URL (default $COMFYKIT_TEST_JDBC_URL or",
+            "                        jdbc:postgresql://127.0.0.1:5432/test; user postgres unless the URL names one)",
+            "  --jobstore-threads T  threads writing and claiming at once (default 8)",
+            "  --jobstore-records N  records written then claimed (default 20000)",
+            "  --jobstore-batch B    records per claim (default 10)",
+            "  --jobstore-latency-jobs N  jobs of the added-latency measurement (default 2000)",
             "  --help                this text");
 
     enum Scenario {
-        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING;
+        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, JOBSTORE;
 
         /** The scenarios of a pool of servers (issue 14), measured apart from the single-server ones. */
         boolean pool() {
@@ -94,6 +104,14 @@ final class Options {
     Integer poolInFlight;
     Integer poolJobMs;
     int poolFaultSeconds = 10;
+    List<String> jobStores = List.of("postgresql", "postgresql-async", "h2", "memory");
+    String jobStoreUrl = System.getenv("COMFYKIT_TEST_JDBC_URL") != null
+            && !System.getenv("COMFYKIT_TEST_JDBC_URL").isBlank() ? System.getenv("COMFYKIT_TEST_JDBC_URL")
+            : "jdbc:postgresql://127.0.0.1:5432/test";
+    int jobStoreThreads = 8;
+    int jobStoreRecords = 20_000;
+    int jobStoreBatch = 10;
+    int jobStoreLatencyJobs = 2000;
 
     static Options parse(String... args) {
         Options o = new Options();
@@ -145,6 +163,12 @@ final class Options {
                 case "--pool-in-flight" -> o.poolInFlight = number(name, value, 1);
                 case "--pool-job-ms" -> o.poolJobMs = number(name, value, 0);
                 case "--pool-fault-seconds" -> o.poolFaultSeconds = number(name, value, 1);
+                case "--jobstore-stores" -> o.jobStores = jobStores(value);
+                case "--jobstore-url" -> o.jobStoreUrl = value;
+                case "--jobstore-threads" -> o.jobStoreThreads = number(name, value, 1);
+                case "--jobstore-records" -> o.jobStoreRecords = number(name, value, 1);
+                case "--jobstore-batch" -> o.jobStoreBatch = number(name, value, 1);
+                case "--jobstore-latency-jobs" -> o.jobStoreLatencyJobs = number(name, value, 1);
                 case "--json" -> o.json = Path.of(value);
                 case "--emulator-jvm-args" -> o.emulatorJvmArgs = value.isBlank() ? List.of()
                         : List.of(value.trim().split("\\s+"));
@@ -198,11 +222,24 @@ final class Options {
                 try {
                     set.add(Scenario.valueOf(name));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing or pool: " + s);
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool or jobstore: " + s);
                 }
             }
         }
         return set;
+    }
+
+    private static List<String> jobStores(String value) {
+        List<String> stores = new ArrayList<>();
+        for (String s : value.split(",")) {
+            String name = s.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("postgresql", "postgresql-async", "h2", "memory").contains(name)) {
+                throw new IllegalArgumentException(
+                        "--jobstore-stores takes postgresql, postgresql-async, h2 and memory: " + s);
+            }
+            stores.add(name);
+        }
+        return List.copyOf(stores);
     }
 
     private static <E extends Enum<E>> List<E> both(String value, Class<E> type, E[] all) {

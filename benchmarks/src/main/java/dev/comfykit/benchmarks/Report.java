@@ -35,6 +35,7 @@ final class Report {
     private final Options options;
     private final List<RunResult> runs = new ArrayList<>();
     private final Map<String, Map<String, Object>> pool = new java.util.LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> jobStores = new java.util.LinkedHashMap<>();
     private final Instant started = Instant.now();
 
     Report(Options options) {
@@ -56,6 +57,15 @@ final class Report {
 
     Map<String, Map<String, Object>> pool() {
         return pool;
+    }
+
+    /** The figures of one job store ({@code postgresql}, {@code h2}, {@code memory}), under {@code jobstore}. */
+    void addJobStore(String store, Map<String, Object> figures) {
+        jobStores.put(store, figures);
+    }
+
+    Map<String, Map<String, Object>> jobStores() {
+        return jobStores;
     }
 
     // ---------------------------------------------------------------- tables
@@ -391,6 +401,9 @@ final class Report {
         }
         if (!pool.isEmpty()) {
             root.set("pool", mapper.valueToTree(pool));
+        }
+        if (!jobStores.isEmpty()) {
+            root.set("jobstore", mapper.valueToTree(jobStores));
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

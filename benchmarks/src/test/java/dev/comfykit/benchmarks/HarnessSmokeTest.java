@@ -72,6 +72,33 @@ class HarnessSmokeTest {
         assertThat(written.path("pool").path("pool-routing").path("misrouted").isInt()).isTrue();
     }
 
+    /**
+     * The job store scenario with tiny numbers on H2 and in memory (and PostgreSQL, or its "skipped" entry when none
+     * answers): every record written is claimed exactly once (the scenario fails otherwise) and the figures are written
+     * under {@code jobstore}.
+     */
+    @Test
+    void runsTheJobStoreScenario(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("jobstore.json");
+        Options options = Options.parse("--scenario", "jobstore", "--jobstore-stores", "h2,memory,postgresql",
+                "--jobstore-records", "40", "--jobstore-latency-jobs", "20", "--jobstore-threads", "4",
+                "--json", json.toString());
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+        Report report = new Main(options, new PrintStream(text, true, StandardCharsets.UTF_8)).run();
+
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(report.runs()).isEmpty();
+        assertThat(report.jobStores()).containsOnlyKeys("h2", "memory", "postgresql");
+        for (String store : new String[] {"h2", "memory"}) {
+            assertThat(report.jobStores().get(store)).as(printed).containsEntry("records", 40)
+                    .containsKeys("writesPerSecond", "claimsPerSecond", "addedP50Ms", "addedP99Ms");
+        }
+        assertThat(report.jobStores().get("h2")).containsKey("commitP50Ms");
+        JsonNode written = new ObjectMapper().readTree(json.toFile());
+        assertThat(written.path("jobstore").path("memory").path("addedP50Ms").isNumber()).isTrue();
+    }
+
     @Test
     void parsesOptions() {
         Options o = Options.parse("--scenario", "sequential,latency", "--executor=websocket", "--via", "camel",

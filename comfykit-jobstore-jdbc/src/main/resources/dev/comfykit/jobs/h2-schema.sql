@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS comfykit_jobs (
     version      bigint       NOT NULL CHECK (version > 0)
 );
 
+-- claimExpired, per state in lease order; claimUndelivered, per final state among the undelivered
 CREATE INDEX IF NOT EXISTS comfykit_jobs_state_lease ON comfykit_jobs (state, lease_until);
+CREATE INDEX IF NOT EXISTS comfykit_jobs_state_delivered_lease ON comfykit_jobs (state, delivered_at, lease_until);
 CREATE INDEX IF NOT EXISTS comfykit_jobs_state_created ON comfykit_jobs (state, created_at);
 CREATE INDEX IF NOT EXISTS comfykit_jobs_state_updated ON comfykit_jobs (state, updated_at);

@@ -67,8 +67,9 @@ public enum JdbcDialect {
 
     /**
      * PostgreSQL claims in one statement (UPDATE of a FOR UPDATE SKIP LOCKED subquery, re-checked by PostgreSQL
-     * after each lock); H2 claims in a transaction of a locking SELECT and compare-and-set updates, because it
-     * does not promise to re-check a subquery's rows after waiting for them.
+     * after each lock). H2 claims one claim at a time per store (its database belongs to one JVM): a SELECT per
+     * state in index order, then an UPDATE that checks the claim's condition again; H2's FOR UPDATE would read and
+     * sort every expired row on each claim.
      */
     boolean claimsInOneStatement() {
         return this == POSTGRESQL;

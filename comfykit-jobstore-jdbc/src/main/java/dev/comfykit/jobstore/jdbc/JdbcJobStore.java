@@ -44,9 +44,10 @@ import java.util.stream.Collectors;
  * {@code dev/comfykit/jobs/postgresql-schema.sql} (and {@code h2-schema.sql}) for DBAs.
  * <p>
  * Each call takes one connection from the {@link DataSource} and gives it back; use a pooled {@code DataSource}
- * (the application's, Spring Boot's HikariCP, ...). Every call is one statement in auto-commit, except H2's
- * claims, which run in a short transaction. Claims on PostgreSQL use {@code FOR UPDATE SKIP LOCKED}, so
- * instances claiming at once never wait for each other and never take the same job.
+ * (the application's, Spring Boot's HikariCP, ...). On PostgreSQL every call is one statement in auto-commit, and
+ * claims use {@code FOR UPDATE SKIP LOCKED}, so instances claiming at once never wait for each other and never take
+ * the same job. On H2 writes run in short transactions and one claim runs at a time per store: use one store per
+ * H2 database (an H2 file belongs to one JVM anyway).
  * <pre>{@code
  * JobStore shared = JdbcJobStore.builder(dataSource).build();           // PostgreSQL (detected)
  * JobStore local = JdbcJobStore.h2File(Path.of("data/comfykit-jobs"));   // embedded, one JVM
@@ -80,9 +81,11 @@ public final class JdbcJobStore implements JobStore {
     private String renewSql;
     private String claimExpiredSql;
     private String claimUndeliveredSql;
-    private String selectForClaimExpiredSql;
-    private String selectForClaimUndeliveredSql;
-    private String takeClaimedSql;
+    private String pickUnfinishedSql;
+    private String pickUndeliveredSql;
+    private String takeUnfinishedSql;
+    private String takeUndeliveredSql;
+    private final java.util.concurrent.locks.ReentrantLock claimLock = new java.util.concurrent.locks.ReentrantLock();
 
     private JdbcJobStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -183,11 +186,15 @@ public final class JdbcJobStore implements JobStore {
         claimExpiredSql = dialect.returning(take + "job_id IN (" + pickSql(UNFINISHED) + " SKIP LOCKED)", COLUMNS);
         claimUndeliveredSql = dialect.returning(take + "job_id IN (" + pickSql(UNDELIVERED) + " SKIP LOCKED)",
                 COLUMNS);
-        selectForClaimExpiredSql = pickSql(UNFINISHED).replace("SELECT job_id", "SELECT job_id, version")
-                + " SKIP LOCKED";
-        selectForClaimUndeliveredSql = pickSql(UNDELIVERED).replace("SELECT job_id", "SELECT job_id, version")
-                + " SKIP LOCKED";
-        takeClaimedSql = dialect.returning(take + "job_id = ? AND version = ?", COLUMNS);
+        pickUnfinishedSql = "SELECT job_id, lease_until FROM " + qualifiedTable + " WHERE state = ? AND "
+                + "(lease_until IS NULL OR lease_until < ?) ORDER BY state, lease_until NULLS FIRST LIMIT ?";
+        pickUndeliveredSql = "SELECT job_id, lease_until FROM " + qualifiedTable + " WHERE state = ? AND "
+                + "delivered_at IS NULL AND (lease_until IS NULL OR lease_until < ?) "
+                + "ORDER BY state, delivered_at, lease_until NULLS FIRST LIMIT ?";
+        String retake = "UPDATE " + qualifiedTable + " SET owner = ?, lease_until = ?, updated_at = ?, "
+                + "version = version + 1 WHERE job_id = ANY(?) AND (lease_until IS NULL OR lease_until < ?) AND ";
+        takeUnfinishedSql = dialect.returning(retake + UNFINISHED, COLUMNS);
+        takeUndeliveredSql = dialect.returning(retake + UNDELIVERED, COLUMNS);
     }
 
     private String pickSql(String which) {
@@ -364,23 +371,24 @@ public final class JdbcJobStore implements JobStore {
     @Override
     public List<JobRecord> claimExpired(String owner, Instant now, Duration lease, int max) {
         JobStores.requireClaim(owner, now, lease, max);
-        return claim(owner, now, lease, max, claimExpiredSql, selectForClaimExpiredSql);
+        return claim(owner, now, lease, max, true);
     }
 
     @Override
     public List<JobRecord> claimUndelivered(String owner, Instant now, Duration lease, int max) {
         JobStores.requireClaim(owner, now, lease, max);
-        return claim(owner, now, lease, max, claimUndeliveredSql, selectForClaimUndeliveredSql);
+        return claim(owner, now, lease, max, false);
     }
 
-    private List<JobRecord> claim(String owner, Instant now, Duration lease, int max, String oneStatement,
-                                  String selectForUpdate) {
+    /** @param unfinished unfinished jobs ({@link #claimExpired}), or finished undelivered ones */
+    private List<JobRecord> claim(String owner, Instant now, Duration lease, int max, boolean unfinished) {
         Instant until = now.plus(lease);
         Instant writtenAt = clock.instant();
         List<JobRecord> claimed = new ArrayList<>();
         if (dialect.claimsInOneStatement()) {
             withConnection("claim jobs for " + owner, connection -> {
-                try (PreparedStatement take = connection.prepareStatement(oneStatement)) {
+                try (PreparedStatement take = connection.prepareStatement(
+                        unfinished ? claimExpiredSql : claimUndeliveredSql)) {
                     take.setString(1, owner);
                     setInstant(take, 2, until);
                     setInstant(take, 3, writtenAt);
@@ -395,37 +403,67 @@ public final class JdbcJobStore implements JobStore {
                 return null;
             });
         } else {
-            inTransaction("claim jobs for " + owner, connection -> {
-                List<Object[]> picked = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(selectForUpdate)) {
-                    setInstant(select, 1, now);
-                    select.setInt(2, max);
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            picked.add(new Object[] {rows.getString(1), rows.getLong(2)});
-                        }
-                    }
-                }
-                try (PreparedStatement take = connection.prepareStatement(takeClaimedSql)) {
-                    for (Object[] row : picked) {
-                        take.setString(1, owner);
-                        setInstant(take, 2, until);
-                        setInstant(take, 3, writtenAt);
-                        take.setString(4, (String) row[0]);
-                        take.setLong(5, (Long) row[1]);
-                        // the version check makes a row taken by another claimer since the SELECT a miss, not a
-                        // second claim
-                        try (ResultSet rows = take.executeQuery()) {
-                            if (rows.next()) {
-                                claimed.add(read(rows));
-                            }
-                        }
-                    }
-                }
-                return null;
-            });
+            // one claim at a time in this store: an H2 database belongs to one JVM (its file is locked), so claimers
+            // never need to skip each other's rows, and H2 reads the candidates in index order instead of locking
+            // and sorting every expired row (its FOR UPDATE gives up the index order)
+            claimLock.lock();
+            try {
+                inTransaction("claim jobs for " + owner, connection -> {
+                    claimed.addAll(claimH2(connection, owner, now, until, writtenAt, max, unfinished));
+                    return null;
+                });
+            } finally {
+                claimLock.unlock();
+            }
         }
         claimed.sort(Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::jobId));
+        return claimed;
+    }
+
+    private List<JobRecord> claimH2(Connection connection, String owner, Instant now, Instant until,
+                                    Instant writtenAt, int max, boolean unfinished) throws SQLException {
+        // per state, the oldest leases first, read in the order of the (state, [delivered_at,] lease_until) index
+        List<Object[]> candidates = new ArrayList<>();
+        String pick = unfinished ? pickUnfinishedSql : pickUndeliveredSql;
+        for (JobState state : JobState.values()) {
+            if (state.isFinal() == unfinished) {
+                continue;
+            }
+            try (PreparedStatement select = connection.prepareStatement(pick)) {
+                select.setString(1, state.name());
+                setInstant(select, 2, now);
+                select.setInt(3, max);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        candidates.add(new Object[] {rows.getString(1), instant(rows, "lease_until")});
+                    }
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        candidates.sort(Comparator.comparing((Object[] c) -> (Instant) c[1],
+                Comparator.nullsFirst(Comparator.naturalOrder())));
+        String[] ids = candidates.stream().limit(max).map(c -> (String) c[0]).toArray(String[]::new);
+        List<JobRecord> claimed = new ArrayList<>();
+        // the claim's condition again in the UPDATE: a row that another writer changed since the SELECT (another
+        // store on the same database, a renewal) is taken only if it can still be claimed
+        try (PreparedStatement update = connection.prepareStatement(unfinished ? takeUnfinishedSql
+                : takeUndeliveredSql)) {
+            update.setString(1, owner);
+            setInstant(update, 2, until);
+            setInstant(update, 3, writtenAt);
+            Array array = connection.createArrayOf("varchar", ids);
+            update.setArray(4, array);
+            setInstant(update, 5, now);
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(read(rows));
+                }
+            }
+            array.free();
+        }
         return claimed;
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -123,18 +124,25 @@ public final class InMemoryJobStore implements JobStore {
 
     private List<JobRecord> claim(String owner, Instant now, Duration lease, int max, Predicate<JobRecord> which) {
         JobStores.requireClaim(owner, now, lease, max);
-        List<JobRecord> candidates = byId.values().stream()
-                .filter(which)
-                .filter(job -> job.leaseUntil() == null || job.leaseUntil().isBefore(now))
-                .sorted(BY_LEASE).limit(max).toList();
+        // the max oldest leases in one pass (a heap whose head is the youngest kept), not a sort of every candidate
+        PriorityQueue<JobRecord> oldest = new PriorityQueue<>(Math.min(max, 1024) + 1, BY_LEASE.reversed());
+        for (JobRecord job : byId.values()) {
+            if (which.test(job) && (job.leaseUntil() == null || job.leaseUntil().isBefore(now))) {
+                oldest.add(job);
+                if (oldest.size() > max) {
+                    oldest.poll();
+                }
+            }
+        }
         Instant until = now.plus(lease);
         Instant writtenAt = clock.instant();
-        List<JobRecord> claimed = new ArrayList<>(candidates.size());
-        for (JobRecord job : candidates) {
+        List<JobRecord> claimed = new ArrayList<>(oldest.size());
+        for (JobRecord job : oldest) {
             JobRecord stored = job.withLease(owner, until).withUpdatedAt(writtenAt).withVersion(job.version() + 1);
             byId.put(job.jobId(), stored);
             claimed.add(stored);
         }
+        claimed.sort(BY_AGE);
         return claimed;
     }
 
