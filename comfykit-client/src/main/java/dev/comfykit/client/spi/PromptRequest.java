@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.internal.pool.LabelSelector;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -29,10 +30,20 @@ import java.util.Objects;
  *                   loaded: the time limit counts from here
  * @param timeout    the time limit of the whole execution; a backend with a limit of its own (RunningHub's
  *                   {@code runninghubTimeout}) applies that instead
+ * @param serverLabels which servers of a pool may run this prompt, as a label selector ({@code gpu=a100,vram=48},
+ *                   or a bare key: the label present, any value), or {@code null} for any server. It narrows the
+ *                   client's own {@code serverLabels}: a server must match both. A pool fails the prompt
+ *                   ({@code VALIDATION}) when none of its servers matches; a backend of one ComfyUI server fails it
+ *                   unless the selector is empty, as that server carries no labels. RunningHub ignores it. Stored in
+ *                   its normal form ({@code gpu=a100,vram}), so equal selectors are equal text
  */
 public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
-                            ParamSource params, long startNanos, Duration timeout) {
+                            ParamSource params, long startNanos, Duration timeout, String serverLabels) {
 
+    /**
+     * @throws IllegalArgumentException for a selector that cannot be read (an empty key, a key asked for twice with
+     *                                  different values)
+     */
     public PromptRequest {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(params, "params");
@@ -40,6 +51,14 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
         if (graph == null ? source == null || !source.isRunningHub() : schema == null) {
             throw new IllegalArgumentException("A prompt request needs a graph and its schema, or a RunningHub source");
         }
+        LabelSelector selector = LabelSelector.parse(serverLabels);
+        serverLabels = selector.isAny() ? null : selector.toString();
+    }
+
+    /** A request for any server (no label selector of its own). */
+    public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                         ParamSource params, long startNanos, Duration timeout) {
+        this(source, origin, graph, schema, params, startNanos, timeout, null);
     }
 
     /** A request for an API-format workflow. */
@@ -53,6 +72,16 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
     public static PromptRequest ofRunningHub(WorkflowSource target, ParamSource params, long startNanos,
                                              Duration timeout) {
         return new PromptRequest(target, target.describe(), null, null, params, startNanos, timeout);
+    }
+
+    /**
+     * This request, to run only on servers that also match the given label selector ({@code null} or blank: any
+     * server the client uses).
+     *
+     * @throws IllegalArgumentException for a selector that cannot be read
+     */
+    public PromptRequest withServerLabels(String selector) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, selector);
     }
 
     /** Whether RunningHub holds the workflow (then {@link #graph()} and {@link #schema()} are {@code null}). */
