@@ -58,6 +58,21 @@ public final class ComfyKitConstants {
             + " name (directory parts, '..' and reserved characters removed), never a path.", javaType = "String")
     public static final String OUTPUT_NAME = "CamelComfyKitOutputName";
 
+    @Metadata(label = "producer", description = "A label selector for this message's prompt, e.g. gpu=a100 or"
+            + " gpu=a100,vram=48 (a bare key: the label present, any value): the prompt runs only on servers of the"
+            + " pool that carry all of them. Honoured only with serverLabelsFromHeader=true (otherwise ignored, with"
+            + " one warning). Message data: it only narrows the endpoint's servers (serverLabels), never widens"
+            + " them, and names labels only, never a server or URL. When no server matches, the exchange fails at"
+            + " once (validation) naming each server and why.", javaType = "String")
+    public static final String SERVER_LABELS = "CamelComfyKitServerLabels";
+
+    @Metadata(label = "producer", description = "Set on results (execute, await) and on submit: the name of the"
+            + " ComfyUI server that ran (or accepted) the prompt, as the health checks name it: a servers entry's"
+            + " name (host:port when it has none), or, with one comfyuiUrl server, its URL with credentials masked."
+            + " For a failure, the server of the last attempt; absent when no server was tried and for RunningHub.",
+            javaType = "String")
+    public static final String SERVER = "CamelComfyKitServer";
+
     private ComfyKitConstants() {
     }
 }
