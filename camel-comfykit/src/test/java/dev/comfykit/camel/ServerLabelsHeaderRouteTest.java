@@ -17,9 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,12 +113,29 @@ class ServerLabelsHeaderRouteTest {
     }
 
     @Test
-    void withoutTheOptionTheHeaderIsIgnored() {
+    void withoutTheOptionTheHeaderIsIgnoredWithOneWarningNamingTheOption() throws Exception {
+        long warningsBefore = ignoredHeaderWarnings();
+
         Exchange exchange = send("direct:not-opted-in", "gpu=h100");
+        Exchange again = send("direct:not-opted-in", "gpu=h100");
 
         assertThat(exchange.getException()).isNull();
         assertThat(exchange.getMessage().getHeader(ComfyKitConstants.SERVER)).isEqualTo("t4");
+        assertThat(again.getMessage().getHeader(ComfyKitConstants.SERVER)).isEqualTo("t4");
         assertThat(h100.promptsReceived()).isZero();
+        assertThat(ignoredHeaderWarnings() - warningsBefore).isEqualTo(1);
+    }
+
+    /** The warnings about an ignored header in the tests' log file (slf4j-simple writes each line at once). */
+    private static long ignoredHeaderWarnings() throws IOException {
+        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/test-logs.txt"));
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains("WARN") && line.contains("the CamelComfyKitServerLabels header"
+                    + " is ignored") && line.contains("set serverLabelsFromHeader=true")).count();
+        }
     }
 
     @Test
