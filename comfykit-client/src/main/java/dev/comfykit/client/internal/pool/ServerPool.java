@@ -545,8 +545,8 @@ public final class ServerPool implements Backend {
         Placement placement = placements.get(callerId);
         String currentId = placement == null ? callerId : placement.currentId();
         Duration remaining = Duration.ofNanos(Math.max(1, deadline - clock.getAsLong()));
-        return member.backend.await(currentId, remaining).thenApply(result -> result.withServer(member.name()))
-                .thenCompose(result -> {
+        return member.backend.await(currentId, remaining).thenCompose(raw -> {
+            ExecuteResult result = raw.withServer(member.name());
             Placement now = placements.get(callerId);
             if (result.isFailed() && result.getError() != null && result.getError().getKind() == ErrorKind.LOST
                     && now != null && now.attempts() < maxAttempts && !closed
