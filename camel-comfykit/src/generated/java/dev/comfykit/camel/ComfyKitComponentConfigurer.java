@@ -108,6 +108,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubUrl": getOrCreateConfiguration(target).setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabels":
         case "serverLabels": getOrCreateConfiguration(target).setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": getOrCreateConfiguration(target).setServerLabelsFromHeader(property(camelContext, boolean.class, value)); return true;
         case "servers": getOrCreateConfiguration(target).setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": getOrCreateConfiguration(target).setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -204,6 +206,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubUrl": return java.lang.String.class;
         case "serverlabels":
         case "serverLabels": return java.lang.String.class;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return boolean.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -296,6 +300,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "runninghubUrl": return getOrCreateConfiguration(target).getRunninghubUrl();
         case "serverlabels":
         case "serverLabels": return getOrCreateConfiguration(target).getServerLabels();
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return getOrCreateConfiguration(target).isServerLabelsFromHeader();
         case "servers": return getOrCreateConfiguration(target).getServers();
         case "textparam":
         case "textParam": return getOrCreateConfiguration(target).getTextParam();

@@ -90,6 +90,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubUrl": target.setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabels":
         case "serverLabels": target.setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": target.setServerLabelsFromHeader(property(camelContext, boolean.class, value)); return true;
         case "servers": target.setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -170,6 +172,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubUrl": return java.lang.String.class;
         case "serverlabels":
         case "serverLabels": return java.lang.String.class;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return boolean.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -251,6 +255,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "runninghubUrl": return target.getRunninghubUrl();
         case "serverlabels":
         case "serverLabels": return target.getServerLabels();
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return target.isServerLabelsFromHeader();
         case "servers": return target.getServers();
         case "textparam":
         case "textParam": return target.getTextParam();

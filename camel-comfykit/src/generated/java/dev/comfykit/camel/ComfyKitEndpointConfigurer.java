@@ -98,6 +98,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubUrl": target.getConfiguration().setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabels":
         case "serverLabels": target.getConfiguration().setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": target.getConfiguration().setServerLabelsFromHeader(property(camelContext, boolean.class, value)); return true;
         case "servers": target.getConfiguration().setServers(property(camelContext, java.lang.String.class, value)); return true;
         case "textparam":
         case "textParam": target.getConfiguration().setTextParam(property(camelContext, java.lang.String.class, value)); return true;
@@ -191,6 +193,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubUrl": return java.lang.String.class;
         case "serverlabels":
         case "serverLabels": return java.lang.String.class;
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return boolean.class;
         case "servers": return java.lang.String.class;
         case "textparam":
         case "textParam": return java.lang.String.class;
@@ -280,6 +284,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubUrl": return target.getConfiguration().getRunninghubUrl();
         case "serverlabels":
         case "serverLabels": return target.getConfiguration().getServerLabels();
+        case "serverlabelsfromheader":
+        case "serverLabelsFromHeader": return target.getConfiguration().isServerLabelsFromHeader();
         case "servers": return target.getConfiguration().getServers();
         case "textparam":
         case "textParam": return target.getConfiguration().getTextParam();

@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -64,6 +64,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("runninghubTimeout");
         props.add("runninghubUrl");
         props.add("serverLabels");
+        props.add("serverLabelsFromHeader");
         props.add("servers");
         props.add("textParam");
         props.add("throwExceptionOnFailure");

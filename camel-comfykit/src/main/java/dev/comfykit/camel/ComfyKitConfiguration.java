@@ -89,6 +89,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
     @UriParam(label = "pool")
     private String serverLabels;
+    @UriParam(label = "pool", defaultValue = "false")
+    private boolean serverLabelsFromHeader;
     @UriParam(label = "advanced")
     @Metadata(autowired = true)
     private ComfyKit comfyKit;
@@ -496,11 +498,26 @@ public class ComfyKitConfiguration implements Cloneable {
 
     /**
      * Which servers of the pool this endpoint uses, by their labels: key=value pairs (or a bare key) separated by
-     * commas, e.g. gpu=a100; a server must match all of them. Unset: every server. Set on the route, never from a
-     * message; an endpoint with its own selector gets a client of its own.
+     * commas, e.g. gpu=a100; a server must match all of them. Unset: every server. Set on the route; a message can
+     * only narrow it further (the CamelComfyKitServerLabels header, with serverLabelsFromHeader=true). An endpoint
+     * with its own selector gets a client of its own.
      */
     public void setServerLabels(String serverLabels) {
         this.serverLabels = serverLabels;
+    }
+
+    public boolean isServerLabelsFromHeader() {
+        return serverLabelsFromHeader;
+    }
+
+    /**
+     * Whether the CamelComfyKitServerLabels header may narrow the servers of a message: its label selector (e.g.
+     * gpu=a100) must then match too, on top of serverLabels. Message data can only narrow: it never reaches a server
+     * this endpoint does not use, and names labels, never a server or URL; a selector no server matches fails the
+     * exchange at once. Off by default: the header is ignored, with one warning naming this option.
+     */
+    public void setServerLabelsFromHeader(boolean serverLabelsFromHeader) {
+        this.serverLabelsFromHeader = serverLabelsFromHeader;
     }
 
     public ComfyKit getComfyKit() {

@@ -68,6 +68,20 @@ public final class ComfyKitConstants {
             + " comfykit:jobs consumer: SUCCEEDED, FAILED or CANCELLED (QUEUED after submit).",
             javaType = "dev.comfykit.client.jobs.JobState")
     public static final String JOB_STATE = "CamelComfyKitJobState";
+    @Metadata(label = "producer", description = "A label selector for this message's prompt, e.g. gpu=a100 or"
+            + " gpu=a100,vram=48 (a bare key: the label present, any value): the prompt runs only on servers of the"
+            + " pool that carry all of them. Honoured only with serverLabelsFromHeader=true (otherwise ignored, with"
+            + " one warning). Message data: it only narrows the endpoint's servers (serverLabels), never widens"
+            + " them, and names labels only, never a server or URL. When no server matches, the exchange fails at"
+            + " once (validation) naming each server and why.", javaType = "String")
+    public static final String SERVER_LABELS = "CamelComfyKitServerLabels";
+
+    @Metadata(label = "producer", description = "Set on results (execute, await) and on submit: the name of the"
+            + " ComfyUI server that ran (or accepted) the prompt, as the health checks name it: a servers entry's"
+            + " name (host:port when it has none), or, with one comfyuiUrl server, its URL with credentials masked."
+            + " For a failure, the server of the last attempt; absent when no server was tried and for RunningHub.",
+            javaType = "String")
+    public static final String SERVER = "CamelComfyKitServer";
 
     private ComfyKitConstants() {
     }

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The asynchronous producer of {@code comfykit:} endpoints: no Camel thread waits while a workflow runs; the
@@ -55,6 +56,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     private WritableHealthCheckRepository healthCheckRepository;
     /** One check per ComfyUI server of the endpoint's client (one for a single server). */
     private final List<ComfyKitServerHealthCheck> serverChecks = new ArrayList<>();
+    /** Whether the warning about an ignored server labels header was logged (once per producer). */
+    private final AtomicBoolean labelsHeaderIgnored = new AtomicBoolean();
 
     public ComfyKitProducer(ComfyKitEndpoint endpoint) {
         super(endpoint);
@@ -98,10 +101,13 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case submit:
                 if (durable) {
                     String jobId = jobId(message);
-                    return client.submitJob(jobId, workflow(message), schema -> messageParams.resolve(exchange, schema),
-                            correlation(message)).thenAccept(submitted -> submitted(exchange, submitted));
+                    return client.onServers(serverLabels(message)).submitJob(jobId, workflow(message),
+                            schema -> messageParams.resolve(exchange, schema), correlation(message))
+                            .thenAccept(submitted -> submitted(exchange, submitted));
                 }
-                return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenAccept(submitted -> submitted(exchange, submitted));
+                return client.onServers(serverLabels(message)).submitWith(workflow(message),
+                        schema -> messageParams.resolve(exchange, schema))
+                        .thenAccept(submitted -> submitted(exchange, submitted));
             case await:
                 String awaited = durable && message.getHeader(ComfyKitConstants.JOB_ID) != null
                         ? message.getHeader(ComfyKitConstants.JOB_ID, String.class) : promptId(exchange);
@@ -114,11 +120,13 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                 if (durable) {
                     String jobId = jobId(message);
                     message.setHeader(ComfyKitConstants.JOB_ID, jobId);
-                    return client.executeJob(jobId, workflow(message),
+                    return client.onServers(serverLabels(message)).executeJob(jobId, workflow(message),
                             schema -> messageParams.resolve(exchange, schema), correlation(message))
                             .thenCompose(result -> completed(exchange, result));
                 }
-                return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
+                return client.onServers(serverLabels(message)).executeWith(workflow(message),
+                        schema -> messageParams.resolve(exchange, schema))
+                        .thenCompose(result -> completed(exchange, result));
         }
     }
 
@@ -152,6 +160,44 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             correlation.put(name, value);
         }
         return correlation;
+    }
+
+    /**
+     * The message's label selector ({@link ComfyKitConstants#SERVER_LABELS}) when the route lets messages narrow
+     * their servers, else {@code null}. The client applies it on top of the endpoint's serverLabels, so it can only
+     * narrow them.
+     */
+    private String serverLabels(Message message) {
+        String selector = message.getHeader(ComfyKitConstants.SERVER_LABELS, String.class);
+        if (selector == null || selector.isBlank()) {
+            return null;
+        }
+        if (!getEndpoint().getConfiguration().isServerLabelsFromHeader()) {
+            if (labelsHeaderIgnored.compareAndSet(false, true)) {
+                LOG.warn("comfykit endpoint {}: the {} header is ignored, as the route does not let messages choose"
+                        + " their servers; set serverLabelsFromHeader=true to honour it (it can only narrow the"
+                        + " endpoint's servers)", getEndpoint().getEndpointBaseUri(), ComfyKitConstants.SERVER_LABELS);
+            }
+            return null;
+        }
+        if (selector.contains("://")) {
+            throw new InvalidParameterException(ComfyKitConstants.SERVER_LABELS, "The "
+                    + ComfyKitConstants.SERVER_LABELS + " header is a label selector such as gpu=a100, not a server"
+                    + " or URL: '" + selector + "'. Servers are chosen by the route (servers, serverLabels).");
+        }
+        try {
+            // parsed here, so that a selector the client cannot read fails as a validation error of this message
+            client().onServers(selector);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(ComfyKitConstants.SERVER_LABELS, "The "
+                    + ComfyKitConstants.SERVER_LABELS + " header is not a label selector such as gpu=a100,vram=48: "
+                    + e.getMessage(), e);
+        }
+        return selector;
+    }
+
+    private ComfyKit client() {
+        return getEndpoint().getClient();
     }
 
     private String workflow(Message message) {
@@ -219,6 +265,7 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         message.setHeader(ComfyKitConstants.PROMPT_ID, result.getPromptId());
         message.setHeader(ComfyKitConstants.STATUS, result.getStatus());
         message.setHeader(ComfyKitConstants.DURATION, result.getDuration());
+        setServer(message, result.getServer());
         if (result.isFailed()) {
             if (getEndpoint().getConfiguration().isThrowExceptionOnFailure()) {
                 exchange.setException(FailureExceptions.of(exchange, result));
@@ -229,12 +276,22 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         message.setBody(result);
     }
 
+    /** The server header, removed when no server is named (so a second comfykit step never shows the first's). */
+    private static void setServer(Message message, String server) {
+        if (server == null) {
+            message.removeHeader(ComfyKitConstants.SERVER);
+        } else {
+            message.setHeader(ComfyKitConstants.SERVER, server);
+        }
+    }
+
     private static void submitted(Exchange exchange, SubmittedPrompt submitted) {
         exchange.getMessage().setHeader(ComfyKitConstants.PROMPT_ID, submitted.getPromptId());
         if (submitted.getJobId() != null) {
             exchange.getMessage().setHeader(ComfyKitConstants.JOB_ID, submitted.getJobId());
             exchange.getMessage().setHeader(ComfyKitConstants.JOB_STATE, JobState.QUEUED);
         }
+        setServer(exchange.getMessage(), submitted.getServer());
         exchange.getMessage().setBody(submitted);
     }
 

@@ -76,6 +76,10 @@ class ServerPoolRouteTest {
                 assertThat(done.getException()).isNull();
                 assertThat(done.getMessage().getBody(ExecuteResult.class).isCompleted()).isTrue();
                 assertThat(done.getMessage().getHeader(ComfyKitConstants.PROMPT_ID, String.class)).isNotBlank();
+                // the server that ran it, by its name in servers=; never the dead one
+                assertThat(done.getMessage().getHeader(ComfyKitConstants.SERVER, String.class))
+                        .isIn("gpu1", "gpu2")
+                        .isEqualTo(done.getMessage().getBody(ExecuteResult.class).getServer());
             }
             // nothing ran twice: six exchanges, six prompts, on the two live servers
             assertThat(gpu1.promptsReceived() + gpu2.promptsReceived()).isEqualTo(6);
@@ -101,6 +105,7 @@ class ServerPoolRouteTest {
             for (int i = 0; i < 4; i++) {
                 Exchange exchange = template.request("direct:yaml-pool", e -> e.getMessage().setBody("a tower"));
                 assertThat(exchange.getMessage().getBody(ExecuteResult.class).isCompleted()).isTrue();
+                assertThat(exchange.getMessage().getHeader(ComfyKitConstants.SERVER)).isIn("gpu1", "gpu2");
             }
             assertThat(gpu1.promptsReceived()).isEqualTo(2);
             assertThat(gpu2.promptsReceived()).isEqualTo(2);

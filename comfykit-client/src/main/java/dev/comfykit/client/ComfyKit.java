@@ -14,12 +14,15 @@ import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.execution.Failures;
+import dev.comfykit.client.internal.pool.LabelSelector;
+import dev.comfykit.client.internal.pool.NoEligibleServer;
 import dev.comfykit.client.internal.pool.ServerPool;
 import dev.comfykit.client.internal.workflow.LoadTimeLimit;
 import dev.comfykit.client.internal.workflow.LoadedWorkflow;
 import dev.comfykit.client.internal.workflow.WorkflowLoader;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.spi.Backend;
+import dev.comfykit.client.spi.PromptRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,15 +152,11 @@ public final class ComfyKit implements AutoCloseable {
      * Runs a workflow with params chosen once its declared params are known (see {@link ParamSource}).
      */
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
-        Objects.requireNonNull(workflow, "workflow");
-        Objects.requireNonNull(params, "params");
-        WorkflowSource source;
-        try {
-            source = WorkflowSource.detect(workflow);
-        } catch (ComfyKitException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return run(source, () -> loader.load(source), params, null, Map.of());
+        return executeWith(workflow, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params, String labels) {
+        return executeJob(null, workflow, params, Map.of(), labels);
     }
 
     /**
@@ -172,6 +171,11 @@ public final class ComfyKit implements AutoCloseable {
      */
     public CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
                                                        Map<String, String> correlation) {
+        return executeJob(jobId, workflow, params, correlation, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
+                                                        Map<String, String> correlation, String labels) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         WorkflowSource source;
@@ -180,35 +184,52 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params, jobId, correlation);
+        return run(source, () -> loader.load(source), params, labels, jobId, correlation);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
     public CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params) {
+        return execute(workflow, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params, String labels) {
         Objects.requireNonNull(workflow, "workflow");
         WorkflowSource source = WorkflowSource.file(workflow);
-        return run(source, () -> loader.load(source), fixed(params), null, Map.of());
+        return run(source, () -> loader.load(source), fixed(params), labels, null, Map.of());
     }
 
     /** Runs an in-memory workflow given as maps (e.g. parsed by any JSON library). */
     public CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params) {
+        return executeJson(workflow, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params,
+                                                         String labels) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params), null,
-                Map.of());
+        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params),
+                labels, null, Map.of());
     }
 
     /** Runs an in-memory workflow given as a Jackson tree. */
     public CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params) {
+        return executeJson(workflow, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params, String labels) {
         Objects.requireNonNull(workflow, "workflow");
-        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params), null,
-                Map.of());
+        return run(null, () -> CompletableFuture.completedFuture(loader.wrapInline(workflow)), fixed(params),
+                labels, null, Map.of());
     }
 
     /** Runs an in-memory workflow given as JSON text. */
     public CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params) {
+        return executeJson(workflowJson, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params, String labels) {
         Objects.requireNonNull(workflowJson, "workflowJson");
         return run(null, () -> CompletableFuture.completedFuture(loader.parseInline(workflowJson)), fixed(params),
-                null, Map.of());
+                labels, null, Map.of());
     }
 
     /**
@@ -221,7 +242,7 @@ public final class ComfyKit implements AutoCloseable {
 
     /** Submits without waiting, with params chosen once the declared params are known. */
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
-        return submitJob(null, workflow, params, Map.of());
+        return submitJob(null, workflow, params, Map.of(), null);
     }
 
     /**
@@ -235,17 +256,139 @@ public final class ComfyKit implements AutoCloseable {
      */
     public CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
                                                        Map<String, String> correlation) {
+        return submitJob(jobId, workflow, params, correlation, null);
+    }
+
+    private CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params, String labels) {
+        return submitJob(null, workflow, params, Map.of(), labels);
+    }
+
+    private CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
+                                                        Map<String, String> correlation, String labels) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         return Failures.guard(() -> {
             WorkflowSource source = WorkflowSource.detect(workflow);
             return loader.load(source).thenCompose(loaded -> {
                 PromptRequest request = loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())
-                        .withJobId(jobId);
-                return durable != null && !request.isRunningHub() ? durable.submit(request, correlation)
+                        .withJobId(jobId).withServerLabels(labels);
+                ExecutionError unmatched = unmatchedLabels(request);
+                return unmatched != null ? CompletableFuture.failedFuture(new SubmissionException(unmatched))
+                        : durable != null && !request.isRunningHub() ? durable.submit(request, correlation)
                         : backend.submit(request);
             });
         });
+    }
+
+    /**
+     * A view of this client whose prompts run only on the servers of its pool that carry the given labels, e.g.
+     * {@code kit.onServers("gpu=a100").execute("t2i.json", params)}. The selector is {@code key=value} pairs (or a
+     * bare {@code key}: the label present, any value) separated by commas; a server must carry all of them. It
+     * narrows the client's own {@code serverLabels} (a server must match both) and never widens it: a view cannot
+     * reach a server the client does not use, and a selector names labels only, never a server or a URL.
+     * <p>
+     * When no server of the pool matches, the execution fails at once ({@link ErrorKind#VALIDATION}, a
+     * {@link SubmissionException} for {@code submit}) with a message naming each server and why it was left out. A
+     * client of one server ({@code servers} unset) has no labels: there only an empty selector runs. RunningHub
+     * workflows ignore the selector. The view shares everything with this client (connections, pool, ids):
+     * {@link #await} and {@link #cancel} of its prompts go through this client, and closing this client ends it.
+     *
+     * @param selector the labels, e.g. {@code gpu=a100,vram=48}; {@code null} or blank for every server of the client
+     * @throws IllegalArgumentException when the selector cannot be read (an empty key, a key asked for twice with
+     *                                  different values)
+     */
+    public OnServers onServers(String selector) {
+        LabelSelector parsed = LabelSelector.parse(selector);
+        return new OnServers(parsed.isAny() ? null : parsed.toString());
+    }
+
+    /**
+     * The prompts of a {@link ComfyKit} restricted to the servers carrying some labels; made by
+     * {@link ComfyKit#onServers(String)}. Thread-safe; as cheap as a reference, so make one per message if needed.
+     */
+    public final class OnServers {
+
+        private final String selector;
+
+        private OnServers(String selector) {
+            this.selector = selector;
+        }
+
+        /** The selector in its normal form ({@code gpu=a100,vram}), or {@code null} when it selects every server. */
+        public String selector() {
+            return selector;
+        }
+
+        /** As {@link ComfyKit#execute(String, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> execute(String workflow, Map<String, ?> params) {
+            return ComfyKit.this.executeWith(workflow, fixed(params), selector);
+        }
+
+        /** As {@link ComfyKit#executeWith(String, ParamSource)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
+            return ComfyKit.this.executeWith(workflow, params, selector);
+        }
+
+        /** As {@link ComfyKit#execute(Path, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> execute(Path workflow, Map<String, ?> params) {
+            return ComfyKit.this.execute(workflow, params, selector);
+        }
+
+        /** As {@link ComfyKit#executeJson(Map, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> executeJson(Map<String, ?> workflow, Map<String, ?> params) {
+            return ComfyKit.this.executeJson(workflow, params, selector);
+        }
+
+        /** As {@link ComfyKit#executeJson(JsonNode, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> executeJson(JsonNode workflow, Map<String, ?> params) {
+            return ComfyKit.this.executeJson(workflow, params, selector);
+        }
+
+        /** As {@link ComfyKit#executeJson(String, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> executeJson(String workflowJson, Map<String, ?> params) {
+            return ComfyKit.this.executeJson(workflowJson, params, selector);
+        }
+
+        /** As {@link ComfyKit#submit(String, Map)}, on the selected servers. */
+        public CompletableFuture<SubmittedPrompt> submit(String workflow, Map<String, ?> params) {
+            return ComfyKit.this.submitWith(workflow, fixed(params), selector);
+        }
+
+        /** As {@link ComfyKit#submitWith(String, ParamSource)}, on the selected servers. */
+        public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
+            return ComfyKit.this.submitWith(workflow, params, selector);
+        }
+
+        /** As {@link ComfyKit#executeJob(String, String, ParamSource, Map)}, on the selected servers. */
+        public CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
+                                                           Map<String, String> correlation) {
+            return ComfyKit.this.executeJob(jobId, workflow, params, correlation, selector);
+        }
+
+        /** As {@link ComfyKit#submitJob(String, String, ParamSource, Map)}, on the selected servers. */
+        public CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
+                                                           Map<String, String> correlation) {
+            return ComfyKit.this.submitJob(jobId, workflow, params, correlation, selector);
+        }
+
+        @Override
+        public String toString() {
+            return "ComfyKit.OnServers[" + (selector == null ? "any" : selector) + "]";
+        }
+    }
+
+    /**
+     * Why a request's label selector leaves the one server of a client without a pool out ({@code null} when it does
+     * not): that server carries no labels, so only the empty selector matches it. A pool checks its members itself.
+     */
+    private ExecutionError unmatchedLabels(PromptRequest request) {
+        if (pool != null || request.serverLabels() == null || request.isRunningHub()) {
+            return null;
+        }
+        ServerStatus only = backend.servers().isEmpty() ? null : backend.servers().get(0);
+        String name = only == null ? "the server" : only.name();
+        return ExecutionError.of(ErrorKind.VALIDATION, NoEligibleServer.message(request.origin(),
+                LabelSelector.parse(request.serverLabels()), List.of(NoEligibleServer.Server.notSelected(name, null))));
     }
 
     /** Waits for a submitted prompt, for at most the configured timeout. */
@@ -424,7 +567,8 @@ public final class ComfyKit implements AutoCloseable {
      */
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
-                                                 ParamSource params, String jobId, Map<String, String> correlation) {
+                                                 ParamSource params, String labels, String jobId,
+                                                 Map<String, String> correlation) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -437,7 +581,13 @@ public final class ComfyKit implements AutoCloseable {
                 }
                 return;
             }
-            PromptRequest request = loaded.toRequest(source, params, start, config.getTimeout()).withJobId(jobId);
+            PromptRequest request = loaded.toRequest(source, params, start, config.getTimeout())
+                    .withJobId(jobId).withServerLabels(labels);
+            ExecutionError unmatched = unmatchedLabels(request);
+            if (unmatched != null) {
+                result.complete(ExecuteResult.failure(null, (System.nanoTime() - start) / 1e9, unmatched));
+                return;
+            }
             CompletableFuture<ExecuteResult> execution = durable != null && !request.isRunningHub()
                     ? durable.execute(request, correlation) : backend.execute(request);
             result.whenComplete((r, e) -> {

@@ -20,13 +20,13 @@ import java.util.function.UnaryOperator;
  * {@code status} is {@code "completed"} or {@code "failed"}. The media lists hold {@code /view} URLs (or the cloud
  * URLs of RunningHub), each also grouped by output variable; {@link #getFiles()} gives the same files as objects
  * whose content can be read. A failed result keeps everything the server produced before the failure and explains
- * the failure in {@link #getError()}.
+ * the failure in {@link #getError()}. {@link #getServer()} names the ComfyUI server that ran the prompt.
  * <p>
  * Immutable and thread-safe. {@link #toJson()} writes the Python SDK's snake_case field names.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"status", "prompt_id", "duration", "images", "videos", "audios", "texts", "images_by_var",
-        "videos_by_var", "audios_by_var", "texts_by_var", "outputs", "msg", "error", "files"})
+        "videos_by_var", "audios_by_var", "texts_by_var", "outputs", "msg", "error", "files", "server"})
 public final class ExecuteResult {
 
     /** The {@code status} of a successful execution. */
@@ -40,9 +40,11 @@ public final class ExecuteResult {
     private final Map<String, List<String>> textsByVar;
     private final Map<String, Object> outputs;
     private final ExecutionError error;
+    private final String server;
 
     private ExecuteResult(String promptId, Double duration, List<OutputFile> files,
-                          Map<String, List<String>> textsByVar, Map<String, Object> outputs, ExecutionError error) {
+                          Map<String, List<String>> textsByVar, Map<String, Object> outputs, ExecutionError error,
+                          String server) {
         this.promptId = promptId;
         this.duration = duration;
         this.files = List.copyOf(files);
@@ -51,6 +53,7 @@ public final class ExecuteResult {
         this.textsByVar = Collections.unmodifiableMap(texts);
         this.outputs = outputs; // already frozen: by the builder, or the source result of withFiles
         this.error = error;
+        this.server = server;
     }
 
     /**
@@ -182,6 +185,25 @@ public final class ExecuteResult {
         return error;
     }
 
+    /**
+     * The name of the ComfyUI server the prompt ran on (or, for a failure, the server of the last attempt), as
+     * {@link ComfyKit#servers()} names it: a pool member's name ({@code gpu1}, or {@code host:port} when the
+     * {@code servers} entry gives none), or, for a client of one server, its URL with any credentials masked.
+     * {@code null} for RunningHub and when no server was tried (e.g. no server of the pool could run the workflow).
+     * Not a field of the Python SDK's result.
+     */
+    @JsonProperty("server")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String getServer() {
+        return server;
+    }
+
+    /** A copy naming the server that ran the prompt (see {@link #getServer()}). */
+    public ExecuteResult withServer(String serverName) {
+        return Objects.equals(serverName, server) ? this
+                : new ExecuteResult(promptId, duration, files, textsByVar, outputs, error, serverName);
+    }
+
     /** Every output file, in output order; each can be read or saved. */
     @JsonProperty("files")
     public List<OutputFile> getFiles() {
@@ -217,7 +239,7 @@ public final class ExecuteResult {
         for (OutputFile file : files) {
             changed.add(Objects.requireNonNull(transform.apply(file), "transformed file"));
         }
-        return new ExecuteResult(promptId, duration, changed, textsByVar, outputs, error);
+        return new ExecuteResult(promptId, duration, changed, textsByVar, outputs, error, server);
     }
 
     /** This result as JSON with the Python SDK's field names. */
@@ -266,6 +288,9 @@ public final class ExecuteResult {
         if (!textsByVar.isEmpty()) {
             sb.append(", texts=").append(getTexts().size());
         }
+        if (server != null) {
+            sb.append(", server=").append(server);
+        }
         if (error != null) {
             sb.append(", error=").append(error);
         }
@@ -282,6 +307,7 @@ public final class ExecuteResult {
         private final Map<String, List<String>> textsByVar = new LinkedHashMap<>();
         private Map<String, Object> outputs;
         private ExecutionError error;
+        private String server;
 
         private Builder(String promptId) {
             this.promptId = promptId;
@@ -312,10 +338,16 @@ public final class ExecuteResult {
             return this;
         }
 
+        /** The name of the server that ran the prompt (see {@link ExecuteResult#getServer()}). */
+        public Builder server(String serverName) {
+            this.server = serverName;
+            return this;
+        }
+
         public ExecuteResult build() {
             @SuppressWarnings("unchecked")
             Map<String, Object> frozenOutputs = outputs == null ? null : (Map<String, Object>) frozen(outputs);
-            return new ExecuteResult(promptId, duration, files, textsByVar, frozenOutputs, error);
+            return new ExecuteResult(promptId, duration, files, textsByVar, frozenOutputs, error, server);
         }
     }
 }

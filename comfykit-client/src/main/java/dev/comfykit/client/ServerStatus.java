@@ -15,7 +15,10 @@ public record ServerStatus(String url, String name, State state, String lastErro
     public enum State {
         /** Answering; prompts go there. */
         UP,
-        /** A recent request failed; it is being probed. Prompts still go there. */
+        /**
+         * A recent request failed; it is being probed. Its prompts go on; a pool sends new ones there only when no
+         * server that is up has room.
+         */
         DEGRADED,
         /**
          * Not answering: failures in a row (refused, connect timeouts, 5xx, a lost socket with failing probes). The

@@ -209,7 +209,8 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
     private Boolean failoverOnExecutionError = ClientOption.FAILOVER_ON_EXECUTION_ERROR.defaultValue();
     /**
      * Which servers of the pool the component's endpoints use, by their labels: key=value pairs (or a bare key)
-     * separated by commas, e.g. gpu=a100; a server must match all of them. Unset: every server.
+     * separated by commas, e.g. gpu=a100; a server must match all of them. Unset: every server. A message can only
+     * narrow it further (the CamelComfyKitServerLabels header, with serverLabelsFromHeader=true).
      */
     private String serverLabels;
     /**
@@ -253,6 +254,13 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * ignored.
      */
     private Boolean bridgeErrorHandler = false;
+    /**
+     * Whether the CamelComfyKitServerLabels header may narrow the servers of a message: its label selector (e.g.
+     * gpu=a100) must then match too, on top of serverLabels. Message data can only narrow: it never reaches a server
+     * this endpoint does not use, and names labels, never a server or URL; a selector no server matches fails the
+     * exchange at once. Off by default: the header is ignored, with one warning naming this option.
+     */
+    private Boolean serverLabelsFromHeader = false;
     /**
      * A ComfyKit client for the component, written as a reference to an application bean: #bean:myComfyKit. Unset,
      * the component uses the single ComfyKit bean of the application (autowired): the application's own or, when it
@@ -548,6 +556,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setServerLabels(String serverLabels) {
         this.serverLabels = serverLabels;
+    }
+
+    public Boolean getServerLabelsFromHeader() {
+        return serverLabelsFromHeader;
+    }
+
+    public void setServerLabelsFromHeader(Boolean serverLabelsFromHeader) {
+        this.serverLabelsFromHeader = serverLabelsFromHeader;
     }
 
     public ComfyKit getComfyKit() {

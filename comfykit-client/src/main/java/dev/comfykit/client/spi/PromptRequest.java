@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.internal.pool.LabelSelector;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -31,21 +32,21 @@ import java.util.Objects;
  *                   {@code runninghubTimeout}) applies that instead
  * @param jobId      the durable job the prompt belongs to (set by the client when a job store is configured, so
  *                   that the backend records the prompt before submitting it), or {@code null}
+ * @param serverLabels which servers of a pool may run this prompt, as a label selector ({@code gpu=a100,vram=48},
+ *                   or a bare key: the label present, any value), or {@code null} for any server. It narrows the
+ *                   client's own {@code serverLabels}: a server must match both. A pool fails the prompt
+ *                   ({@code VALIDATION}) when none of its servers matches; a backend of one ComfyUI server fails it
+ *                   unless the selector is empty, as that server carries no labels. RunningHub ignores it. Stored in
+ *                   its normal form ({@code gpu=a100,vram}), so equal selectors are equal text
  */
 public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
-                            ParamSource params, long startNanos, Duration timeout, String jobId) {
+                            ParamSource params, long startNanos, Duration timeout, String jobId,
+                            String serverLabels) {
 
-    /** A request that belongs to no durable job. */
-    public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
-                         ParamSource params, long startNanos, Duration timeout) {
-        this(source, origin, graph, schema, params, startNanos, timeout, null);
-    }
-
-    /** This request as part of a durable job. */
-    public PromptRequest withJobId(String job) {
-        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, job);
-    }
-
+    /**
+     * @throws IllegalArgumentException for a selector that cannot be read (an empty key, a key asked for twice with
+     *                                  different values)
+     */
     public PromptRequest {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(params, "params");
@@ -53,6 +54,19 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
         if (graph == null ? source == null || !source.isRunningHub() : schema == null) {
             throw new IllegalArgumentException("A prompt request needs a graph and its schema, or a RunningHub source");
         }
+        LabelSelector selector = LabelSelector.parse(serverLabels);
+        serverLabels = selector.isAny() ? null : selector.toString();
+    }
+
+    /** A request that belongs to no durable job, for any server (no label selector of its own). */
+    public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                         ParamSource params, long startNanos, Duration timeout) {
+        this(source, origin, graph, schema, params, startNanos, timeout, null, null);
+    }
+
+    /** This request as part of a durable job. */
+    public PromptRequest withJobId(String job) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, job, serverLabels);
     }
 
     /** A request for an API-format workflow. */
@@ -66,6 +80,16 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
     public static PromptRequest ofRunningHub(WorkflowSource target, ParamSource params, long startNanos,
                                              Duration timeout) {
         return new PromptRequest(target, target.describe(), null, null, params, startNanos, timeout);
+    }
+
+    /**
+     * This request, to run only on servers that also match the given label selector ({@code null} or blank: any
+     * server the client uses).
+     *
+     * @throws IllegalArgumentException for a selector that cannot be read
+     */
+    public PromptRequest withServerLabels(String selector) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, jobId, selector);
     }
 
     /** Whether RunningHub holds the workflow (then {@link #graph()} and {@link #schema()} are {@code null}). */

@@ -19,6 +19,7 @@ import dev.comfykit.client.internal.execution.PreparedPrompt;
 import dev.comfykit.client.internal.execution.PromptJournal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.internal.http.IoLanes;
+import dev.comfykit.client.internal.http.UrlRedactor;
 import dev.comfykit.client.internal.media.MediaUploader;
 import dev.comfykit.client.internal.pool.ObjectInfoCapabilities;
 import dev.comfykit.client.internal.pool.ProbedServerHealth;
@@ -59,6 +60,8 @@ public final class ComfyUiBackend implements Backend {
     private final boolean cancelOnClose;
     private final Duration cancelWait;
     private final OutputFile.Reader outputs;
+    /** How results and statuses name the server: its URL with credentials masked. */
+    private final String name;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
                            ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait,
@@ -67,6 +70,7 @@ public final class ComfyUiBackend implements Backend {
         this.url = url;
         this.cancelOnClose = cancelOnClose;
         this.cancelWait = cancelWait;
+        this.name = UrlRedactor.redact(url);
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -86,12 +90,20 @@ public final class ComfyUiBackend implements Backend {
             case DOWN -> ServerStatus.State.DOWN;
         };
         Integer depth = health instanceof ProbedServerHealth probed ? probed.queueDepth() : null;
-        return new ServerStatus(url, url, state, health.lastError(), depth);
+        return new ServerStatus(url, name, state, health.lastError(), depth);
     }
 
     @Override
     public List<ServerStatus> servers() {
         return List.of(status());
+    }
+
+    /**
+     * The server's name in results and statuses when it is the client's only server: its URL with credentials masked
+     * (a pool names its members itself).
+     */
+    public String name() {
+        return name;
     }
 
     /** What the server can run, as a pool's dispatch reads it. */
@@ -132,6 +144,9 @@ public final class ComfyUiBackend implements Backend {
                 config.getReconcileInterval(), outputs,
                 connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health, journal);
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
+        // a pool reads the whole /object_info for dispatch: the limits check takes its classes from that answer
+        // instead of asking /object_info/{class} again
+        capabilities.onAnswer(inputLimits::seed);
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
         health.onBackUp(capabilities::refresh);
         // with a job store the jobs outlive the client (another JVM or a restart finishes them): nothing is cancelled
@@ -152,7 +167,7 @@ public final class ComfyUiBackend implements Backend {
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
-            return StaleCapabilities.refreshIfShown(r, capabilities);
+            return StaleCapabilities.refreshIfShown(r, capabilities).withServer(name);
         });
         result.whenComplete((r, e) -> {
             if (e instanceof CancellationException) {
@@ -186,12 +201,13 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
-        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(request)));
+        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(request)))
+                .thenApply(prompt -> prompt.withServer(name));
     }
 
     @Override
     public CompletableFuture<ExecuteResult> await(String promptId, Duration timeout) {
-        return engine.await(promptId, timeout);
+        return engine.await(promptId, timeout).thenApply(result -> result.withServer(name));
     }
 
     @Override

@@ -5,6 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +73,41 @@ public final class InputLimitsCache {
             fetch(classType, fresh);
         }
         return winner.limits();
+    }
+
+    /**
+     * Takes the limits of the classes in a full {@code GET /object_info} answer that was read anyway (a pool's
+     * capabilities), so that those classes are not asked for one by one; each is kept for {@code maxAge} from now,
+     * like a fetched one. Classes already asked for are refreshed first; others are taken while there is room
+     * ({@code maxClasses}), the rest are fetched on first use as before.
+     */
+    public void seed(JsonNode fullAnswer) {
+        if (fullAnswer == null || !fullAnswer.isObject()) {
+            return;
+        }
+        long expires = nanoTime.getAsLong() + maxAgeNanos;
+        List<String> known = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        fullAnswer.fieldNames().forEachRemaining(name -> (entries.containsKey(name) ? known : others).add(name));
+        for (String classType : known) {
+            entries.put(classType, seeded(classType, fullAnswer, expires));
+        }
+        for (String classType : others) {
+            if (entries.size() >= maxClasses) {
+                return;
+            }
+            entries.putIfAbsent(classType, seeded(classType, fullAnswer, expires));
+        }
+    }
+
+    private static Entry seeded(String classType, JsonNode fullAnswer, long expires) {
+        InputLimits limits;
+        try {
+            limits = InputLimits.parse(classType, fullAnswer);
+        } catch (RuntimeException e) {
+            limits = InputLimits.none(); // a declaration we cannot read is no limit, as for a fetched one
+        }
+        return new Entry(CompletableFuture.completedFuture(limits), expires);
     }
 
     /** Forgets every answer, so the next use of each class asks the server again. */

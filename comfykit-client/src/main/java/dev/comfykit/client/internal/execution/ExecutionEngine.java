@@ -95,7 +95,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.canceller = new ServerCanceller(api);
         // the loop asks the tracker for its cadence only once prompts wait, after the tracker exists
         this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling,
-                safetyInterval, clock, health);
+                safetyInterval, clock, health, this::serverDown);
         this.tracker = tracking.start(new TrackingContext(api, clientId, scheduler, registry, reconciler, loop,
                 completions, health));
         health.onDown(this::serverDown);
@@ -252,7 +252,8 @@ public final class ExecutionEngine implements AutoCloseable {
                     ValidationErrors.summary(response.droppedOutputErrors()));
         }
         LOG.debug("[{}] submitted", current.promptId());
-        health.recordSuccess();
+        // no health.recordSuccess() here: a server that takes prompts but fails the requests that follow them
+        // (/queue, /history) must still go down from those failures, not be called well by each new submission
         current.acknowledge();
         loop.kick();
     }

@@ -38,6 +38,7 @@ final class ReconcileLoop implements AutoCloseable {
     private final long safetyInterval;
     private final LongSupplier clock;
     private final ServerHealth health;
+    private final Runnable failedWhileDown;
 
     private boolean roundRunning;
     private boolean closed;
@@ -49,7 +50,9 @@ final class ReconcileLoop implements AutoCloseable {
     private volatile long failingSinceNanos = -1;
 
     ReconcileLoop(Reconciler reconciler, PromptRegistry registry, ScheduledExecutorService scheduler,
-                  BooleanSupplier fastPolling, Duration safetyInterval, LongSupplier clock, ServerHealth health) {
+                  BooleanSupplier fastPolling, Duration safetyInterval, LongSupplier clock, ServerHealth health,
+                  Runnable failedWhileDown) {
+        this.failedWhileDown = failedWhileDown;
         this.reconciler = reconciler;
         this.registry = registry;
         this.scheduler = scheduler;
@@ -121,6 +124,12 @@ final class ReconcileLoop implements AutoCloseable {
             // a round is the requests the client makes anyway: while prompts wait, they are the health's evidence
             if (error != null) {
                 health.recordFailure(error);
+                if (health.state() == ServerHealth.State.DOWN) {
+                    // the prompts that came after the server went down (a client of one server still submits to
+                    // it, and a server may take prompts while failing the requests that follow them) cannot be
+                    // followed either: they fail now, as those waiting when it went down did
+                    failedWhileDown.run();
+                }
             } else {
                 health.recordSuccess();
             }

@@ -172,10 +172,10 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         String jobId = request.jobId() != null ? request.jobId() : newJobId();
         return CompletableFuture.supplyAsync(() -> store.find(jobId), io).thenCompose(existing -> {
             if (existing.isPresent()) {
-                return CompletableFuture.completedFuture(new SubmittedPrompt(existing.get().promptId(), null, jobId));
+                return CompletableFuture.completedFuture(new SubmittedPrompt(existing.get().promptId(), null, existing.get().server(), jobId));
             }
             Tracked job = start(jobId, request, correlation, false);
-            return job.accepted.thenApply(promptId -> new SubmittedPrompt(promptId, null, jobId));
+            return job.accepted.thenApply(promptId -> new SubmittedPrompt(promptId, null, null, jobId));
         });
     }
 

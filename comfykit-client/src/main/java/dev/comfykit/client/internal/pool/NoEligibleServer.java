@@ -29,7 +29,7 @@ public final class NoEligibleServer {
             return new Server(name, url, missing, false);
         }
 
-        /** A server that the workflow's label selector left out. */
+        /** A server that the prompt's label selector left out. */
         public static Server notSelected(String name, String url) {
             return new Server(name, url, ServerCapabilities.Missing.NOTHING, true);
         }
@@ -64,7 +64,8 @@ public final class NoEligibleServer {
         }
         text.append(' ').append(String.join("; ", parts)).append('.');
         text.append(labels && servers.stream().allMatch(Server::labelsDiffer)
-                ? " Give servers the labels asked for, or change the workflow's label selector."
+                ? " Give servers the labels asked for (label.<key>=<value> in their servers entry), or ask for labels"
+                + " that a server carries."
                 : " Install them, or route this workflow to servers that have them (labels).");
         return text.toString();
     }

@@ -2,6 +2,8 @@ package dev.comfykit.client.internal.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -43,6 +47,8 @@ import java.util.regex.Pattern;
  */
 public final class ObjectInfoCapabilities implements ServerCapabilities {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectInfoCapabilities.class);
+
     /** The time an answer is kept, so that models installed later are seen. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(10);
     /** After a failed {@code /object_info} the server counts as capable, and is asked again after this. */
@@ -60,6 +66,8 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
     private final long maxAgeNanos;
     private final long retryNanos;
     private final LongSupplier nanoTime;
+
+    private final List<Consumer<JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
 
     private CompletableFuture<Snapshot> current;
     private long fetchedAt;
@@ -86,6 +94,14 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
     @Override
     public CompletableFuture<Missing> missing(ObjectNode graph) {
         return snapshot().thenApply(snapshot -> snapshot == null ? Missing.NOTHING : snapshot.missing(graph));
+    }
+
+    /**
+     * Hands each full {@code /object_info} answer to the listener, before anyone sees the capabilities read from it,
+     * so that other users of the declarations (the input limits check) need not ask the server again.
+     */
+    public void onAnswer(Consumer<JsonNode> listener) {
+        answerListeners.add(listener);
     }
 
     @Override
@@ -118,11 +134,20 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
             if (error != null || info == null || !info.isObject()) {
                 return null;
             }
+            Snapshot snapshot;
             try {
-                return Snapshot.of(info);
+                snapshot = Snapshot.of(info);
             } catch (RuntimeException e) {
                 return null;
             }
+            for (Consumer<JsonNode> listener : answerListeners) {
+                try {
+                    listener.accept(info);
+                } catch (RuntimeException e) {
+                    LOG.debug("a user of the /object_info answer failed", e);
+                }
+            }
+            return snapshot;
         });
         return current;
     }

@@ -312,9 +312,19 @@ public final class ServerPool implements Backend {
             // the queues were not read for a while: read them now, for the prompts that follow this one
             pollQueues();
         }
-        List<Member> up = members.stream().filter(m -> m.health.allowsDispatch()).toList();
+        LabelSelector selector = LabelSelector.parse(job.request.serverLabels());
+        // the client's serverLabels chose the members; the request's selector can only narrow them down
+        List<Member> selected = members.stream().filter(m -> selector.matches(m.spec.labels())).toList();
+        if (selected.isEmpty()) {
+            job.fail(ExecutionError.of(ErrorKind.VALIDATION, NoEligibleServer.message(job.request.origin(), selector,
+                    members.stream().map(m -> NoEligibleServer.Server.notSelected(m.name(), m.spec.url()))
+                            .toList())));
+            return;
+        }
+        List<Member> up = selected.stream().filter(m -> m.health.allowsDispatch()).toList();
         if (up.isEmpty()) {
-            job.fail(ExecutionError.of(ErrorKind.CONNECTION, "No server of the pool is up: " + members.stream()
+            job.fail(ExecutionError.of(ErrorKind.CONNECTION, "No server of the pool"
+                    + (selector.isAny() ? "" : " with labels " + selector) + " is up: " + selected.stream()
                     .map(m -> m.name() + (m.health.lastError() == null ? "" : " (" + m.health.lastError() + ")"))
                     .collect(Collectors.joining(", ")) + "."));
             return;
@@ -336,9 +346,17 @@ public final class ServerPool implements Backend {
                 }
             }
             if (able.isEmpty()) {
+                List<NoEligibleServer.Server> why = new ArrayList<>();
+                for (Member member : members) {
+                    if (lacking.containsKey(member)) {
+                        why.add(NoEligibleServer.Server.lacking(member.name(), member.spec.url(),
+                                lacking.get(member)));
+                    } else if (!selected.contains(member)) {
+                        why.add(NoEligibleServer.Server.notSelected(member.name(), member.spec.url()));
+                    }
+                }
                 job.fail(ExecutionError.of(ErrorKind.VALIDATION, NoEligibleServer.message(job.request.origin(),
-                        LabelSelector.ANY, lacking.entrySet().stream().map(entry -> NoEligibleServer.Server.lacking(
-                                entry.getKey().name(), entry.getKey().spec.url(), entry.getValue())).toList())));
+                        selector, why)));
                 return;
             }
             List<Member> untried = able.stream().filter(m -> !job.tried.contains(m)).toList();
@@ -380,15 +398,24 @@ public final class ServerPool implements Backend {
         }
     }
 
-    /** The strategy's choice among the candidates below their cap, or {@code null}; called under the lock. */
+    /**
+     * The strategy's choice among the candidates below their cap, or {@code null}; called under the lock. Servers
+     * that are up come first: a degraded one (a recent request failed, it is being probed) gets prompts only while
+     * no candidate that is up has room, so that a server whose requests start failing stops taking new work before
+     * it is called down.
+     */
     private Member pick(List<Member> candidates) {
         List<DispatchStrategy.Candidate> open = new ArrayList<>();
+        List<DispatchStrategy.Candidate> degraded = new ArrayList<>();
         for (Member member : candidates) {
             if (member.health.allowsDispatch() && (member.spec.unlimited()
                     || member.inFlight < member.spec.maxInFlight())) {
-                open.add(new DispatchStrategy.Candidate(member.index, member.spec, member.inFlight,
-                        member.othersQueued));
+                (member.health.state() == ServerHealth.State.UP ? open : degraded).add(new DispatchStrategy.Candidate(
+                        member.index, member.spec, member.inFlight, member.othersQueued));
             }
+        }
+        if (open.isEmpty()) {
+            open = degraded;
         }
         if (open.isEmpty()) {
             return null;
@@ -454,7 +481,7 @@ public final class ServerPool implements Backend {
                     owners.put(prompt.getPromptId(), member);
                     placements.put(prompt.getPromptId(), new Placement(prompt.getPromptId(), member, job.request,
                             job.attempts));
-                    job.submitted.complete(prompt);
+                    job.submitted.complete(prompt.withServer(member.name()));
                     return;
                 }
                 Throwable cause = Failures.unwrap(error);
@@ -472,13 +499,14 @@ public final class ServerPool implements Backend {
         if (job.result.isCancelled()) {
             attempt.cancel(true);
         }
-        attempt.whenComplete((result, error) -> {
+        attempt.whenComplete((outcome, error) -> {
             release(member);
             if (error != null) {
                 // invalid input (or the caller's cancellation): never run again
                 job.result.completeExceptionally(Failures.unwrap(error));
                 return;
             }
+            ExecuteResult result = outcome.withServer(member.name());
             if (result.getPromptId() != null) {
                 owners.put(result.getPromptId(), member);
             }
@@ -528,7 +556,8 @@ public final class ServerPool implements Backend {
         Placement placement = placements.get(callerId);
         String currentId = placement == null ? callerId : placement.currentId();
         Duration remaining = Duration.ofNanos(Math.max(1, deadline - clock.getAsLong()));
-        return member.backend.await(currentId, remaining).thenCompose(result -> {
+        return member.backend.await(currentId, remaining).thenCompose(raw -> {
+            ExecuteResult result = raw.withServer(member.name());
             Placement now = placements.get(callerId);
             if (result.isFailed() && result.getError() != null && result.getError().getKind() == ErrorKind.LOST
                     && now != null && now.attempts() < maxAttempts && !closed

@@ -105,4 +105,47 @@ class InputLimitsCacheTest {
         cache.get("C");
         assertThat(asked).containsExactly("A", "B", "C", "C");
     }
+
+    private static JsonNode fullAnswer(int... maxima) throws Exception {
+        StringBuilder json = new StringBuilder("{");
+        for (int i = 0; i < maxima.length; i++) {
+            json.append(i == 0 ? "" : ",").append("\"Class").append(i).append("\": {\"input\": {\"required\":"
+                    + " {\"steps\": [\"INT\", {\"min\": 1, \"max\": ").append(maxima[i]).append("}]}}}");
+        }
+        return Json.mapper().readTree(json.append('}').toString());
+    }
+
+    @Test
+    void aSeededFullAnswerServesItsClassesWithoutAskingForThemOneByOne() throws Exception {
+        InputLimitsCache cache = cache(10);
+
+        cache.seed(fullAnswer(10, 20));
+
+        assertThat(cache.get("Class0").join().of("steps").max()).isEqualByComparingTo("10");
+        assertThat(cache.get("Class1").join().of("steps").max()).isEqualByComparingTo("20");
+        assertThat(asked).isEmpty();
+        // a class the answer does not have is still asked for on first use
+        cache.get("Other");
+        assertThat(asked).containsExactly("Other");
+        // the seeded answers age like fetched ones
+        clock.addAndGet(Duration.ofMinutes(11).toNanos());
+        cache.get("Class0");
+        assertThat(asked).containsExactly("Other", "Class0");
+    }
+
+    @Test
+    void seedingRefreshesKnownClassesFirstAndStopsAtTheCap() throws Exception {
+        InputLimitsCache cache = cache(2);
+        cache.get("Class2");
+        answers.get(0).complete(fullAnswer(1, 1, 5));
+
+        cache.seed(fullAnswer(10, 20, 30));
+
+        // Class2 was known: refreshed from the seed; one more class fits; the third is asked for when used
+        assertThat(cache.get("Class2").join().of("steps").max()).isEqualByComparingTo("30");
+        assertThat(cache.get("Class0").join().of("steps").max()).isEqualByComparingTo("10");
+        assertThat(asked).containsExactly("Class2");
+        cache.get("Class1");
+        assertThat(asked).containsExactly("Class2", "Class1");
+    }
 }

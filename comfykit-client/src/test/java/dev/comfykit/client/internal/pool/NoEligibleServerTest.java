@@ -38,7 +38,8 @@ class NoEligibleServerTest {
         assertThat(NoEligibleServer.message("w.json", LabelSelector.parse("gpu=h100"),
                 List.of(NoEligibleServer.Server.notSelected("a", "http://a:8188"))))
                 .isEqualTo("No server can run workflow w.json: a (http://a:8188) does not match labels gpu=h100. "
-                        + "Give servers the labels asked for, or change the workflow's label selector.");
+                        + "Give servers the labels asked for (label.<key>=<value> in their servers entry), or ask for"
+                        + " labels that a server carries.");
         assertThat(NoEligibleServer.message("w.json", LabelSelector.ANY, List.of()))
                 .isEqualTo("No server can run workflow w.json: the pool has no servers.");
     }
