@@ -58,6 +58,12 @@ public final class ComfyKitConstants {
             + " name (directory parts, '..' and reserved characters removed), never a path.", javaType = "String")
     public static final String OUTPUT_NAME = "CamelComfyKitOutputName";
 
+    @Metadata(label = "producer", description = "The name of the ComfyUI server that ran the execution (its URL"
+            + " unless the servers option names it), or runninghub. Set on results of execute and await when known:"
+            + " a pool of servers does not name the member yet. Tracing records it on the span as comfykit.server.",
+            javaType = "String")
+    public static final String SERVER = "CamelComfyKitServer";
+
     private ComfyKitConstants() {
     }
 }

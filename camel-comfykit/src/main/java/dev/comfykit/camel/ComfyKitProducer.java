@@ -2,6 +2,7 @@ package dev.comfykit.camel;
 
 import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
 import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
+import dev.comfykit.camel.observe.Names;
 import dev.comfykit.camel.support.FailureExceptions;
 import dev.comfykit.camel.support.MessageParams;
 import dev.comfykit.client.CancelOutcome;
@@ -86,15 +87,53 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
         switch (operation) {
             case submit:
                 return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenAccept(submitted -> submitted(exchange, submitted));
-            case await:
-                return client.await(promptId(exchange)).thenCompose(result -> completed(exchange, result));
+            case await: {
+                String promptId = promptId(exchange);
+                return tracked(exchange, "await", null, isRunningHubTask(promptId), client.await(promptId))
+                        .thenCompose(result -> completed(exchange, result));
+            }
             case cancel:
                 return client.cancel(promptId(exchange)).thenAccept(outcome -> cancelled(exchange, outcome));
             case describe:
                 return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
-            default:
-                return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
+            default: {
+                String workflow = workflow(message);
+                return tracked(exchange, "execute", workflow, isRunningHub(workflow),
+                        client.executeWith(workflow, schema -> messageParams.resolve(exchange, schema)))
+                        .thenCompose(result -> completed(exchange, result));
+            }
         }
+    }
+
+    /**
+     * Counts an execution or wait in the component's activity (metrics, dev console) and, once it ended, names the
+     * server that ran it in the {@link ComfyKitConstants#SERVER} header (which tracing picks up).
+     */
+    private CompletableFuture<ExecuteResult> tracked(Exchange exchange, String operation, String workflow,
+                                                     boolean runningHub, CompletableFuture<ExecuteResult> work) {
+        ComfyKit client = getEndpoint().getClient();
+        long start = System.nanoTime();
+        return getEndpoint().getComponent().getActivity().track(operation, Names.workflow(workflow), start, work,
+                result -> {
+                    String server = Names.server(client, runningHub, result);
+                    if (server != null) {
+                        exchange.getMessage().setHeader(ComfyKitConstants.SERVER, server);
+                    }
+                    return server;
+                });
+    }
+
+    private static boolean isRunningHub(String workflow) {
+        try {
+            return WorkflowSource.detect(workflow).isRunningHub();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** RunningHub task ids are all digits; ComfyUI's prompt ids are UUIDs (as the client routes them). */
+    private static boolean isRunningHubTask(String promptId) {
+        return !promptId.isEmpty() && promptId.chars().allMatch(Character::isDigit);
     }
 
     private String workflow(Message message) {
