@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Micrometer is optional: the component runs a route on a class path without it, and only one class names it.
+ * Micrometer and camel-telemetry are optional: the component runs a route on a class path without them, and only
+ * one class names each.
  */
-class MicrometerIsolationTest {
+class OptionalDependenciesTest {
 
     @RegisterExtension
     static ComfyUiEmulatorExtension comfy = ComfyUiEmulatorExtension.create(b -> b.stepTime(Duration.ZERO));
@@ -42,16 +43,28 @@ class MicrometerIsolationTest {
     }
 
     @Test
-    void theComponentRunsWithoutMicrometerOnTheClassPath() throws Exception {
+    void onlyComfyKitSpanDecoratorNamesCamelTelemetry() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.comfykit.camel");
+        noClasses().that().doNotHaveFullyQualifiedName(ComfyKitSpanDecorator.class.getName())
+                .should().dependOnClassesThat().resideInAPackage("org.apache.camel.telemetry..")
+                .because("camel-telemetry is optional: only its ServiceLoader loads ComfyKitSpanDecorator")
+                .check(classes);
+    }
+
+    @Test
+    void theComponentRunsWithoutMicrometerOrCamelTelemetryOnTheClassPath() throws Exception {
         List<URL> urls = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.contains("micrometer")) {
+            if (!entry.contains("micrometer") && !entry.contains("camel-telemetry")) {
                 urls.add(new File(entry).toURI().toURL());
             }
         }
         try (URLClassLoader withoutMicrometer = new URLClassLoader(urls.toArray(URL[]::new),
                 ClassLoader.getPlatformClassLoader())) {
             assertThatThrownBy(() -> withoutMicrometer.loadClass("io.micrometer.core.instrument.MeterRegistry"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            assertThatThrownBy(() -> withoutMicrometer.loadClass("org.apache.camel.telemetry.SpanDecorator"))
                     .isInstanceOf(ClassNotFoundException.class);
             Class<?> run = withoutMicrometer.loadClass(RunARoute.class.getName());
             Object runner = run.getDeclaredConstructor().newInstance();
