@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import org.apache.camel.CamelContext;
 
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class MicrometerMetrics implements ActivityListener {
 
     /**
      * The meters of a component, or {@code null} when the Camel registry holds no {@link MeterRegistry} (or several
-     * and none is primary). Declared to return the listener type so that the caller's class never needs this one.
+     * and not exactly one composite of them). Declared to return the listener type so that the caller's class never needs this one.
      */
     static ActivityListener bind(CamelContext context, ComfyKitActivity activity) {
         MeterRegistry registry = lookup(context);
@@ -66,7 +67,12 @@ final class MicrometerMetrics implements ActivityListener {
             return named;
         }
         Set<MeterRegistry> found = context.getRegistry().findByType(MeterRegistry.class);
-        return found.size() == 1 ? found.iterator().next() : null;
+        if (found.size() == 1) {
+            return found.iterator().next();
+        }
+        // Spring Boot with several registries (e.g. Prometheus and another) adds a composite of them all, its primary
+        List<MeterRegistry> composites = found.stream().filter(CompositeMeterRegistry.class::isInstance).toList();
+        return composites.size() == 1 ? composites.get(0) : null;
     }
 
     @Override
