@@ -1,5 +1,8 @@
 package dev.comfykit.camel;
 
+import dev.comfykit.camel.observe.ActivityListener;
+import dev.comfykit.camel.observe.ComfyKitActivity;
+import dev.comfykit.camel.observe.MetricsBinding;
 import dev.comfykit.camel.support.EndpointPath;
 import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.camel.support.SharedClients;
@@ -27,6 +30,8 @@ public class ComfyKitComponent extends HealthCheckComponent {
     private ComfyKitConfiguration configuration = new ComfyKitConfiguration();
 
     private final SharedClients clients = new SharedClients();
+    private final ComfyKitActivity activity = new ComfyKitActivity();
+    private ActivityListener metrics;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -84,8 +89,27 @@ public class ComfyKitComponent extends HealthCheckComponent {
         return clients;
     }
 
+    /** What the component's endpoints are doing: for metrics and the {@code comfykit} dev console. */
+    public ComfyKitActivity getActivity() {
+        return activity;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // Micrometer meters when the application has a MeterRegistry (Spring Boot, camel-micrometer); else none
+        metrics = MetricsBinding.bind(getCamelContext(), activity);
+        if (metrics != null) {
+            activity.addListener(metrics);
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
+        if (metrics != null) {
+            activity.removeListener(metrics);
+            metrics = null;
+        }
         clients.closeAll();
         super.doStop();
     }

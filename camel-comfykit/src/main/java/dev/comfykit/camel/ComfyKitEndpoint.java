@@ -172,6 +172,7 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             }
             sharedClient = true;
         }
+        getComponent().getActivity().attach(client);
     }
 
     private void validate() {
@@ -209,6 +210,9 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     @Override
     protected void doStop() throws Exception {
+        if (client != null) {
+            getComponent().getActivity().detach(client);
+        }
         if (client != null && sharedClient) {
             getComponent().getClients().release(client);
         }

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
 import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
+import dev.comfykit.camel.observe.Names;
 import dev.comfykit.camel.support.FailureExceptions;
 import dev.comfykit.camel.support.MessageParams;
 import dev.comfykit.client.CancelOutcome;
@@ -108,25 +109,31 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                 return client.onServers(serverLabels(message)).submitWith(workflow(message),
                         schema -> messageParams.resolve(exchange, schema))
                         .thenAccept(submitted -> submitted(exchange, submitted));
-            case await:
+            case await: {
                 String awaited = durable && message.getHeader(ComfyKitConstants.JOB_ID) != null
                         ? message.getHeader(ComfyKitConstants.JOB_ID, String.class) : promptId(exchange);
-                return client.await(awaited).thenCompose(result -> completed(exchange, result));
+                return tracked(exchange, "await", null, isRunningHubTask(awaited), client.await(awaited))
+                        .thenCompose(result -> completed(exchange, result));
+            }
             case cancel:
                 return client.cancel(promptId(exchange)).thenAccept(outcome -> cancelled(exchange, outcome));
             case describe:
                 return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
-            default:
+            default: {
+                String workflow = workflow(message);
+                CompletableFuture<ExecuteResult> execution;
                 if (durable) {
                     String jobId = jobId(message);
                     message.setHeader(ComfyKitConstants.JOB_ID, jobId);
-                    return client.onServers(serverLabels(message)).executeJob(jobId, workflow(message),
-                            schema -> messageParams.resolve(exchange, schema), correlation(message))
-                            .thenCompose(result -> completed(exchange, result));
+                    execution = client.onServers(serverLabels(message)).executeJob(jobId, workflow,
+                            schema -> messageParams.resolve(exchange, schema), correlation(message));
+                } else {
+                    execution = client.onServers(serverLabels(message)).executeWith(workflow,
+                            schema -> messageParams.resolve(exchange, schema));
                 }
-                return client.onServers(serverLabels(message)).executeWith(workflow(message),
-                        schema -> messageParams.resolve(exchange, schema))
+                return tracked(exchange, "execute", workflow, isRunningHub(workflow), execution)
                         .thenCompose(result -> completed(exchange, result));
+            }
         }
     }
 
@@ -198,6 +205,37 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
 
     private ComfyKit client() {
         return getEndpoint().getClient();
+    }
+
+    /**
+     * Counts an execution or wait in the component's activity (metrics, dev console) and, once it ended, names the
+     * server that ran it in the {@link ComfyKitConstants#SERVER} header (which tracing picks up).
+     */
+    private CompletableFuture<ExecuteResult> tracked(Exchange exchange, String operation, String workflow,
+                                                     boolean runningHub, CompletableFuture<ExecuteResult> work) {
+        ComfyKit client = getEndpoint().getClient();
+        long start = System.nanoTime();
+        return getEndpoint().getComponent().getActivity().track(operation, Names.workflow(workflow), start, work,
+                result -> {
+                    String server = Names.server(client, runningHub, result);
+                    if (server != null) {
+                        exchange.getMessage().setHeader(ComfyKitConstants.SERVER, server);
+                    }
+                    return server;
+                });
+    }
+
+    private static boolean isRunningHub(String workflow) {
+        try {
+            return WorkflowSource.detect(workflow).isRunningHub();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** RunningHub task ids are all digits; ComfyUI's prompt ids are UUIDs (as the client routes them). */
+    private static boolean isRunningHubTask(String promptId) {
+        return !promptId.isEmpty() && promptId.chars().allMatch(Character::isDigit);
     }
 
     private String workflow(Message message) {

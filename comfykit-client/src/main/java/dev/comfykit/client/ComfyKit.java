@@ -23,6 +23,7 @@ import dev.comfykit.client.internal.workflow.WorkflowLoader;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
+import dev.comfykit.client.spi.TransferListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -513,6 +514,19 @@ public final class ComfyKit implements AutoCloseable {
      */
     public List<ServerStatus> servers() {
         return backend.servers();
+    }
+
+    /**
+     * Tells a listener how many media bytes this client uploads to and downloads from its ComfyUI servers from now
+     * on (metrics). Any number may be added; each is told once per transfer.
+     */
+    public void addTransferListener(TransferListener listener) {
+        connections.transfers().add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops telling a listener added with {@link #addTransferListener}; nothing happens if it was not added. */
+    public void removeTransferListener(TransferListener listener) {
+        connections.transfers().remove(listener);
     }
 
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */

@@ -7,6 +7,7 @@ import dev.comfykit.client.internal.http.HostResolver;
 import dev.comfykit.client.internal.http.HttpSender;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.http.ServerCredentials;
+import dev.comfykit.client.internal.http.TransferListeners;
 import dev.comfykit.client.internal.http.UrlFetcher;
 import dev.comfykit.client.internal.http.UrlGuard;
 
@@ -39,6 +40,7 @@ public final class ClientConnections implements AutoCloseable {
     private final UrlFetcher fetcher;
     private final ServerCredentials credentials;
     private final ComfyUiApi api;
+    private final TransferListeners transfers = new TransferListeners();
 
     /**
      * Creates the executors and HTTP clients; no connection is opened yet.
@@ -79,7 +81,7 @@ public final class ClientConnections implements AutoCloseable {
                 new UrlGuard(config.isAllowPrivateUrls(), HostResolver.SYSTEM));
         this.credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
-                credentials, MAX_RESPONSE_BYTES));
+                credentials, MAX_RESPONSE_BYTES), transfers);
     }
 
     /** The timer for time limits and polling rounds (one thread; tasks must not block). */
@@ -112,6 +114,11 @@ public final class ClientConnections implements AutoCloseable {
         return credentials;
     }
 
+    /** The listeners told of the media bytes moved to and from every ComfyUI server of this client. */
+    public TransferListeners transfers() {
+        return transfers;
+    }
+
     /** The configured ComfyUI server. */
     public ComfyUiApi api() {
         return api;
@@ -126,7 +133,7 @@ public final class ClientConnections implements AutoCloseable {
         ServerCredentials serverCredentials = apiKey == null ? credentials
                 : new ServerCredentials(apiKey, config.getCookies(), fetcher);
         return new ComfyUiApi(new ComfyUiTransport(sender, baseUrl, config.getRequestTimeout(), serverCredentials,
-                MAX_RESPONSE_BYTES));
+                MAX_RESPONSE_BYTES), transfers);
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -7,6 +7,7 @@ import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.NodeValidationError;
 import dev.comfykit.client.internal.http.ComfyUiTransport;
 import dev.comfykit.client.internal.http.Multipart;
+import dev.comfykit.client.internal.http.TransferListeners;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
 import dev.comfykit.client.internal.json.Json;
 
@@ -28,9 +29,16 @@ public final class ComfyUiApi {
     private static final String JSON = "application/json";
 
     private final ComfyUiTransport transport;
+    private final TransferListeners transfers;
 
     public ComfyUiApi(ComfyUiTransport transport) {
+        this(transport, new TransferListeners());
+    }
+
+    /** @param transfers told of the bytes of every upload and {@code /view} download (metrics) */
+    public ComfyUiApi(ComfyUiTransport transport, TransferListeners transfers) {
         this.transport = transport;
+        this.transfers = transfers;
     }
 
     /** The transport (base URL, credentials). */
@@ -208,6 +216,7 @@ public final class ComfyUiApi {
                 if (!json.path("name").isTextual()) {
                     throw new UnexpectedResponseException("POST /upload/image", "the answer has no name");
                 }
+                transfers.uploaded(transport.baseUrl(), content.length);
                 return new UploadedFile(json.get("name").asText(), Json.text(json.get("subfolder")),
                         Json.text(json.get("type")));
             } catch (IOException e) {
@@ -233,7 +242,7 @@ public final class ComfyUiApi {
                     throw new CompletionException(e);
                 }
             }
-            return response.body();
+            return transfers.counting(transport.baseUrl(), response.body());
         });
     }
 

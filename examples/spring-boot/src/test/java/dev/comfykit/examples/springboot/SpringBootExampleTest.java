@@ -98,4 +98,34 @@ class SpringBootExampleTest {
         assertThat(new String(response.body(), StandardCharsets.UTF_8))
                 .contains("\"prompt\"", "\"seed\"", "\"width\"", "\"height\"");
     }
+
+    @Test
+    void afterARunTheMetersAreAtTheActuatorAndInPrometheusFormat() throws Exception {
+        assertThat(get("/images?prompt=a%20lighthouse&seed=7&width=64&height=64").statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> execution = get("/actuator/metrics/comfykit.execution");
+        String meter = new String(execution.body(), StandardCharsets.UTF_8);
+        assertThat(execution.statusCode()).as(meter).isEqualTo(200);
+        assertThat(meter).contains("\"name\":\"comfykit.execution\"", "\"statistic\":\"COUNT\"", "\"tag\":\"workflow\"",
+                "\"t2i\"", "\"completed\"", comfy.baseUrl());
+        assertThat(get("/actuator/metrics/comfykit.jobs.in.flight").statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/metrics/comfykit.queue.depth").statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> prometheus = get("/actuator/prometheus");
+        String scrape = new String(prometheus.body(), StandardCharsets.UTF_8);
+        assertThat(prometheus.statusCode()).as(scrape).isEqualTo(200);
+        assertThat(scrape).contains("comfykit_execution_seconds_count{", "outcome=\"completed\"",
+                "workflow=\"t2i\"", "comfykit_jobs_in_flight", "comfykit_queue_depth{server=\"" + comfy.baseUrl() + "\"");
+    }
+
+    @Test
+    void theComfyKitDevConsoleIsServedByCamelsActuatorEndpoint() throws Exception {
+        assertThat(get("/images?prompt=a%20harbour&seed=3&width=64&height=64").statusCode()).isEqualTo(200);
+
+        HttpResponse<byte[]> response = get("/actuator/camel/comfykit");
+
+        String console = new String(response.body(), StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(console).isEqualTo(200);
+        assertThat(console).contains("\"jobsInFlight\"", "\"state\":\"UP\"", "\"recentErrors\"");
+    }
 }
