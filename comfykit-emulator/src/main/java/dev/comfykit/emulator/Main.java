@@ -26,6 +26,7 @@ public final class Main {
             "  --step-time MS      simulated time of one KSampler step in milliseconds (default 20)",
             "  --parallelism N     prompts executed at once (default 1, like ComfyUI)",
             "  --prompt-delay MS   extra time every prompt takes, in milliseconds (default 0)",
+            "  --preview-every N   KSampler sends a preview image every N steps (default 0: none)",
             "  --no-cache          do not reuse node results across prompts",
             "  --checkpoints A,B   checkpoint files CheckpointLoaderSimple offers (default: the SD 1.5 and SDXL bases)",
             "  --loras A,B         LoRA files LoraLoader offers (default none)",
@@ -96,7 +97,8 @@ public final class Main {
                     return null;
                 }
                 case "--no-cache" -> builder.outputCache(false);
-                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay", "--checkpoints",
+                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay", "--preview-every",
+                        "--checkpoints",
                         "--loras", "--vaes", "--without-nodes" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -125,6 +127,7 @@ public final class Main {
             case "--step-time" -> builder.stepTime(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
             case "--parallelism" -> builder.parallelism(number(name, value, 1, 4096));
             case "--prompt-delay" -> builder.promptDelay(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
+            case "--preview-every" -> builder.previewEvery(number(name, value, 0, Integer.MAX_VALUE));
             case "--checkpoints" -> builder.checkpoints(list(value));
             case "--loras" -> builder.loras(list(value));
             case "--vaes" -> builder.vaes(list(value));
