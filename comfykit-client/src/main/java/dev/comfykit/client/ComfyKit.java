@@ -2,6 +2,10 @@ package dev.comfykit.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.events.ComfyEvent;
+import dev.comfykit.client.events.EventFilter;
+import dev.comfykit.client.events.EventSubscription;
+import dev.comfykit.client.events.SubscriptionOptions;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
@@ -26,6 +30,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -241,6 +246,40 @@ public final class ComfyKit implements AutoCloseable {
      */
     public List<ServerStatus> servers() {
         return backend.servers();
+    }
+
+    /**
+     * Listens to what the ComfyUI servers report while prompts run: progress, nodes starting and finishing, preview
+     * images, queue changes, and how prompts end ({@link ComfyEvent}), with the default {@link SubscriptionOptions}.
+     * See {@link #subscribe(EventFilter, SubscriptionOptions, Consumer)}.
+     */
+    public EventSubscription subscribe(EventFilter filter, Consumer<? super ComfyEvent> listener) {
+        return subscribe(filter, SubscriptionOptions.defaults(), listener);
+    }
+
+    /**
+     * Listens to what the ComfyUI servers report while prompts run ({@link ComfyEvent}).
+     * <p>
+     * Subscriptions share the client's WebSocket to each server (one per server of a pool); no subscription opens a
+     * connection of its own. With the WebSocket executor that is the socket that tracks executions; with the HTTP
+     * executor the first subscription opens a socket to each server it listens to, kept while anyone listens. ComfyUI
+     * sends a prompt's events only to the client that submitted it: a subscriber sees the events of this client's
+     * prompts, and the queue status of every server. RunningHub sends none.
+     * <p>
+     * The listener runs off the socket's thread, one event at a time, in the order received, through a bounded
+     * buffer (see {@link EventSubscription}). When a socket was down, the subscriber receives a
+     * {@link ComfyEvent.EventsMissed} once it is back, followed by the success or failure of this client's prompts
+     * that ended meanwhile (read from the server's queue and history, {@code fromHistory} set).
+     *
+     * @param filter   which events (types, prompt ids, servers)
+     * @param options  buffer size and where the listener runs
+     * @param listener receives the events; an exception it throws is logged and the next event still comes
+     * @return the subscription; close it to stop listening (closing the client closes it too)
+     * @throws IllegalArgumentException when the filter names a server the client does not have
+     */
+    public EventSubscription subscribe(EventFilter filter, SubscriptionOptions options,
+                                       Consumer<? super ComfyEvent> listener) {
+        return connections.events().subscribe(filter, options, listener);
     }
 
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */

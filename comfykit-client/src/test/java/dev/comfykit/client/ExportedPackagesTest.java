@@ -22,9 +22,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
 @AnalyzeClasses(packages = "dev.comfykit.client", importOptions = ImportOption.DoNotIncludeTests.class)
 class ExportedPackagesTest {
 
-    /** The exported packages: the facade, results and errors; the schema of a workflow; media policies; outputs; SPI. */
+    /**
+     * The exported packages: the facade, results and errors; the schema of a workflow; media policies; outputs; SPI;
+     * typed server events.
+     */
     static final String[] EXPORTED = {"dev.comfykit.client", "dev.comfykit.client.dsl", "dev.comfykit.client.media",
-            "dev.comfykit.client.output", "dev.comfykit.client.spi"};
+            "dev.comfykit.client.output", "dev.comfykit.client.spi", "dev.comfykit.client.events"};
 
     @ArchTest
     static final ArchRule EVERY_TYPE_IS_EXPORTED_OR_INTERNAL = classes().should()

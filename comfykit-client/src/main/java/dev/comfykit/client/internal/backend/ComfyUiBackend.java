@@ -91,8 +91,18 @@ public final class ComfyUiBackend implements Backend {
      * @param api the server (its URL and credentials); the connections' threads and fetcher are shared
      */
     public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections) {
+        return create(api, config, connections, api.transport().baseUrl());
+    }
+
+    /**
+     * The backend for one server of a pool.
+     *
+     * @param name the server's name, as its events and status carry it
+     */
+    public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections,
+                                        String name) {
         CompletionTracker.Factory tracking = switch (config.getExecutorType()) {
-            case HTTP -> CompletionTracker.polling();
+            case HTTP -> CompletionTracker.polling(config.getConnectTimeout());
             case WEBSOCKET -> CompletionTracker.webSocket(config.getConnectTimeout());
         };
         InputLimitsCache inputLimits = new InputLimitsCache(api::objectInfo, INPUT_LIMIT_CLASSES,
@@ -106,7 +116,8 @@ public final class ComfyUiBackend implements Backend {
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), new ServerOutputs(api, config.getRequestTimeout()),
-                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health);
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health,
+                connections.events().server(name, api));
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
         health.onBackUp(capabilities::refresh);

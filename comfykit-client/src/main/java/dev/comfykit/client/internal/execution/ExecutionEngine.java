@@ -11,6 +11,7 @@ import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.SubmitResponse;
 import dev.comfykit.client.internal.comfyui.ValidationErrors;
+import dev.comfykit.client.internal.events.ServerEvents;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
 import dev.comfykit.client.internal.pool.ServerHealth;
 import org.slf4j.Logger;
@@ -54,6 +55,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ServerCanceller canceller;
     private final ServerHealth health;
     private final Executor completions;
+    private final ServerEvents events;
     private volatile boolean closed;
 
     /**
@@ -68,7 +70,8 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
-                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health) {
+                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health,
+                           ServerEvents events) {
         this.api = api;
         this.clientId = clientId;
         this.apiKey = apiKey;
@@ -76,6 +79,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.clock = clock;
         this.health = health;
         this.completions = completions;
+        this.events = events;
         this.reconciler = new Reconciler(api, lostGrace, clock, health::recordQueueDepth);
         this.mapper = new HistoryResultMapper(api, reader);
         this.canceller = new ServerCanceller(api);
@@ -83,7 +87,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling,
                 safetyInterval, clock, health);
         this.tracker = tracking.start(new TrackingContext(api, clientId, scheduler, registry, reconciler, loop,
-                completions, health));
+                completions, health, events));
         health.onDown(this::serverDown);
     }
 
@@ -134,6 +138,7 @@ public final class ExecutionEngine implements AutoCloseable {
                     throw new CompletionException(new SubmissionException(response.rejection()));
                 }
                 LOG.debug("[{}] submitted (not awaited)", response.promptId());
+                events.submitted(response.promptId());
                 return new SubmittedPrompt(response.promptId(), clientId);
             });
         });
@@ -208,6 +213,7 @@ public final class ExecutionEngine implements AutoCloseable {
                     ValidationErrors.summary(response.droppedOutputErrors()));
         }
         LOG.debug("[{}] submitted", current.promptId());
+        events.submitted(current.promptId());
         health.recordSuccess();
         current.acknowledge();
         loop.kick();
@@ -234,6 +240,7 @@ public final class ExecutionEngine implements AutoCloseable {
         // history, or reported lost after the grace period; never sent twice
         LOG.warn("[{}] the answer to the submission was lost ({}); waiting for the prompt anyway",
                 pending.promptId(), Failures.describe(error));
+        events.submitted(pending.promptId());
         pending.acknowledge();
         loop.kick();
     }
