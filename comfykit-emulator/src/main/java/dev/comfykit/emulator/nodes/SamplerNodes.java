@@ -42,15 +42,36 @@ final class SamplerNodes {
         Latent latent = in.as("latent_image", Latent.class);
         int steps = (int) in.integer("steps");
         BigInteger seed = in.bigInteger("seed");
+        int previewEvery = ctx.previewEvery();
         for (int step = 1; step <= steps; step++) {
             ctx.sleep(ctx.stepTime());
-            ctx.progress(step, steps);
+            if (previewEvery > 0 && step % previewEvery == 0) {
+                ctx.progress(step, steps, preview(latent, step, steps));
+            } else {
+                ctx.progress(step, steps);
+            }
         }
         ModelHandle model = in.as("model", ModelHandle.class);
         Sampling sampling = new Sampling(in.as("positive", Conditioning.class).text(), in.as("negative", Conditioning.class).text(),
                 seed.longValue(), seed.toString(), steps, in.number("cfg"), in.string("sampler_name"), in.string("scheduler"),
                 in.number("denoise"), model.checkpoint());
         return NodeResult.of(new Latent(latent.width(), latent.height(), latent.batch(), sampling));
+    }
+
+    /** A small picture that brightens as sampling goes on, as latent previews are (1/8 of the image's size). */
+    private static BufferedImage preview(Latent latent, int step, int steps) {
+        int w = Math.max(8, latent.width() / 8);
+        int h = Math.max(8, latent.height() / 8);
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int level = (int) (255L * step / steps);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                row[x] = (level << 16) | (((x * 255) / w) << 8) | ((y * 255) / h);
+            }
+            image.setRGB(0, y, w, 1, row, 0, w);
+        }
+        return image;
     }
 
     private static NodeResult decode(NodeInputs in, NodeContext ctx) {
