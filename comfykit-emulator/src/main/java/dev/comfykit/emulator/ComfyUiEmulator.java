@@ -358,10 +358,13 @@ public final class ComfyUiEmulator implements AutoCloseable {
         }
 
         /**
-         * KSampler sends a preview image (a small, still noisy version of the final picture, as ComfyUI's latent
-         * previews are) with the progress of every this many steps; default 0, no previews.
+         * Makes every KSampler send a preview image (as a binary WebSocket frame, like ComfyUI's latent previews)
+         * every {@code steps} steps, so that previews come at a pace set by {@link #stepTime}; default 0, none.
          */
         public Builder previewEvery(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("previewEvery must not be negative (0 sends no previews)");
+            }
             this.previewEvery = steps;
             return this;
         }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param stepTime     simulated time of one sampler step
  * @param promptDelay  extra time every prompt takes, to simulate a job of a given length
  * @param outputCache  whether unchanged node results are reused across prompts, as ComfyUI does
- * @param previewEvery a sampler sends a preview image every this many steps; 0 for none
+ * @param previewEvery a KSampler sends a preview image every this many steps (0: none)
  */
 public record EngineSettings(int parallelism, Duration stepTime, Duration promptDelay, boolean outputCache,
                              int previewEvery) {

@@ -25,7 +25,7 @@ public interface NodeContext {
     /** Simulated time of one sampler step. */
     Duration stepTime();
 
-    /** A sampler sends a preview image with every this many steps' progress; 0 for none. */
+    /** A sampler sends a preview image every this many steps; 0 for none. */
     default int previewEvery() {
         return 0;
     }

@@ -35,7 +35,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     ChromeDriver driver() {
-        return new HeadlessChromium(driver, profile);
+        return driver;
     }
 
     /** Quits the browser and deletes its profile. */
