@@ -24,9 +24,13 @@ final class PageEvents implements Processor {
     public void process(Exchange exchange) {
         JobHub.Job job = hub.job(exchange.getMessage().getHeader(ProgressWeb.JOB_ID, String.class)).orElse(null);
         ComfyEvent event = exchange.getMessage().getBody(ComfyEvent.class);
-        if (job == null || event == null) {
-            return;
+        if (job != null && event != null) {
+            publish(job, event);
         }
+    }
+
+    /** Publishes one event of the job on its stream. */
+    void publish(JobHub.Job job, ComfyEvent event) {
         if (event.promptId() != null) {
             hub.promptSubmitted(job, event.promptId());
         }

@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * <li>{@code GET /jobs/{id}/events}: the job's event stream ({@code text/event-stream});</li>
  * <li>{@code GET /jobs/{id}/image}: the final image, once the stream said {@code done}.</li>
  * </ul>
- * The generation route calls the component with {@code progressUri=direct:progress}: while it waits for the result,
+ * The generation route calls the component with {@code progressUri=seda:progress}: while it waits for the result,
  * every event of that job goes to the {@code progress-to-page} route, which turns it into a page event on the job's
  * stream ({@link PageEvents}).
  * <p>
@@ -46,10 +46,12 @@ public final class ProgressWeb implements AutoCloseable {
 
     private final CamelContext context;
     private final JobHub hub;
+    private final AutoCloseable[] resources;
 
-    private ProgressWeb(CamelContext context, JobHub hub) {
+    private ProgressWeb(CamelContext context, JobHub hub, AutoCloseable... resources) {
         this.context = context;
         this.hub = hub;
+        this.resources = resources;
     }
 
     /**
@@ -64,29 +66,36 @@ public final class ProgressWeb implements AutoCloseable {
         server.setBindPort(port);
         context.addService(new VertxPlatformHttpServer(server));
         JobHub hub = new JobHub();
-        context.addRoutes(new ProgressRoutes(hub, comfyuiUrl));
+        dev.comfykit.client.ComfyKit kit = dev.comfykit.client.ComfyKit.builder().comfyuiUrl(comfyuiUrl).build();
+        context.getRegistry().bind("comfyKit", kit);
+        SubscriptionBridge bridge = new SubscriptionBridge(kit, hub);
+        context.getRegistry().bind("bridge", bridge);
+        context.addRoutes(new ProgressRoutes(hub, comfyuiUrl, bridge));
         context.start();
         // a stream stays open for the whole job, which Camel's request/response exchanges do not model: the
         // stream is a plain Vert.x handler on the same router (and port) as the platform-http routes
-        VertxPlatformHttpRouter.lookup(context).get("/jobs/:id/events").handler(hub::stream);
-        return new ProgressWeb(context, hub);
+        VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port))
+                .get("/jobs/:id/events").handler(hub::stream);
+        return new ProgressWeb(context, hub, bridge, kit);
     }
 
     /** The routes: the page, the job API, the generation and its progress. */
     static final class ProgressRoutes extends RouteBuilder {
         private final JobHub hub;
         private final String comfyuiUrl;
+        private final SubscriptionBridge bridge;
 
-        ProgressRoutes(JobHub hub, String comfyuiUrl) {
+        ProgressRoutes(JobHub hub, String comfyuiUrl, SubscriptionBridge bridge) {
             this.hub = hub;
             this.comfyuiUrl = comfyuiUrl;
+            this.bridge = bridge;
         }
 
         @Override
         public void configure() {
-            onException(BadRequest.class).handled(true)
+            onException(Refused.class).handled(true)
                     .removeHeaders("*")
-                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(400))
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, simple("${exception.status}"))
                     .setHeader(Exchange.CONTENT_TYPE, constant("text/plain; charset=utf-8"))
                     .setBody(simple("${exception.message}\n"));
 
@@ -125,8 +134,11 @@ public final class ProgressWeb implements AutoCloseable {
                         exchange.getMessage().setBody(null);
                         hub.queued(job);
                     })
-                    .to("comfykit:classpath:workflows/t2i.json?param.width=512&param.height=320&headerParams=prompt"
-                            + "&progressUri=direct:progress&comfyuiUrl=" + comfyuiUrl)
+                    .to("comfykit:classpath:workflows/t2i.json?operation=submit&param.width=512&param.height=320"
+                            + "&headerParams=prompt")
+                    .process(exchange -> bridge.link(hub.job(exchange.getMessage().getHeader(JOB_ID, String.class))
+                            .orElseThrow(), exchange.getMessage().getHeader("CamelComfyKitPromptId", String.class)))
+                    .to("comfykit:await")
                     .transform(simple("${body.files[0]}"))
                     .process(exchange -> {
                         OutputFile image = exchange.getMessage().getBody(OutputFile.class);
@@ -137,14 +149,15 @@ public final class ProgressWeb implements AutoCloseable {
                     });
 
             // every event of a job, while the generation route waits for its result
-            from("direct:progress").routeId("progress-to-page")
+            from("seda:progress").routeId("progress-to-page")
                     .process(new PageEvents(hub));
 
             from("platform-http:/jobs/{id}/image?httpMethodRestrict=GET").routeId("image")
                     .process(exchange -> {
                         JobHub.Job job = hub.job(exchange.getMessage().getHeader("id", String.class))
-                                .orElseThrow(() -> new BadRequest("No such job"));
-                        byte[] image = job.image().orElseThrow(() -> new BadRequest("The job has no image (yet)"));
+                                .orElseThrow(() -> new Refused(404, "No such job: it never existed or was forgotten (only the last "
+                                        + JobHub.MAX_JOBS + " are kept)"));
+                        byte[] image = job.image().orElseThrow(() -> new Refused(404, "The job has no image (yet): wait for the done event"));
                         exchange.getMessage().removeHeaders("*");
                         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, job.imageType());
                         exchange.getMessage().setBody(image);
@@ -154,10 +167,10 @@ public final class ProgressWeb implements AutoCloseable {
         private void createJob(Exchange exchange) {
             String prompt = exchange.getMessage().getBody(String.class);
             if (prompt == null || prompt.isBlank()) {
-                throw new BadRequest("Type a prompt first: the request body is the prompt, as text/plain");
+                throw new Refused(400, "Type a prompt first: the request body is the prompt, as text/plain");
             }
             if (prompt.length() > MAX_PROMPT_LENGTH) {
-                throw new BadRequest("The prompt has " + prompt.length() + " characters; at most "
+                throw new Refused(400, "The prompt has " + prompt.length() + " characters; at most "
                         + MAX_PROMPT_LENGTH + " are accepted");
             }
             exchange.setProperty(JOB_ID, hub.create(prompt.strip()).id());
@@ -169,10 +182,18 @@ public final class ProgressWeb implements AutoCloseable {
         }
     }
 
-    /** A request the page should not have sent: 400 with the reason. */
-    static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
+    /** A request the application does not serve: its HTTP status and the reason, as plain text. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(int status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status: 400 for a bad request, 404 for an unknown job or one without an image. */
+        public int getStatus() {
+            return status;
         }
     }
 
@@ -196,6 +217,13 @@ public final class ProgressWeb implements AutoCloseable {
     public void close() {
         hub.close();
         context.stop();
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**

@@ -26,6 +26,14 @@ final class HeadlessChromium implements AutoCloseable {
     /** Its WebDriver; {@code -Dcomfykit.chromedriver=...} for another one. */
     static final Path CHROMEDRIVER = Path.of(System.getProperty("comfykit.chromedriver", "/usr/bin/chromedriver"));
 
+    /**
+     * Selenium looks for a DevTools (CDP) binding of the browser's version and warns that there is none: the test
+     * needs only WebDriver, so no selenium-devtools jar is on the class path. Kept strongly referenced, else
+     * java.util.logging forgets the level.
+     */
+    private static final java.util.logging.Logger CDP_VERSION_FINDER =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
     private final ChromeDriver driver;
     private final Path profile;
 
@@ -70,6 +78,7 @@ final class HeadlessChromium implements AutoCloseable {
             System.out.println(problem);
             Assumptions.abort(problem);
         }
+        CDP_VERSION_FINDER.setLevel(java.util.logging.Level.SEVERE);
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -81,7 +90,7 @@ final class HeadlessChromium implements AutoCloseable {
         // without the networking flags Chromium waits for Google's services, which this closed network never answers
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1160,720");
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1160,760");
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));

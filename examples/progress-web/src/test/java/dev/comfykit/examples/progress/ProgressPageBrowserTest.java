@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The page in a real browser: headless Chromium types a prompt, clicks Generate and watches the job against the
- * emulator (a preview every 2 of its 20 steps). Once a preview is shown and the bar is on its way, the emulator's
+ * emulator (a preview every 2 of its 20 steps). Once a preview is shown and the bar is at 40% or more, the emulator's
  * execution is stalled, so that the mid-progress screenshot is taken while the job is really mid-way whatever the
  * machine's speed; released, the job ends and the final screenshot shows the image. Screenshots:
  * {@code target/screenshots/progress-mid.png} and {@code target/screenshots/progress-final.png}.
@@ -65,7 +65,7 @@ class ProgressPageBrowserTest {
                         const bar = document.getElementById('progress');
                         const preview = document.getElementById('preview');
                         return window.comfykit.previewsShown > 0 && !preview.hidden && preview.complete
-                            && preview.naturalWidth > 0 && bar.value > 0 && bar.value < 100;
+                            && preview.naturalWidth > 0 && bar.value >= 40 && bar.value < 100;
                         """)));
         emulator.faults().stallExecution();
         try {
