@@ -144,6 +144,17 @@ public final class ComfyKit implements AutoCloseable {
      */
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
                                                         Consumer<? super ComfyEvent> events) {
+        return executeWith(workflow, params, SubscriptionOptions.defaults(), events);
+    }
+
+    /**
+     * Like {@link #executeWith(String, ParamSource, Consumer)}, with the events delivered as {@code options} say
+     * (buffer size, executor).
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                        SubscriptionOptions options,
+                                                        Consumer<? super ComfyEvent> events) {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(events, "events");
@@ -153,7 +164,7 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params, events);
+        return run(source, () -> loader.load(source), params, options, events);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
@@ -358,12 +369,13 @@ public final class ComfyKit implements AutoCloseable {
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params) {
-        return run(source, load, params, null);
+        return run(source, load, params, null, null);
     }
 
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
-                                                 ParamSource params, Consumer<? super ComfyEvent> events) {
+                                                 ParamSource params, SubscriptionOptions options,
+                                                 Consumer<? super ComfyEvent> events) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -380,7 +392,7 @@ public final class ComfyKit implements AutoCloseable {
             Runnable unwatch = null;
             if (events != null) {
                 try {
-                    unwatch = connections.events().watch(request, SubscriptionOptions.defaults(), events);
+                    unwatch = connections.events().watch(request, options, events);
                 } catch (IllegalStateException closed) {
                     // the client is closing: the execution ends as cancelled without events
                 }
