@@ -40,6 +40,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": getOrCreateConfiguration(target).setApiKey(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "comfykit":
         case "comfyKit": getOrCreateConfiguration(target).setComfyKit(property(camelContext, dev.comfykit.client.ComfyKit.class, value)); return true;
         case "comfyuiurl":
@@ -122,6 +124,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "comfykit":
         case "comfyKit": return dev.comfykit.client.ComfyKit.class;
         case "comfyuiurl":
@@ -200,6 +204,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiKey": return getOrCreateConfiguration(target).getApiKey();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "comfykit":
         case "comfyKit": return getOrCreateConfiguration(target).getComfyKit();
         case "comfyuiurl":

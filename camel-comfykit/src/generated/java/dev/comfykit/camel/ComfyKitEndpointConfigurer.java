@@ -31,6 +31,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": target.getConfiguration().setAllowedMediaUrls(property(camelContext, java.lang.String.class, value)); return true;
         case "apikey":
         case "apiKey": target.getConfiguration().setApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "comfykit":
         case "comfyKit": target.getConfiguration().setComfyKit(property(camelContext, dev.comfykit.client.ComfyKit.class, value)); return true;
         case "comfyuiurl":
@@ -42,6 +44,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": target.getConfiguration().setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "dispatch": target.getConfiguration().setDispatch(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventbuffersize":
+        case "eventBufferSize": target.setEventBufferSize(property(camelContext, int.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "executortype":
         case "executorType": target.getConfiguration().setExecutorType(property(camelContext, dev.comfykit.client.ExecutorType.class, value)); return true;
         case "failoveronexecutionerror":
@@ -62,6 +70,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": target.getConfiguration().setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "progressuri":
+        case "progressUri": target.setProgressUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "promptid":
+        case "promptId": target.setPromptId(property(camelContext, java.lang.String.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -78,6 +90,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": target.getConfiguration().setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": target.getConfiguration().setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "server": target.setServer(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabels":
         case "serverLabels": target.getConfiguration().setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
         case "servers": target.getConfiguration().setServers(property(camelContext, java.lang.String.class, value)); return true;
@@ -86,6 +99,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": target.getConfiguration().setThrowExceptionOnFailure(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "types": target.setTypes(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -106,6 +120,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": return java.lang.String.class;
         case "apikey":
         case "apiKey": return java.lang.String.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "comfykit":
         case "comfyKit": return dev.comfykit.client.ComfyKit.class;
         case "comfyuiurl":
@@ -117,6 +133,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
         case "dispatch": return java.lang.String.class;
+        case "eventbuffersize":
+        case "eventBufferSize": return int.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "executortype":
         case "executorType": return dev.comfykit.client.ExecutorType.class;
         case "failoveronexecutionerror":
@@ -137,6 +159,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "progressuri":
+        case "progressUri": return java.lang.String.class;
+        case "promptid":
+        case "promptId": return java.lang.String.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -153,6 +179,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "server": return java.lang.String.class;
         case "serverlabels":
         case "serverLabels": return java.lang.String.class;
         case "servers": return java.lang.String.class;
@@ -161,6 +188,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return boolean.class;
         case "timeout": return long.class;
+        case "types": return java.lang.String.class;
         default: return null;
         }
     }
@@ -177,6 +205,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "allowedMediaUrls": return target.getConfiguration().getAllowedMediaUrls();
         case "apikey":
         case "apiKey": return target.getConfiguration().getApiKey();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "comfykit":
         case "comfyKit": return target.getConfiguration().getComfyKit();
         case "comfyuiurl":
@@ -188,6 +218,12 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": return target.getConfiguration().getDefaultParam();
         case "dispatch": return target.getConfiguration().getDispatch();
+        case "eventbuffersize":
+        case "eventBufferSize": return target.getEventBufferSize();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "executortype":
         case "executorType": return target.getConfiguration().getExecutorType();
         case "failoveronexecutionerror":
@@ -208,6 +244,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return target.getConfiguration().isOutputNameFromInput();
         case "param": return target.getConfiguration().getParam();
+        case "progressuri":
+        case "progressUri": return target.getProgressUri();
+        case "promptid":
+        case "promptId": return target.getPromptId();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "runninghubapikey":
@@ -224,6 +264,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return target.getConfiguration().getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getConfiguration().getRunninghubUrl();
+        case "server": return target.getServer();
         case "serverlabels":
         case "serverLabels": return target.getConfiguration().getServerLabels();
         case "servers": return target.getConfiguration().getServers();
@@ -232,6 +273,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return target.getConfiguration().isThrowExceptionOnFailure();
         case "timeout": return target.getConfiguration().getTimeout();
+        case "types": return target.getTypes();
         default: return null;
         }
     }

@@ -24,17 +24,21 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(43);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
         props.add("apiKey");
+        props.add("bridgeErrorHandler");
         props.add("comfyKit");
         props.add("comfyuiUrl");
         props.add("connectTimeout");
         props.add("cookieSecret");
         props.add("defaultParam");
         props.add("dispatch");
+        props.add("eventBufferSize");
+        props.add("exceptionHandler");
+        props.add("exchangePattern");
         props.add("executorType");
         props.add("failoverOnExecutionError");
         props.add("headerParams");
@@ -46,6 +50,8 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("outputDirectory");
         props.add("outputNameFromInput");
         props.add("param");
+        props.add("progressUri");
+        props.add("promptId");
         props.add("requestTimeout");
         props.add("runninghubApiKey");
         props.add("runninghubInstanceType");
@@ -54,11 +60,13 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("runninghubRetryCount");
         props.add("runninghubTimeout");
         props.add("runninghubUrl");
+        props.add("server");
         props.add("serverLabels");
         props.add("servers");
         props.add("textParam");
         props.add("throwExceptionOnFailure");
         props.add("timeout");
+        props.add("types");
         props.add("workflow");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(3);

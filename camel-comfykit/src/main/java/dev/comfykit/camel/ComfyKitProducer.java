@@ -16,6 +16,13 @@ import dev.comfykit.client.FailureCauses;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.output.SafeFileNames;
 import dev.comfykit.client.WorkflowSource;
+import dev.comfykit.client.events.ComfyEvent;
+import dev.comfykit.client.events.SubscriptionOptions;
+import dev.comfykit.camel.support.EventMessages;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -45,6 +52,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     private WritableHealthCheckRepository healthCheckRepository;
     /** One check per ComfyUI server of the endpoint's client (one for a single server). */
     private final List<ComfyKitServerHealthCheck> serverChecks = new ArrayList<>();
+    private ProducerTemplate progress;
+    private Endpoint progressEndpoint;
 
     public ComfyKitProducer(ComfyKitEndpoint endpoint) {
         super(endpoint);
@@ -93,8 +102,31 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case describe:
                 return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
             default:
+                if (progress != null) {
+                    return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema),
+                            new SubscriptionOptions(getEndpoint().getEventBufferSize(), null), progressFeed(exchange))
+                            .thenCompose(result -> completed(exchange, result));
+                }
                 return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
         }
+    }
+
+    /**
+     * Sends the execution's events to progressUri with a copy of the exchange's headers as they are now; runs on
+     * the client's event threads, one event at a time per execution, so the producer never waits for it.
+     */
+    private java.util.function.Consumer<ComfyEvent> progressFeed(Exchange exchange) {
+        Map<String, Object> headers = new HashMap<>(exchange.getMessage().getHeaders());
+        return event -> {
+            Exchange sent = progress.send(progressEndpoint, out -> {
+                out.getMessage().setHeaders(new HashMap<>(headers));
+                EventMessages.fill(out.getMessage(), event);
+            });
+            if (sent.getException() != null) {
+                LOG.warn("Sending a {} event of prompt {} to {} failed: {}", event.type(), event.promptId(),
+                        getEndpoint().getProgressUri(), sent.getException().getMessage());
+            }
+        };
     }
 
     private String workflow(Message message) {
@@ -193,6 +225,18 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri() + ": "
                     + e.getMessage(), e);
         }
+        String progressUri = getEndpoint().getProgressUri();
+        if (progressUri != null && !progressUri.isBlank()) {
+            try {
+                progressEndpoint = getEndpoint().getCamelContext().getEndpoint(progressUri);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri()
+                        + ": option progressUri '" + progressUri + "' is not an endpoint Camel can resolve: "
+                        + e.getMessage(), e);
+            }
+            progress = getEndpoint().getCamelContext().createProducerTemplate();
+            progress.start();
+        }
         healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
                 "producers", WritableHealthCheckRepository.class);
         if (healthCheckRepository != null) {
@@ -255,6 +299,10 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             serverChecks.forEach(healthCheckRepository::removeHealthCheck);
         }
         serverChecks.clear();
+        if (progress != null) {
+            progress.stop();
+            progress = null;
+        }
         super.doStop();
     }
 }

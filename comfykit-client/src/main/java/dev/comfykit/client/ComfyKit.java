@@ -17,6 +17,7 @@ import dev.comfykit.client.internal.workflow.LoadedWorkflow;
 import dev.comfykit.client.internal.workflow.WorkflowLoader;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.spi.Backend;
+import dev.comfykit.client.spi.PromptRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +132,39 @@ public final class ComfyKit implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return run(source, () -> loader.load(source), params);
+    }
+
+    /**
+     * Runs a workflow like {@link #executeWith(String, ParamSource)} and hands the execution's own events (progress,
+     * previews, nodes, its end; {@link ComfyEvent}) to {@code events} while it runs, in order, off the socket's
+     * thread, with the default {@link SubscriptionOptions}. Shares the client's WebSocket like
+     * {@link #subscribe(EventFilter, Consumer)}; with the HTTP executor the socket is opened by the first such
+     * execution, so that one may miss its first events. A pool's failover to another server continues with the new
+     * attempt's events. RunningHub workflows send none.
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                        Consumer<? super ComfyEvent> events) {
+        return executeWith(workflow, params, SubscriptionOptions.defaults(), events);
+    }
+
+    /**
+     * Like {@link #executeWith(String, ParamSource, Consumer)}, with the events delivered as {@code options} say
+     * (buffer size, executor).
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                        SubscriptionOptions options,
+                                                        Consumer<? super ComfyEvent> events) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(events, "events");
+        WorkflowSource source;
+        try {
+            source = WorkflowSource.detect(workflow);
+        } catch (ComfyKitException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(source, () -> loader.load(source), params, options, events);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
@@ -335,6 +369,13 @@ public final class ComfyKit implements AutoCloseable {
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params) {
+        return run(source, load, params, null, null);
+    }
+
+    private CompletableFuture<ExecuteResult> run(WorkflowSource source,
+                                                 Supplier<CompletableFuture<LoadedWorkflow>> load,
+                                                 ParamSource params, SubscriptionOptions options,
+                                                 Consumer<? super ComfyEvent> events) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -347,8 +388,20 @@ public final class ComfyKit implements AutoCloseable {
                 }
                 return;
             }
-            CompletableFuture<ExecuteResult> execution = backend.execute(
-                    loaded.toRequest(source, params, start, config.getTimeout()));
+            PromptRequest request = loaded.toRequest(source, params, start, config.getTimeout());
+            Runnable unwatch = null;
+            if (events != null) {
+                try {
+                    unwatch = connections.events().watch(request, options, events);
+                } catch (IllegalStateException closed) {
+                    // the client is closing: the execution ends as cancelled without events
+                }
+            }
+            CompletableFuture<ExecuteResult> execution = backend.execute(request);
+            if (unwatch != null) {
+                Runnable stop = unwatch;
+                execution.whenComplete((r, e) -> stop.run());
+            }
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);

@@ -11,6 +11,7 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.InputLimitsCache;
+import dev.comfykit.client.internal.events.EventBus;
 import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.execution.Failures;
@@ -49,10 +50,12 @@ public final class ComfyUiBackend implements Backend {
     private final ServerHealth health;
     private final ServerCapabilities capabilities;
     private final String url;
+    private final EventBus events;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities, String url) {
+                           ServerCapabilities capabilities, String url, EventBus events) {
         this.url = url;
+        this.events = events;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -122,7 +125,7 @@ public final class ComfyUiBackend implements Backend {
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
         health.onBackUp(capabilities::refresh);
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl());
+                api.transport().baseUrl(), connections.events());
     }
 
     @Override
@@ -131,7 +134,7 @@ public final class ComfyUiBackend implements Backend {
             return notHere(request.source());
         }
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
-                () -> preparation.prepare(request));
+                () -> preparation.prepare(request), promptId -> events.promptOf(request, promptId));
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One subscription: a bounded buffer filled on the WebSocket's thread, which never waits, and drained on the
@@ -27,6 +28,7 @@ final class BufferedSubscription implements EventSubscription {
     private static final int BATCH = 256;
 
     private final EventFilter filter;
+    private final Predicate<ComfyEvent> accepts;
     private final Consumer<? super ComfyEvent> listener;
     private final int capacity;
     private final Executor executor;
@@ -36,6 +38,7 @@ final class BufferedSubscription implements EventSubscription {
     // guarded by this
     private boolean scheduled;
     private boolean closed;
+    private boolean closeWhenDrained;
     private long dropped;
     private long droppedPreviews;
     private long burstDropped;
@@ -44,7 +47,14 @@ final class BufferedSubscription implements EventSubscription {
 
     BufferedSubscription(EventFilter filter, Consumer<? super ComfyEvent> listener, int capacity, Executor executor,
                          Runnable onClose) {
+        this(filter, filter, listener, capacity, executor, onClose);
+    }
+
+    /** @param accepts which events to buffer; {@code filter} only describes them */
+    BufferedSubscription(EventFilter filter, Predicate<ComfyEvent> accepts, Consumer<? super ComfyEvent> listener,
+                         int capacity, Executor executor, Runnable onClose) {
         this.filter = filter;
+        this.accepts = accepts;
         this.listener = listener;
         this.capacity = capacity;
         this.executor = executor;
@@ -53,12 +63,12 @@ final class BufferedSubscription implements EventSubscription {
 
     /** Buffers the event if the filter lets it through; never blocks. */
     void offer(ComfyEvent event) {
-        if (!filter.test(event)) {
+        if (!accepts.test(event)) {
             return;
         }
         boolean schedule;
         synchronized (this) {
-            if (closed) {
+            if (closed || closeWhenDrained) {
                 return;
             }
             if (buffer.size() >= capacity && !makeRoom(event)) {
@@ -134,6 +144,9 @@ final class BufferedSubscription implements EventSubscription {
                 }
                 if (next == null) {
                     scheduled = false;
+                    if (closeWhenDrained) {
+                        closed = true;
+                    }
                     if (burstDropped > 0) {
                         LOG.info("An event subscription ({}) caught up; {} events were dropped meanwhile ({} in"
                                 + " total, {} of them previews)", filter, burstDropped, dropped, droppedPreviews);
@@ -175,6 +188,20 @@ final class BufferedSubscription implements EventSubscription {
     @Override
     public synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** Takes no more events and closes once those buffered were delivered. */
+    void closeWhenDrained() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closeWhenDrained = true;
+            if (!scheduled) {
+                closed = true;
+            }
+        }
+        onClose.run();
     }
 
     @Override

@@ -6,7 +6,16 @@ import dev.comfykit.client.events.EventSubscription;
 import dev.comfykit.client.events.SubscriptionOptions;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 
+import dev.comfykit.client.spi.PromptRequest;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +34,7 @@ public final class EventBus implements AutoCloseable {
     private final String threadPrefix;
     private final List<BufferedSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<ServerEvents> servers = new CopyOnWriteArrayList<>();
+    private final Map<PromptRequest, Set<String>> watched = Collections.synchronizedMap(new IdentityHashMap<>());
     private ExecutorService ownExecutor;
     private boolean closed;
 
@@ -71,6 +81,38 @@ public final class EventBus implements AutoCloseable {
         subscriptions.add(subscription);
         servers.stream().filter(s -> filter.acceptsServer(s.name())).forEach(ServerEvents::demand);
         return subscription;
+    }
+
+    /**
+     * Follows the events of one execution: those of the prompt ids its backend {@linkplain #promptOf reports} (a
+     * pool's failover adds the next attempt's), and missed-event markers, delivered like a subscription's.
+     *
+     * @return ends the following: events of the prompt that are still on their way (the HTTP executor's socket may be
+     * behind the result) are taken for a second more, then the buffered ones delivered
+     */
+    public Runnable watch(PromptRequest request, SubscriptionOptions options, Consumer<? super ComfyEvent> listener) {
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        BufferedSubscription[] holder = new BufferedSubscription[1];
+        BufferedSubscription subscription = new BufferedSubscription(EventFilter.all(),
+                event -> event instanceof ComfyEvent.EventsMissed || event.promptId() != null
+                        && ids.contains(event.promptId()), listener, options.bufferSize(),
+                options.executor() != null ? options.executor() : executor(), () -> subscriptions.remove(holder[0]));
+        holder[0] = subscription;
+        watched.put(request, ids);
+        subscriptions.add(subscription);
+        servers.forEach(ServerEvents::demand);
+        return () -> {
+            watched.remove(request);
+            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(subscription::closeWhenDrained);
+        };
+    }
+
+    /** A backend chose the prompt id of a request (before submitting it). */
+    public void promptOf(PromptRequest request, String promptId) {
+        Set<String> ids = watched.get(request);
+        if (ids != null) {
+            ids.add(promptId);
+        }
     }
 
     /** Whether any subscription listens to the given server. */

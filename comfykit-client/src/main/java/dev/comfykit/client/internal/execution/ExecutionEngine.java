@@ -101,6 +101,16 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
                                                     Supplier<CompletableFuture<PreparedPrompt>> prepare) {
+        return execute(startNanos, timeout, prepare, id -> { });
+    }
+
+    /**
+     * Like {@link #execute(long, Duration, Supplier)}, telling {@code promptId} the prompt's id before it is submitted
+     * (so that its events can be told apart from the first), and again if the server chose another one.
+     */
+    public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
+                                                    Supplier<CompletableFuture<PreparedPrompt>> prepare,
+                                                    java.util.function.Consumer<String> promptId) {
         LocalExecution execution = new LocalExecution(startNanos, timeout.toNanos());
         if (closed) {
             execution.fail(null, clock.getAsLong(), closedError());
@@ -119,7 +129,7 @@ public final class ExecutionEngine implements AutoCloseable {
             if (error != null) {
                 preparationFailed(execution, error);
             } else if (!execution.isDone()) {
-                submit(execution, prompt);
+                submit(execution, prompt, promptId);
             }
         });
         return execution.result();
@@ -179,13 +189,14 @@ public final class ExecutionEngine implements AutoCloseable {
         return canceller.cancel(promptId);
     }
 
-    private void submit(LocalExecution execution, PreparedPrompt prepared) {
+    private void submit(LocalExecution execution, PreparedPrompt prepared, java.util.function.Consumer<String> ids) {
         String promptId = UUID.randomUUID().toString();
         PendingPrompt pending = registry.register(promptId, clock.getAsLong(), tracker.deliversEvents());
         if (!execution.attach(pending)) {
             registry.remove(pending);
             return;
         }
+        ids.accept(promptId);
         tracker.beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
                 .whenComplete((response, error) -> {
                     if (error != null) {
@@ -195,16 +206,18 @@ public final class ExecutionEngine implements AutoCloseable {
                         LOG.debug("[{}] rejected: {}", promptId, response.rejection().getMessage());
                         execution.fail(null, clock.getAsLong(), response.rejection());
                     } else {
-                        accepted(execution, pending, response);
+                        accepted(execution, pending, response, ids);
                     }
                 });
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
     }
 
-    private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response) {
+    private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response,
+                          java.util.function.Consumer<String> ids) {
         PendingPrompt current = pending;
         if (!response.promptId().equals(pending.promptId())) {
             // servers before v0.3.44 ignore the client's prompt id and choose their own
+            ids.accept(response.promptId());
             current = rekey(pending, response.promptId());
             execution.reattach(current);
         }
