@@ -49,16 +49,22 @@ function listen(jobId) {
   stream = new EventSource('/jobs/' + encodeURIComponent(jobId) + '/events');
   const on = (name, handle) => stream.addEventListener(name, (e) => handle(JSON.parse(e.data)));
 
+  let position = null;
+  let onServer = null;
+  const showQueue = () => setStatus('Queued: position ' + position
+      + (onServer === null ? '' : ' (' + onServer + ' prompt' + (onServer === 1 ? '' : 's') + ' on the server)'));
   on('queued', (d) => {
     window.comfykit.state = 'queued';
-    setStatus('Queued: position ' + d.position);
+    position = d.position;
+    showQueue();
   });
   on('submitted', (d) => {
     $('queue').textContent = 'ComfyUI prompt ' + d.promptId;
   });
   on('queue', (d) => {
+    onServer = d.queueRemaining;
     if (window.comfykit.state === 'queued') {
-      setStatus('Queued: ' + d.queueRemaining + ' prompt(s) on the server, this one included');
+      showQueue();
     }
   });
   on('started', () => {

@@ -109,8 +109,14 @@ final class JobHub implements AutoCloseable {
         updatePositions();
     }
 
-    /** Tells every waiting job its position again (one started or ended, those behind it moved up). */
-    private void updatePositions() {
+    /** The server's queue changed: tells the pages of the waiting jobs how many prompts it has. */
+    void serverQueue(int queueRemaining) {
+        for (Job job : waiting()) {
+            publish(job, "queue", object().put("queueRemaining", queueRemaining));
+        }
+    }
+
+    private List<Job> waiting() {
         List<Job> waiting = new ArrayList<>();
         synchronized (this) {
             for (Job job : jobs.values()) {
@@ -121,6 +127,12 @@ final class JobHub implements AutoCloseable {
                 }
             }
         }
+        return waiting;
+    }
+
+    /** Tells every waiting job its position again (one started or ended, those behind it moved up). */
+    private void updatePositions() {
+        List<Job> waiting = waiting();
         for (int i = 0; i < waiting.size(); i++) {
             publish(waiting.get(i), "queued", object().put("position", i + 1));
         }

@@ -8,8 +8,8 @@ import java.util.Base64;
 
 /**
  * Turns one event of a job (the body of an exchange from the component's {@code progressUri}) into an event on the
- * job's page stream: {@code started}, {@code node}, {@code progress}, {@code preview} (as a {@code data:} URI),
- * {@code queue} (the server's queue length) and {@code missed}. The end of a job ({@code done}, {@code failed}) is
+ * job's page stream: {@code started}, {@code node}, {@code progress}, {@code preview} (as a {@code data:} URI) and
+ * {@code missed}. The end of a job ({@code done}, {@code failed}) is
  * published by the generation route, which has the image or the error.
  */
 final class PageEvents implements Processor {
@@ -46,8 +46,6 @@ final class PageEvents implements Processor {
         } else if (event instanceof ComfyEvent.Preview preview) {
             hub.publish(job, "preview", JobHub.object().put("src", "data:" + mimeType(preview) + ";base64,"
                     + Base64.getEncoder().encodeToString(preview.image())));
-        } else if (event instanceof ComfyEvent.QueueStatus queue) {
-            hub.publish(job, "queue", JobHub.object().put("queueRemaining", queue.queueRemaining()));
         } else if (event instanceof ComfyEvent.EventsMissed missed) {
             hub.publish(job, "missed", JobHub.object().put("reason", missed.reason()));
         }

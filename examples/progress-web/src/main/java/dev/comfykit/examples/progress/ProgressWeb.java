@@ -1,6 +1,7 @@
 package dev.comfykit.examples.progress;
 
 import dev.comfykit.client.OutputFile;
+import dev.comfykit.client.events.ComfyEvent;
 import dev.comfykit.emulator.ComfyUiEmulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -27,9 +28,10 @@ import java.util.concurrent.CountDownLatch;
  * <li>{@code GET /jobs/{id}/events}: the job's event stream ({@code text/event-stream});</li>
  * <li>{@code GET /jobs/{id}/image}: the final image, once the stream said {@code done}.</li>
  * </ul>
- * The generation route calls the component with {@code progressUri=seda:progress}: while it waits for the result,
+ * The generation route calls the component with {@code progressUri=direct:progress}: while it waits for the result,
  * every event of that job goes to the {@code progress-to-page} route, which turns it into a page event on the job's
- * stream ({@link PageEvents}).
+ * stream ({@link PageEvents}). The {@code server-queue} route, a {@code comfykit:events} consumer, tells waiting jobs
+ * how many prompts the server has.
  * <p>
  * Run it with {@code mvn -pl examples/progress-web -am install -DskipTests} and then
  * {@code mvn -pl examples/progress-web exec:java}, and open http://127.0.0.1:8080/. It runs against the embedded
@@ -46,12 +48,10 @@ public final class ProgressWeb implements AutoCloseable {
 
     private final CamelContext context;
     private final JobHub hub;
-    private final AutoCloseable[] resources;
 
-    private ProgressWeb(CamelContext context, JobHub hub, AutoCloseable... resources) {
+    private ProgressWeb(CamelContext context, JobHub hub) {
         this.context = context;
         this.hub = hub;
-        this.resources = resources;
     }
 
     /**
@@ -66,29 +66,23 @@ public final class ProgressWeb implements AutoCloseable {
         server.setBindPort(port);
         context.addService(new VertxPlatformHttpServer(server));
         JobHub hub = new JobHub();
-        dev.comfykit.client.ComfyKit kit = dev.comfykit.client.ComfyKit.builder().comfyuiUrl(comfyuiUrl).build();
-        context.getRegistry().bind("comfyKit", kit);
-        SubscriptionBridge bridge = new SubscriptionBridge(kit, hub);
-        context.getRegistry().bind("bridge", bridge);
-        context.addRoutes(new ProgressRoutes(hub, comfyuiUrl, bridge));
+        context.addRoutes(new ProgressRoutes(hub, comfyuiUrl));
         context.start();
         // a stream stays open for the whole job, which Camel's request/response exchanges do not model: the
         // stream is a plain Vert.x handler on the same router (and port) as the platform-http routes
         VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port))
                 .get("/jobs/:id/events").handler(hub::stream);
-        return new ProgressWeb(context, hub, bridge, kit);
+        return new ProgressWeb(context, hub);
     }
 
     /** The routes: the page, the job API, the generation and its progress. */
     static final class ProgressRoutes extends RouteBuilder {
         private final JobHub hub;
         private final String comfyuiUrl;
-        private final SubscriptionBridge bridge;
 
-        ProgressRoutes(JobHub hub, String comfyuiUrl, SubscriptionBridge bridge) {
+        ProgressRoutes(JobHub hub, String comfyuiUrl) {
             this.hub = hub;
             this.comfyuiUrl = comfyuiUrl;
-            this.bridge = bridge;
         }
 
         @Override
@@ -134,11 +128,10 @@ public final class ProgressWeb implements AutoCloseable {
                         exchange.getMessage().setBody(null);
                         hub.queued(job);
                     })
-                    .to("comfykit:classpath:workflows/t2i.json?operation=submit&param.width=512&param.height=320"
-                            + "&headerParams=prompt")
-                    .process(exchange -> bridge.link(hub.job(exchange.getMessage().getHeader(JOB_ID, String.class))
-                            .orElseThrow(), exchange.getMessage().getHeader("CamelComfyKitPromptId", String.class)))
-                    .to("comfykit:await")
+                    // the job's events go to direct:progress with the headers above (JOB_ID among them); the
+                    // WebSocket executor has the socket open from the start, so the first job misses no event
+                    .to("comfykit:classpath:workflows/t2i.json?param.width=512&param.height=320&headerParams=prompt"
+                            + "&executorType=WEBSOCKET&progressUri=direct:progress&comfyuiUrl=" + comfyuiUrl)
                     .transform(simple("${body.files[0]}"))
                     .process(exchange -> {
                         OutputFile image = exchange.getMessage().getBody(OutputFile.class);
@@ -148,9 +141,16 @@ public final class ProgressWeb implements AutoCloseable {
                                 .ifPresent(job -> hub.succeeded(job, bytes, image.getContentType()));
                     });
 
-            // every event of a job, while the generation route waits for its result
-            from("seda:progress").routeId("progress-to-page")
+            // every event of a job, while the generation route waits for its result: direct, so that the
+            // component's bounded event buffer is the only queue (when the page falls behind, previews go first)
+            from("direct:progress").routeId("progress-to-page")
                     .process(new PageEvents(hub));
+
+            // the server's queue length for the pages of waiting jobs; the same connection options as the
+            // producer's, so consumer and producer share one client and its one WebSocket
+            from("comfykit:events?types=queue&executorType=WEBSOCKET&comfyuiUrl=" + comfyuiUrl).routeId("server-queue")
+                    .process(exchange -> hub.serverQueue(
+                            exchange.getMessage().getBody(ComfyEvent.QueueStatus.class).queueRemaining()));
 
             from("platform-http:/jobs/{id}/image?httpMethodRestrict=GET").routeId("image")
                     .process(exchange -> {
@@ -217,13 +217,6 @@ public final class ProgressWeb implements AutoCloseable {
     public void close() {
         hub.close();
         context.stop();
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     /**

@@ -70,6 +70,12 @@ class ProgressWebTest {
 
     /** Reads the job's stream until the job ended ({@code done} or {@code failed}). */
     private List<Event> eventsUntilTheEnd(String jobId, String lastEventId) throws Exception {
+        return eventsUntil(jobId, lastEventId, e -> e.name().equals("done") || e.name().equals("failed"));
+    }
+
+    /** Reads the job's stream up to the first event that matches. */
+    private List<Event> eventsUntil(String jobId, String lastEventId, java.util.function.Predicate<Event> last)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri("/jobs/" + jobId + "/events"))
                 .timeout(Duration.ofSeconds(60));
         if (lastEventId != null) {
@@ -90,14 +96,15 @@ class ProgressWebTest {
                 } else if (line.startsWith("event: ")) {
                     name = line.substring(7);
                 } else if (line.startsWith("data: ")) {
-                    events.add(new Event(id, name, JSON.readTree(line.substring(6))));
-                    if (name.equals("done") || name.equals("failed")) {
+                    Event event = new Event(id, name, JSON.readTree(line.substring(6)));
+                    events.add(event);
+                    if (last.test(event)) {
                         return events;
                     }
                 }
             }
         }
-        throw new AssertionError("the stream ended before the job: " + events);
+        throw new AssertionError("the stream ended early: " + events);
     }
 
     private static List<String> names(List<Event> events) {
@@ -152,6 +159,32 @@ class ProgressWebTest {
 
     private static Event lastPreview(List<Event> events) {
         return events.stream().filter(e -> e.name().equals("preview")).reduce((a, b) -> b).orElseThrow();
+    }
+
+    @Test
+    void aJobWaitingBehindAnotherSeesItsPositionAndTheServersQueue() throws Exception {
+        // the first job holds the emulator's one execution slot until released
+        emulator.faults().stallExecution();
+        String second;
+        try {
+            long received = emulator.promptsReceived();
+            newJob("the first job");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (emulator.promptsReceived() == received && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(emulator.promptsReceived()).as("the first job reached ComfyUI").isGreaterThan(received);
+            second = newJob("the second job");
+
+            List<Event> waiting = eventsUntil(second, null,
+                    e -> e.name().equals("queue") && e.data().get("queueRemaining").asInt() == 2);
+            assertThat(names(waiting)).doesNotContain("started");
+            assertThat(waiting.get(0).name()).isEqualTo("queued");
+            assertThat(waiting.get(0).data().get("position").asInt()).isBetween(1, 2);
+        } finally {
+            emulator.faults().releaseStall();
+        }
+        assertThat(names(eventsUntilTheEnd(second, null))).contains("started").endsWith("done");
     }
 
     @Test
