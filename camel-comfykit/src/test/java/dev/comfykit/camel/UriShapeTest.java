@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The path of a {@code comfykit:} URI: {@code await} and {@code cancel} name operations that need no workflow,
- * {@code events} and {@code jobs} are reserved, and every other path is a workflow as before.
+ * {@code events} is the events consumer, {@code jobs} is reserved, and every other path is a workflow as before.
  */
 class UriShapeTest extends EmulatorCamelTestSupport {
 
@@ -87,14 +87,17 @@ class UriShapeTest extends EmulatorCamelTestSupport {
     }
 
     @Test
-    void eventsAndJobsAreReservedForTheConsumersToCome() {
-        for (String word : new String[]{"events", "jobs"}) {
-            assertThatThrownBy(() -> context.getEndpoint("comfykit:" + word + "?operation=await"))
-                    .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
-                    .hasMessageContaining("comfykit:" + word + " is reserved for the " + word + " consumer")
-                    .hasMessageContaining("comfykit:await and comfykit:cancel")
-                    .hasMessageContaining("comfykit:./" + word);
-        }
+    void jobsIsReservedForTheConsumerToComeAndEventsIsTheEventsConsumer() {
+        assertThatThrownBy(() -> context.getEndpoint("comfykit:jobs?operation=await"))
+                .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
+                .hasMessageContaining("comfykit:jobs is reserved for the jobs consumer")
+                .hasMessageContaining("comfykit:await and comfykit:cancel")
+                .hasMessageContaining("comfykit:./jobs");
+        assertThat(context.getEndpoint("comfykit:events", ComfyKitEndpoint.class).isEventsPath()).isTrue();
+        assertThatThrownBy(() -> context.getEndpoint("comfykit:events?operation=await"))
+                .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
+                .hasMessageContaining("comfykit:events is the events consumer")
+                .hasMessageContaining("comfykit:./events");
     }
 
     @Test
