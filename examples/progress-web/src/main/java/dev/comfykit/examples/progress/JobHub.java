@@ -20,8 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>
  * Every job keeps the events it published so far and replays them to a stream that connects late (the browser opens
  * its stream after the job was created, and {@code EventSource} reconnects by itself with {@code Last-Event-ID}).
- * Only the latest preview and queue position are kept for replay, so a job's memory does not grow with its previews; at most
- * {@link #MAX_JOBS} jobs are kept, the oldest finished ones are forgotten first.
+ * Of the previews, queue positions and queue lengths only the latest is kept for replay, so a job's memory does not
+ * grow with its previews; at most {@link #MAX_JOBS} jobs are kept, the oldest finished ones are forgotten first.
  */
 final class JobHub implements AutoCloseable {
 

@@ -113,7 +113,7 @@ public final class ProgressWeb implements AutoCloseable {
                     .setBody(exchange -> JobHub.object().put("jobId", exchange.getProperty(JOB_ID, String.class))
                             .toString());
 
-            // one consumer per job waiting in ComfyUI's queue; the producer is asynchronous, no thread waits on it
+            // up to 16 jobs at once in ComfyUI's queue, the others wait here; the producer is asynchronous
             from("seda:generate?concurrentConsumers=16").routeId("generate")
                     .onException(Exception.class).handled(true)
                         .process(exchange -> hub.job(exchange.getMessage().getHeader(JOB_ID, String.class))
@@ -126,7 +126,6 @@ public final class ProgressWeb implements AutoCloseable {
                         exchange.getMessage().setHeader(JOB_ID, job.id());
                         exchange.getMessage().setHeader("prompt", job.prompt());
                         exchange.getMessage().setBody(null);
-                        hub.queued(job);
                     })
                     // the job's events go to direct:progress with the headers above (JOB_ID among them); the
                     // WebSocket executor has the socket open from the start, so the first job misses no event
@@ -148,16 +147,18 @@ public final class ProgressWeb implements AutoCloseable {
 
             // the server's queue length for the pages of waiting jobs; the same connection options as the
             // producer's, so consumer and producer share one client and its one WebSocket
-            from("comfykit:events?types=queue&executorType=WEBSOCKET&comfyuiUrl=" + comfyuiUrl).routeId("server-queue")
+            from("comfykit:events?types=queue&executorType=WEBSOCKET&comfyuiUrl=" + comfyuiUrl)
+                    .routeId("server-queue")
                     .process(exchange -> hub.serverQueue(
                             exchange.getMessage().getBody(ComfyEvent.QueueStatus.class).queueRemaining()));
 
             from("platform-http:/jobs/{id}/image?httpMethodRestrict=GET").routeId("image")
                     .process(exchange -> {
                         JobHub.Job job = hub.job(exchange.getMessage().getHeader("id", String.class))
-                                .orElseThrow(() -> new Refused(404, "No such job: it never existed or was forgotten (only the last "
-                                        + JobHub.MAX_JOBS + " are kept)"));
-                        byte[] image = job.image().orElseThrow(() -> new Refused(404, "The job has no image (yet): wait for the done event"));
+                                .orElseThrow(() -> new Refused(404, "No such job: it never existed or was"
+                                        + " forgotten (only the last " + JobHub.MAX_JOBS + " are kept)"));
+                        byte[] image = job.image().orElseThrow(() -> new Refused(404,
+                                "The job has no image (yet): wait for the done event"));
                         exchange.getMessage().removeHeaders("*");
                         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, job.imageType());
                         exchange.getMessage().setBody(image);
@@ -173,7 +174,9 @@ public final class ProgressWeb implements AutoCloseable {
                 throw new Refused(400, "The prompt has " + prompt.length() + " characters; at most "
                         + MAX_PROMPT_LENGTH + " are accepted");
             }
-            exchange.setProperty(JOB_ID, hub.create(prompt.strip()).id());
+            JobHub.Job job = hub.create(prompt.strip());
+            hub.queued(job);
+            exchange.setProperty(JOB_ID, job.id());
         }
 
         private static String failureMessage(Exchange exchange) {
