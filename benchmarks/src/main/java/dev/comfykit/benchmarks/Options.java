@@ -21,7 +21,7 @@ final class Options {
             "",
             "Options:",
             "  --scenario LIST       sequential, throughput, latency, all (these three), pool-scaling, pool-failover,",
-            "                        pool-routing or pool (these three); comma-separated; default all",
+            "                        pool-routing or pool (these three), events; comma-separated; default all",
             "  --executor X          http, websocket or both (default both)",
             "  --via X               client, camel or both (default both)",
             "  --n N                 measured executions per run (default: sequential 2000, throughput",
@@ -48,14 +48,21 @@ final class Options {
             "  --pool-in-flight C    jobs in flight of a pool scenario (default 64)",
             "  --pool-job-ms MS      time of one job (default: scaling 100, failover and routing 20)",
             "  --pool-fault-seconds S how long the failover scenario's third server answers 503 (default 10)",
+            "",
+            "Events scenario (each emulator a separate JVM; KSampler 20 steps, a preview every step; one job in",
+            "flight per server; a comfykit:events route consumes progress, preview, success and error):",
+            "  --servers N           emulators (default 10)",
+            "  --pool-jobs N         jobs (default 20 per server)",
+            "  --events-step-ms MS   time of one sampler step: 1000/MS progress events per second per server",
+            "                        (default 50: 20/s)",
             "  --help                this text");
 
     enum Scenario {
-        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING;
+        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, EVENTS;
 
         /** The scenarios of a pool of servers (issue 14), measured apart from the single-server ones. */
         boolean pool() {
-            return this == POOL_SCALING || this == POOL_FAILOVER || this == POOL_ROUTING;
+            return this == POOL_SCALING || this == POOL_FAILOVER || this == POOL_ROUTING || this == EVENTS;
         }
     }
 
@@ -88,6 +95,17 @@ final class Options {
     Integer poolInFlight;
     Integer poolJobMs;
     int poolFaultSeconds = 10;
+    boolean serversGiven;
+    int eventsStepMs = 50;
+
+    /** The emulators of the events scenario: {@code --servers}, else 10. */
+    int eventsServers() {
+        return serversGiven ? servers : 10;
+    }
+
+    int eventsStepMs() {
+        return eventsStepMs;
+    }
 
     static Options parse(String... args) {
         Options o = new Options();
@@ -134,7 +152,11 @@ final class Options {
                 case "--timeout" -> o.timeout = duration(name, value);
                 case "--workflow" -> o.workflow = value;
                 case "--settle" -> o.settleSeconds = number(name, value, 0);
-                case "--servers" -> o.servers = number(name, value, 1);
+                case "--servers" -> {
+                    o.servers = number(name, value, 1);
+                    o.serversGiven = true;
+                }
+                case "--events-step-ms" -> o.eventsStepMs = number(name, value, 1);
                 case "--pool-jobs" -> o.poolJobs = number(name, value, 1);
                 case "--pool-in-flight" -> o.poolInFlight = number(name, value, 1);
                 case "--pool-job-ms" -> o.poolJobMs = number(name, value, 0);
@@ -192,7 +214,7 @@ final class Options {
                 try {
                     set.add(Scenario.valueOf(name));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing or pool: " + s);
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool or events: " + s);
                 }
             }
         }
