@@ -17,7 +17,8 @@ import java.util.Objects;
  * prompts (those of other clients only as {@link QueueStatus}). Events are immutable and shared by every subscriber;
  * {@link NodeFinished#output()} and {@link Preview#image()} must not be modified.
  * <p>
- * Serialised by Jackson as its components plus {@code type}, so an event can be pushed to a browser as it is.
+ * Serialised by Jackson as its components plus {@code type}, with {@code receivedAt} in epoch milliseconds, so an
+ * event can be pushed to a browser as it is.
  */
 public sealed interface ComfyEvent {
 
@@ -37,7 +38,14 @@ public sealed interface ComfyEvent {
     }
 
     /** When the client received it (for events read from the history after a reconnect: when they were read). */
+    @JsonIgnore
     Instant receivedAt();
+
+    /** {@link #receivedAt()} in epoch milliseconds: how JSON carries it (no Java time module needed). */
+    @JsonProperty("receivedAt")
+    default long receivedAtMillis() {
+        return receivedAt().toEpochMilli();
+    }
 
     /**
      * A node's progress, from ComfyUI's {@code progress} events (a sampler's steps) and, on servers from v0.3.44,
@@ -47,7 +55,8 @@ public sealed interface ComfyEvent {
      * @param value how far the node is, from 0 to {@code max}
      * @param max   the node's total (a sampler's steps; 1 for nodes without steps)
      */
-    record Progress(String server, String promptId, String node, double value, double max, Instant receivedAt)
+    record Progress(String server, String promptId, String node, double value, double max,
+                    @JsonIgnore Instant receivedAt)
             implements ComfyEvent {
         @Override
         public EventType type() {
@@ -67,7 +76,7 @@ public sealed interface ComfyEvent {
      * @param displayNode the workflow node to attribute it to (differs from {@code node} for nodes created at run
      *                    time), or {@code null}
      */
-    record NodeStarted(String server, String promptId, String node, String displayNode, Instant receivedAt)
+    record NodeStarted(String server, String promptId, String node, String displayNode, @JsonIgnore Instant receivedAt)
             implements ComfyEvent {
         @Override
         public EventType type() {
@@ -83,7 +92,7 @@ public sealed interface ComfyEvent {
      *               {@code {"images":[{"filename":"x_00001_.png","subfolder":"","type":"output"}]}}; read-only
      */
     record NodeFinished(String server, String promptId, String node, String displayNode, JsonNode output,
-                        Instant receivedAt) implements ComfyEvent {
+                        @JsonIgnore Instant receivedAt) implements ComfyEvent {
         @Override
         public EventType type() {
             return EventType.NODE_FINISHED;
@@ -99,7 +108,8 @@ public sealed interface ComfyEvent {
      * @param image    the encoded image; read-only
      * @param mimeType {@code image/png} or {@code image/jpeg}
      */
-    record Preview(String server, String promptId, String node, byte[] image, String mimeType, Instant receivedAt)
+    record Preview(String server, String promptId, String node, byte[] image, String mimeType,
+                   @JsonIgnore Instant receivedAt)
             implements ComfyEvent {
         public Preview {
             Objects.requireNonNull(image, "image");
@@ -128,7 +138,7 @@ public sealed interface ComfyEvent {
      *
      * @param queueRemaining prompts running or waiting there, from every client
      */
-    record QueueStatus(String server, int queueRemaining, Instant receivedAt) implements ComfyEvent {
+    record QueueStatus(String server, int queueRemaining, @JsonIgnore Instant receivedAt) implements ComfyEvent {
         @Override
         public EventType type() {
             return EventType.QUEUE;
@@ -141,7 +151,7 @@ public sealed interface ComfyEvent {
     }
 
     /** A prompt started running ({@code execution_start}). */
-    record ExecutionStarted(String server, String promptId, Instant receivedAt) implements ComfyEvent {
+    record ExecutionStarted(String server, String promptId, @JsonIgnore Instant receivedAt) implements ComfyEvent {
         @Override
         public EventType type() {
             return EventType.STARTED;
@@ -153,7 +163,7 @@ public sealed interface ComfyEvent {
      *
      * @param nodes the cached nodes (empty when none is)
      */
-    record ExecutionCached(String server, String promptId, List<String> nodes, Instant receivedAt)
+    record ExecutionCached(String server, String promptId, List<String> nodes, @JsonIgnore Instant receivedAt)
             implements ComfyEvent {
         public ExecutionCached {
             nodes = List.copyOf(nodes);
@@ -172,7 +182,7 @@ public sealed interface ComfyEvent {
      * @param fromHistory whether it was read from the server's history after a reconnect instead of received as an
      *                    event (it finished while the socket was down)
      */
-    record ExecutionSucceeded(String server, String promptId, boolean fromHistory, Instant receivedAt)
+    record ExecutionSucceeded(String server, String promptId, boolean fromHistory, @JsonIgnore Instant receivedAt)
             implements ComfyEvent {
         @Override
         public EventType type() {
@@ -188,7 +198,7 @@ public sealed interface ComfyEvent {
      * @param fromHistory whether it was read from the server's history after a reconnect
      */
     record ExecutionFailed(String server, String promptId, ExecutionError error, boolean fromHistory,
-                           Instant receivedAt) implements ComfyEvent {
+                           @JsonIgnore Instant receivedAt) implements ComfyEvent {
         @Override
         public EventType type() {
             return EventType.ERROR;
@@ -207,7 +217,7 @@ public sealed interface ComfyEvent {
      *
      * @param reason what happened, readable
      */
-    record EventsMissed(String server, String reason, Instant receivedAt) implements ComfyEvent {
+    record EventsMissed(String server, String reason, @JsonIgnore Instant receivedAt) implements ComfyEvent {
         @Override
         public EventType type() {
             return EventType.MISSED;

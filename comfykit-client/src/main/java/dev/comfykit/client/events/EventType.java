@@ -1,5 +1,7 @@
 package dev.comfykit.client.events;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -36,7 +38,8 @@ public enum EventType {
         this.wireName = wireName;
     }
 
-    /** The name in filters and URIs ({@code progress}, {@code executing}, ...). */
+    /** The name in filters, URIs and JSON ({@code progress}, {@code executing}, ...). */
+    @JsonValue
     public String wireName() {
         return wireName;
     }
