@@ -143,6 +143,9 @@ public final class Main {
             if (options.scenarios.contains(Scenario.POOL_ROUTING)) {
                 pool.routing();
             }
+            if (options.scenarios.contains(Scenario.EVENTS)) {
+                new EventsScenario(options, out, report).run();
+            }
         } finally {
             pool.close();
         }

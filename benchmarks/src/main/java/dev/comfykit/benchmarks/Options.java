@@ -21,7 +21,7 @@ final class Options {
             "",
             "Options:",
             "  --scenario LIST       sequential, throughput, latency, all (these three), pool-scaling, pool-failover,",
-            "                        pool-routing or pool (these three), jobstore; comma-separated; default all",
+            "                        pool-routing or pool (these three), jobstore, events; comma-separated; default all",
             "  --executor X          http, websocket or both (default both)",
             "  --via X               client, camel or both (default both)",
             "  --n N                 measured executions per run (default: sequential 2000, throughput",
@@ -64,14 +64,21 @@ final class Options {
             "  --jobstore-records N  records written then claimed (default 20000)",
             "  --jobstore-batch B    records per claim (default 10)",
             "  --jobstore-latency-jobs N  jobs of the added-latency measurement (default 2000)",
+            "",
+            "Events scenario (each emulator a separate JVM; KSampler 20 steps, a preview every step; one job in",
+            "flight per server; a comfykit:events route consumes progress, preview, success and error):",
+            "  --servers N           emulators (default 10)",
+            "  --pool-jobs N         jobs (default 20 per server)",
+            "  --events-step-ms MS   time of one sampler step: 1000/MS progress events per second per server",
+            "                        (default 50: 20/s)",
             "  --help                this text");
 
     enum Scenario {
-        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, JOBSTORE;
+        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, JOBSTORE, EVENTS;
 
         /** The scenarios of a pool of servers (issue 14), measured apart from the single-server ones. */
         boolean pool() {
-            return this == POOL_SCALING || this == POOL_FAILOVER || this == POOL_ROUTING;
+            return this == POOL_SCALING || this == POOL_FAILOVER || this == POOL_ROUTING || this == EVENTS;
         }
     }
 
@@ -112,6 +119,17 @@ final class Options {
     int jobStoreRecords = 20_000;
     int jobStoreBatch = 10;
     int jobStoreLatencyJobs = 2000;
+    boolean serversGiven;
+    int eventsStepMs = 50;
+
+    /** The emulators of the events scenario: {@code --servers}, else 10. */
+    int eventsServers() {
+        return serversGiven ? servers : 10;
+    }
+
+    int eventsStepMs() {
+        return eventsStepMs;
+    }
 
     static Options parse(String... args) {
         Options o = new Options();
@@ -158,7 +176,11 @@ final class Options {
                 case "--timeout" -> o.timeout = duration(name, value);
                 case "--workflow" -> o.workflow = value;
                 case "--settle" -> o.settleSeconds = number(name, value, 0);
-                case "--servers" -> o.servers = number(name, value, 1);
+                case "--servers" -> {
+                    o.servers = number(name, value, 1);
+                    o.serversGiven = true;
+                }
+                case "--events-step-ms" -> o.eventsStepMs = number(name, value, 1);
                 case "--pool-jobs" -> o.poolJobs = number(name, value, 1);
                 case "--pool-in-flight" -> o.poolInFlight = number(name, value, 1);
                 case "--pool-job-ms" -> o.poolJobMs = number(name, value, 0);
@@ -222,7 +244,7 @@ final class Options {
                 try {
                     set.add(Scenario.valueOf(name));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool or jobstore: " + s);
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool, jobstore or events: " + s);
                 }
             }
         }

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * command line has no remote fault control and no checkpoint list, and this module must not change the emulator;
  * its {@link dev.comfykit.emulator.EmulatorFaults} API already has the faults, so a line on stdin drives them.
  * <p>
- * Arguments: {@code PORT PARALLELISM PROMPT_DELAY_MS [CHECKPOINT,CHECKPOINT...]}. Commands on stdin, one a line:
+ * Arguments: {@code PORT PARALLELISM PROMPT_DELAY_MS [CHECKPOINT,CHECKPOINT...] [STEP_MS PREVIEW_EVERY]} (the last
+ * two pace a KSampler's progress and previews, for the events scenario). Commands on stdin, one a line:
  * {@code fail SECONDS} (every request is answered 503 for that long, then normal again).
  */
 public final class PoolEmulatorMain {
@@ -35,6 +36,9 @@ public final class PoolEmulatorMain {
         if (args.length > 3 && !args[3].isBlank()) {
             List<String> checkpoints = Arrays.asList(args[3].split(","));
             builder.checkpoints(checkpoints);
+        }
+        if (args.length > 5) {
+            builder.stepTime(Duration.ofMillis(Long.parseLong(args[4]))).previewEvery(Integer.parseInt(args[5]));
         }
         ComfyUiEmulator emulator = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "pool-emulator-shutdown"));

@@ -25,6 +25,8 @@ final class PoolMember implements AutoCloseable {
     private final String checkpoints;
     private final List<String> jvmArgs;
     private final Path logDirectory;
+    private int stepMs;
+    private int previewEvery;
     private int port;
     private Process process;
     private String url;
@@ -44,6 +46,19 @@ final class PoolMember implements AutoCloseable {
     static PoolMember start(int index, int parallelism, int promptDelayMs, String checkpoints, List<String> jvmArgs,
                             Path logDirectory) throws IOException, InterruptedException {
         PoolMember member = new PoolMember(index, parallelism, promptDelayMs, checkpoints, jvmArgs, logDirectory);
+        member.launch();
+        return member;
+    }
+
+    /**
+     * Starts a member whose KSampler steps take {@code stepMs} and send a preview every {@code previewEvery} steps
+     * (the events scenario), on a free port.
+     */
+    static PoolMember startPaced(int index, int stepMs, int previewEvery, List<String> jvmArgs, Path logDirectory)
+            throws IOException, InterruptedException {
+        PoolMember member = new PoolMember(index, 1, 0, null, jvmArgs, logDirectory);
+        member.stepMs = stepMs;
+        member.previewEvery = previewEvery;
         member.launch();
         return member;
     }
@@ -123,6 +138,9 @@ final class PoolMember implements AutoCloseable {
         command.add(PoolEmulatorMain.class.getName());
         command.addAll(List.of(String.valueOf(port), String.valueOf(parallelism), String.valueOf(promptDelayMs),
                 checkpoints));
+        if (stepMs > 0) {
+            command.addAll(List.of(String.valueOf(stepMs), String.valueOf(previewEvery)));
+        }
         Process started = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         try {

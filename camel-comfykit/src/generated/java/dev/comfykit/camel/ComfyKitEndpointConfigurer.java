@@ -48,6 +48,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": target.getConfiguration().setDefaultParam(property(camelContext, java.util.Map.class, value)); return true;
         case "dispatch": target.getConfiguration().setDispatch(property(camelContext, java.lang.String.class, value)); return true;
+        case "eventbuffersize":
+        case "eventBufferSize": target.setEventBufferSize(property(camelContext, int.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -80,6 +82,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": target.getConfiguration().setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "progressuri":
+        case "progressUri": target.setProgressUri(property(camelContext, java.lang.String.class, value)); return true;
+        case "promptid":
+        case "promptId": target.setPromptId(property(camelContext, java.lang.String.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -96,6 +102,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": target.getConfiguration().setRunninghubTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghuburl":
         case "runninghubUrl": target.getConfiguration().setRunninghubUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "server": target.setServer(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabels":
         case "serverLabels": target.getConfiguration().setServerLabels(property(camelContext, java.lang.String.class, value)); return true;
         case "serverlabelsfromheader":
@@ -106,6 +113,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": target.getConfiguration().setThrowExceptionOnFailure(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "types": target.setTypes(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -143,6 +151,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": return java.util.Map.class;
         case "dispatch": return java.lang.String.class;
+        case "eventbuffersize":
+        case "eventBufferSize": return int.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -175,6 +185,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "progressuri":
+        case "progressUri": return java.lang.String.class;
+        case "promptid":
+        case "promptId": return java.lang.String.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -191,6 +205,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return long.class;
         case "runninghuburl":
         case "runninghubUrl": return java.lang.String.class;
+        case "server": return java.lang.String.class;
         case "serverlabels":
         case "serverLabels": return java.lang.String.class;
         case "serverlabelsfromheader":
@@ -201,6 +216,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return boolean.class;
         case "timeout": return long.class;
+        case "types": return java.lang.String.class;
         default: return null;
         }
     }
@@ -234,6 +250,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "defaultparam":
         case "defaultParam": return target.getConfiguration().getDefaultParam();
         case "dispatch": return target.getConfiguration().getDispatch();
+        case "eventbuffersize":
+        case "eventBufferSize": return target.getEventBufferSize();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -266,6 +284,10 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return target.getConfiguration().isOutputNameFromInput();
         case "param": return target.getConfiguration().getParam();
+        case "progressuri":
+        case "progressUri": return target.getProgressUri();
+        case "promptid":
+        case "promptId": return target.getPromptId();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "runninghubapikey":
@@ -282,6 +304,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "runninghubTimeout": return target.getConfiguration().getRunninghubTimeout();
         case "runninghuburl":
         case "runninghubUrl": return target.getConfiguration().getRunninghubUrl();
+        case "server": return target.getServer();
         case "serverlabels":
         case "serverLabels": return target.getConfiguration().getServerLabels();
         case "serverlabelsfromheader":
@@ -292,6 +315,7 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return target.getConfiguration().isThrowExceptionOnFailure();
         case "timeout": return target.getConfiguration().getTimeout();
+        case "types": return target.getTypes();
         default: return null;
         }
     }

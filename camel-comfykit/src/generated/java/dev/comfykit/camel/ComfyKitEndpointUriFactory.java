@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(50);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -38,6 +38,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("correlationHeaders");
         props.add("defaultParam");
         props.add("dispatch");
+        props.add("eventBufferSize");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("executorType");
@@ -55,6 +56,8 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("outputDirectory");
         props.add("outputNameFromInput");
         props.add("param");
+        props.add("progressUri");
+        props.add("promptId");
         props.add("requestTimeout");
         props.add("runninghubApiKey");
         props.add("runninghubInstanceType");
@@ -63,12 +66,14 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("runninghubRetryCount");
         props.add("runninghubTimeout");
         props.add("runninghubUrl");
+        props.add("server");
         props.add("serverLabels");
         props.add("serverLabelsFromHeader");
         props.add("servers");
         props.add("textParam");
         props.add("throwExceptionOnFailure");
         props.add("timeout");
+        props.add("types");
         props.add("workflow");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(3);

@@ -63,6 +63,7 @@ public class ComfyKitComponent extends HealthCheckComponent {
         ComfyKitEndpoint endpoint = new ComfyKitEndpoint(uri, this, path.workflow(), endpointConfiguration);
         endpoint.setOwnClient(ownClient);
         endpoint.setJobs(path.jobs());
+        endpoint.setEventsPath(path.events());
         setProperties(endpoint, parameters);
         return endpoint;
     }

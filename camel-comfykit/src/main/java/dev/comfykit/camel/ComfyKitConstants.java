@@ -83,6 +83,20 @@ public final class ComfyKitConstants {
             javaType = "String")
     public static final String SERVER = "CamelComfyKitServer";
 
+    @Metadata(label = "consumer", description = "On event messages (the events consumer, progressUri): the event's"
+            + " type: progress, executing, executed, preview, queue, started, cached, success, error or missed. The body"
+            + " is the typed event (dev.comfykit.client.events.ComfyEvent).", javaType = "String")
+    public static final String EVENT_TYPE = "CamelComfyKitEventType";
+
+    @Metadata(label = "consumer", description = "On event messages: the node the event is about, when it is about one.",
+            javaType = "String")
+    public static final String NODE = "CamelComfyKitNode";
+
+    @Metadata(label = "consumer", description = "On event messages: true on the marker that says events may have been"
+            + " missed (the WebSocket was down, or the consumer's buffer overflowed); the body says why.",
+            javaType = "Boolean")
+    public static final String EVENTS_MISSED = "CamelComfyKitEventsMissed";
+
     private ComfyKitConstants() {
     }
 }

@@ -14,7 +14,10 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
+
+import dev.comfykit.client.events.SubscriptionOptions;
 
 import java.time.Duration;
 
@@ -30,13 +33,26 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
             + " AI app; the CamelComfyKitWorkflow header overrides it per message. Or an operation that needs no"
             + " workflow: comfykit:await or comfykit:cancel. comfykit:jobs is the jobs consumer (finished jobs of a"
-            + " jobStore); the word events is reserved for a consumer to come; write ./await for a workflow file named"
-            + " like one of these words.")
+            + " jobStore) and comfykit:events the events consumer (from(\"comfykit:events\")); write ./await for a"
+            + " workflow file named like one of these words.")
     @Metadata(required = false)
     private String workflow;
 
     @UriParam
     private ComfyKitConfiguration configuration;
+
+    @UriParam(label = "consumer")
+    private String types;
+    @UriParam(label = "consumer")
+    private String promptId;
+    @UriParam(label = "consumer")
+    private String server;
+    @UriParam(label = "consumer", defaultValue = "1000")
+    private int eventBufferSize = SubscriptionOptions.DEFAULT_BUFFER_SIZE;
+    @UriParam(label = "producer")
+    private String progressUri;
+
+    private boolean eventsPath;
 
     private ComfyKit client;
     private boolean sharedClient;
@@ -61,17 +77,22 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             throw new IllegalArgumentException("comfykit:jobs is a consumer: use it in from(\"comfykit:jobs\") (to run"
                     + " a workflow file named jobs, write comfykit:./jobs)");
         }
+        if (eventsPath) {
+            throw new IllegalArgumentException("comfykit:events is the events consumer: use it in from(...); to run"
+                    + " a workflow and send its events somewhere, use to(\"comfykit:<workflow>?progressUri=...\")");
+        }
         return new ComfyKitProducer(this);
     }
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        if (!jobs) {
-            throw new IllegalArgumentException("comfykit:" + (workflow == null ? "" : workflow) + " has no consumer:"
-                    + " use it in to(...); the one consumer is from(\"comfykit:jobs\"), which delivers finished jobs"
-                    + " of a jobStore");
+        if (!jobs && !eventsPath) {
+            throw new IllegalArgumentException("comfykit:" + (workflow == null ? "" : workflow) + " is a producer"
+                    + " (use it in to(...)); the consumers are from(\"comfykit:events\"), with the options types,"
+                    + " promptId and server, and from(\"comfykit:jobs\"), which delivers finished jobs of a jobStore");
         }
-        ComfyKitJobsConsumer consumer = new ComfyKitJobsConsumer(this, processor);
+        DefaultConsumer consumer = jobs ? new ComfyKitJobsConsumer(this, processor)
+                : new ComfyKitEventsConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
     }
@@ -83,6 +104,82 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     void setJobs(boolean jobs) {
         this.jobs = jobs;
+    }
+
+    /** Whether the path is {@code events}: the events consumer. */
+    public boolean isEventsPath() {
+        return eventsPath;
+    }
+
+    void setEventsPath(boolean eventsPath) {
+        this.eventsPath = eventsPath;
+    }
+
+    public String getTypes() {
+        return types;
+    }
+
+    /**
+     * The events consumer receives only these event types (comma-separated): progress (a node's value and max),
+     * executing (a node started), executed (a node finished, with its outputs), preview (an image while sampling),
+     * queue (the server's queue length), started, cached, success, error (with the structured error) and missed
+     * (events may have been missed; always delivered). Unset: every type.
+     */
+    public void setTypes(String types) {
+        this.types = types;
+    }
+
+    public String getPromptId() {
+        return promptId;
+    }
+
+    /**
+     * The events consumer receives only the events of these prompt ids (comma-separated). Unset: every prompt of
+     * the client (ComfyUI sends a prompt's events only to the client that submitted it).
+     */
+    public void setPromptId(String promptId) {
+        this.promptId = promptId;
+    }
+
+    public String getServer() {
+        return server;
+    }
+
+    /**
+     * The events consumer receives only the events of these servers (comma-separated names of a pool's servers, or
+     * the comfyuiUrl for one server). Unset: every server of the client.
+     */
+    public void setServer(String server) {
+        this.server = server;
+    }
+
+    public int getEventBufferSize() {
+        return eventBufferSize;
+    }
+
+    /**
+     * How many events the events consumer (and a progressUri's feed) keeps while the route is busy. The WebSocket's
+     * thread never waits for a route: when the buffer is full, previews are dropped first, then the oldest events,
+     * and a message with the CamelComfyKitEventsMissed header says how many were dropped; a burst of drops is
+     * logged once.
+     */
+    public void setEventBufferSize(int eventBufferSize) {
+        this.eventBufferSize = eventBufferSize;
+    }
+
+    public String getProgressUri() {
+        return progressUri;
+    }
+
+    /**
+     * An endpoint URI (e.g. seda:progress) that the execute operation also sends the execution's events to while it
+     * runs, one message per event (the typed event as the body, the event headers) carrying a copy of all headers
+     * the original exchange had when the execution started (the correlation headers). Sent asynchronously and in
+     * order per execution, off the producer's path: a slow progress route never delays the result. Best with
+     * executorType=WEBSOCKET; with HTTP the socket opens at the first such execution.
+     */
+    public void setProgressUri(String progressUri) {
+        this.progressUri = progressUri;
     }
 
     public String getWorkflow() {
@@ -176,7 +273,10 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     }
 
     private void validate() {
-        if (!jobs && configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
+        require(eventBufferSize >= 1, "eventBufferSize", "must be at least 1 (got " + eventBufferSize + ")");
+        if (eventsPath) {
+            ComfyKitEventsConsumer.filter(this);
+        } else if (!jobs && configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
             throw new IllegalArgumentException("comfykit endpoint: operation " + configuration.getOperation()
                     + " needs a workflow: write comfykit:<workflow> (a file path, classpath:resource, http(s) URL or"
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"

@@ -23,6 +23,13 @@ import dev.comfykit.client.FailureCauses;
 import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.output.SafeFileNames;
 import dev.comfykit.client.WorkflowSource;
+import dev.comfykit.client.events.ComfyEvent;
+import dev.comfykit.client.events.SubscriptionOptions;
+import dev.comfykit.camel.support.EventMessages;
+import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -59,6 +66,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     private final List<ComfyKitServerHealthCheck> serverChecks = new ArrayList<>();
     /** Whether the warning about an ignored server labels header was logged (once per producer). */
     private final AtomicBoolean labelsHeaderIgnored = new AtomicBoolean();
+    private ProducerTemplate progress;
+    private Endpoint progressEndpoint;
 
     public ComfyKitProducer(ComfyKitEndpoint endpoint) {
         super(endpoint);
@@ -127,6 +136,10 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                     message.setHeader(ComfyKitConstants.JOB_ID, jobId);
                     execution = client.onServers(serverLabels(message)).executeJob(jobId, workflow,
                             schema -> messageParams.resolve(exchange, schema), correlation(message));
+                } else if (progress != null) {
+                    execution = client.onServers(serverLabels(message)).executeWith(workflow,
+                            schema -> messageParams.resolve(exchange, schema),
+                            new SubscriptionOptions(getEndpoint().getEventBufferSize(), null), progressFeed(exchange));
                 } else {
                     execution = client.onServers(serverLabels(message)).executeWith(workflow,
                             schema -> messageParams.resolve(exchange, schema));
@@ -236,6 +249,24 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
     /** RunningHub task ids are all digits; ComfyUI's prompt ids are UUIDs (as the client routes them). */
     private static boolean isRunningHubTask(String promptId) {
         return !promptId.isEmpty() && promptId.chars().allMatch(Character::isDigit);
+    }
+
+    /**
+     * Sends the execution's events to progressUri with a copy of the exchange's headers as they are now; runs on
+     * the client's event threads, one event at a time per execution, so the producer never waits for it.
+     */
+    private java.util.function.Consumer<ComfyEvent> progressFeed(Exchange exchange) {
+        Map<String, Object> headers = new HashMap<>(exchange.getMessage().getHeaders());
+        return event -> {
+            Exchange sent = progress.send(progressEndpoint, out -> {
+                out.getMessage().setHeaders(new HashMap<>(headers));
+                EventMessages.fill(out.getMessage(), event);
+            });
+            if (sent.getException() != null) {
+                LOG.warn("Sending a {} event of prompt {} to {} failed: {}", event.type(), event.promptId(),
+                        getEndpoint().getProgressUri(), sent.getException().getMessage());
+            }
+        };
     }
 
     private String workflow(Message message) {
@@ -353,6 +384,18 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri() + ": "
                     + e.getMessage(), e);
         }
+        String progressUri = getEndpoint().getProgressUri();
+        if (progressUri != null && !progressUri.isBlank()) {
+            try {
+                progressEndpoint = getEndpoint().getCamelContext().getEndpoint(progressUri);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("comfykit endpoint " + getEndpoint().getEndpointBaseUri()
+                        + ": option progressUri '" + progressUri + "' is not an endpoint Camel can resolve: "
+                        + e.getMessage(), e);
+            }
+            progress = getEndpoint().getCamelContext().createProducerTemplate();
+            progress.start();
+        }
         healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
                 "producers", WritableHealthCheckRepository.class);
         if (healthCheckRepository != null) {
@@ -415,6 +458,10 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             serverChecks.forEach(healthCheckRepository::removeHealthCheck);
         }
         serverChecks.clear();
+        if (progress != null) {
+            progress.stop();
+            progress = null;
+        }
         super.doStop();
     }
 }

@@ -23,7 +23,7 @@ class ComponentConventionsTest {
         try (CamelContext context = new DefaultCamelContext()) {
             context.start();
             String json = ((org.apache.camel.CatalogCamelContext) context).getComponentParameterJsonSchema("comfykit");
-            assertThat(json).contains("\"scheme\": \"comfykit\"", "\"async\": true",
+            assertThat(json).contains("\"scheme\": \"comfykit\"", "\"async\": true", "\"producerOnly\": false",
                     "\"CamelComfyKitPromptId\"", "\"comfyuiUrl\"", "\"param.\"");
         }
     }

@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The path of a {@code comfykit:} URI: {@code await} and {@code cancel} name operations that need no workflow,
- * {@code jobs} is the jobs consumer, {@code events} is reserved, and every other path is a workflow as before.
+ * {@code jobs} is the jobs consumer, {@code events} is the events consumer, and every other path is a workflow as before.
  */
 class UriShapeTest extends EmulatorCamelTestSupport {
 
@@ -87,15 +87,12 @@ class UriShapeTest extends EmulatorCamelTestSupport {
     }
 
     @Test
-    void eventsIsReservedForTheConsumerToCome() {
-        for (String word : new String[]{"events"}) {
-            assertThatThrownBy(() -> context.getEndpoint("comfykit:" + word + "?operation=await"))
-                    .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
-                    .hasMessageContaining("comfykit:" + word + " is reserved for the " + word + " consumer")
-                    .hasMessageContaining("comfykit:jobs (a consumer)")
-                    .hasMessageContaining("comfykit:await and comfykit:cancel")
-                    .hasMessageContaining("comfykit:./" + word);
-        }
+    void eventsIsTheEventsConsumerAndTakesNoOperation() {
+        assertThat(context.getEndpoint("comfykit:events", ComfyKitEndpoint.class).isEventsPath()).isTrue();
+        assertThatThrownBy(() -> context.getEndpoint("comfykit:events?operation=await"))
+                .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
+                .hasMessageContaining("comfykit:events is the events consumer")
+                .hasMessageContaining("comfykit:./events");
     }
 
     @Test

@@ -9,6 +9,10 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.comfykit.client.dsl.WorkflowSchema;
+import dev.comfykit.client.events.ComfyEvent;
+import dev.comfykit.client.events.EventFilter;
+import dev.comfykit.client.events.EventSubscription;
+import dev.comfykit.client.events.SubscriptionOptions;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
@@ -24,6 +28,7 @@ import dev.comfykit.client.output.OutputNames;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 import dev.comfykit.client.spi.TransferListener;
+import dev.comfykit.client.internal.http.UrlRedactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +42,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -99,7 +105,8 @@ public final class ComfyKit implements AutoCloseable {
         if (pool != null) {
             pool.members().forEach(member -> servers.add((ComfyUiBackend) member.backend()));
         } else {
-            servers.add(ComfyUiBackend.create(connections.api(), config, connections, journal));
+            servers.add(ComfyUiBackend.create(connections.api(), config, connections,
+                    UrlRedactor.redact(connections.api().transport().baseUrl()), journal));
         }
         this.backend = new RoutingBackend(pool != null ? pool : servers.get(0), runningHub);
         this.outputs = new OutputDownloads(connections.io());
@@ -153,7 +160,7 @@ public final class ComfyKit implements AutoCloseable {
      * Runs a workflow with params chosen once its declared params are known (see {@link ParamSource}).
      */
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
-        return executeWith(workflow, params, null);
+        return executeWith(workflow, params, (String) null);
     }
 
     private CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params, String labels) {
@@ -186,6 +193,45 @@ public final class ComfyKit implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return run(source, () -> loader.load(source), params, labels, jobId, correlation);
+    }
+
+    /**
+     * Runs a workflow like {@link #executeWith(String, ParamSource)} and hands the execution's own events (progress,
+     * previews, nodes, its end; {@link ComfyEvent}) to {@code events} while it runs, in order, off the socket's
+     * thread, with the default {@link SubscriptionOptions}. Shares the client's WebSocket like
+     * {@link #subscribe(EventFilter, Consumer)}; with the HTTP executor the socket is opened by the first such
+     * execution, so that one may miss its first events. A pool's failover to another server continues with the new
+     * attempt's events. RunningHub workflows send none.
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                        Consumer<? super ComfyEvent> events) {
+        return executeWith(workflow, params, SubscriptionOptions.defaults(), events);
+    }
+
+    /**
+     * Like {@link #executeWith(String, ParamSource, Consumer)}, with the events delivered as {@code options} say
+     * (buffer size, executor).
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                        SubscriptionOptions options,
+                                                        Consumer<? super ComfyEvent> events) {
+        return executeWith(workflow, params, options, events, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                         SubscriptionOptions options,
+                                                         Consumer<? super ComfyEvent> events, String labels) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(events, "events");
+        WorkflowSource source;
+        try {
+            source = WorkflowSource.detect(workflow);
+        } catch (ComfyKitException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return run(source, () -> loader.load(source), params, labels, null, Map.of(), options, events);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
@@ -328,6 +374,16 @@ public final class ComfyKit implements AutoCloseable {
         /** As {@link ComfyKit#executeWith(String, ParamSource)}, on the selected servers. */
         public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
             return ComfyKit.this.executeWith(workflow, params, selector);
+        }
+
+        /**
+         * As {@link ComfyKit#executeWith(String, ParamSource, SubscriptionOptions, Consumer)}, on the selected
+         * servers.
+         */
+        public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
+                                                            SubscriptionOptions options,
+                                                            Consumer<? super ComfyEvent> events) {
+            return ComfyKit.this.executeWith(workflow, params, options, events, selector);
         }
 
         /** As {@link ComfyKit#execute(Path, Map)}, on the selected servers. */
@@ -529,6 +585,40 @@ public final class ComfyKit implements AutoCloseable {
         connections.transfers().remove(listener);
     }
 
+    /**
+     * Listens to what the ComfyUI servers report while prompts run: progress, nodes starting and finishing, preview
+     * images, queue changes, and how prompts end ({@link ComfyEvent}), with the default {@link SubscriptionOptions}.
+     * See {@link #subscribe(EventFilter, SubscriptionOptions, Consumer)}.
+     */
+    public EventSubscription subscribe(EventFilter filter, Consumer<? super ComfyEvent> listener) {
+        return subscribe(filter, SubscriptionOptions.defaults(), listener);
+    }
+
+    /**
+     * Listens to what the ComfyUI servers report while prompts run ({@link ComfyEvent}).
+     * <p>
+     * Subscriptions share the client's WebSocket to each server (one per server of a pool); no subscription opens a
+     * connection of its own. With the WebSocket executor that is the socket that tracks executions; with the HTTP
+     * executor the first subscription opens a socket to each server it listens to, kept while anyone listens. ComfyUI
+     * sends a prompt's events only to the client that submitted it: a subscriber sees the events of this client's
+     * prompts, and the queue status of every server. RunningHub sends none.
+     * <p>
+     * The listener runs off the socket's thread, one event at a time, in the order received, through a bounded
+     * buffer (see {@link EventSubscription}). When a socket was down, the subscriber receives a
+     * {@link ComfyEvent.EventsMissed} once it is back, followed by the success or failure of this client's prompts
+     * that ended meanwhile (read from the server's queue and history, {@code fromHistory} set).
+     *
+     * @param filter   which events (types, prompt ids, servers)
+     * @param options  buffer size and where the listener runs
+     * @param listener receives the events; an exception it throws is logged and the next event still comes
+     * @return the subscription; close it to stop listening (closing the client closes it too)
+     * @throws IllegalArgumentException when the filter names a server the client does not have
+     */
+    public EventSubscription subscribe(EventFilter filter, SubscriptionOptions options,
+                                       Consumer<? super ComfyEvent> listener) {
+        return connections.events().subscribe(filter, options, listener);
+    }
+
     /** The params and output variables of an in-memory workflow (parsed on the calling thread). */
     public WorkflowSchema describeJson(Map<String, ?> workflow) {
         return loader.wrapInline(workflow).schema();
@@ -583,6 +673,14 @@ public final class ComfyKit implements AutoCloseable {
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params, String labels, String jobId,
                                                  Map<String, String> correlation) {
+        return run(source, load, params, labels, jobId, correlation, null, null);
+    }
+
+    private CompletableFuture<ExecuteResult> run(WorkflowSource source,
+                                                 Supplier<CompletableFuture<LoadedWorkflow>> load,
+                                                 ParamSource params, String labels, String jobId,
+                                                 Map<String, String> correlation, SubscriptionOptions options,
+                                                 Consumer<? super ComfyEvent> events) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -602,8 +700,20 @@ public final class ComfyKit implements AutoCloseable {
                 result.complete(ExecuteResult.failure(null, (System.nanoTime() - start) / 1e9, unmatched));
                 return;
             }
+            Runnable unwatch = null;
+            if (events != null) {
+                try {
+                    unwatch = connections.events().watch(request, options, events);
+                } catch (IllegalStateException closed) {
+                    // the client is closing: the execution ends as cancelled without events
+                }
+            }
             CompletableFuture<ExecuteResult> execution = durable != null && !request.isRunningHub()
                     ? durable.execute(request, correlation) : backend.execute(request);
+            if (unwatch != null) {
+                Runnable stop = unwatch;
+                execution.whenComplete((r, e) -> stop.run());
+            }
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);

@@ -73,7 +73,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         NodeRegistry registry = new NodeRegistry(dirs, options.models(), options.withoutNodes());
         this.queue = new PromptQueue(sockets);
         EngineSettings settings = new EngineSettings(options.parallelism(), options.stepTime(), options.promptDelay(),
-                options.outputCache());
+                options.outputCache(), options.previewEvery());
         StallGate stallGate = new StallGate();
         this.faults = new FaultRegistry(sockets, stallGate, this::restart);
         this.engine = new ExecutionEngine(queue, registry, sockets, settings, dirs, naming, faults, stallGate);
@@ -280,6 +280,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         private List<String> loras = List.of();
         private List<String> vaes = List.of();
         private final Set<String> withoutNodes = new LinkedHashSet<>();
+        private int previewEvery;
         private final List<String> argv = new ArrayList<>(List.of("main.py"));
 
         private Builder() {
@@ -356,6 +357,18 @@ public final class ComfyUiEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes every KSampler send a preview image (as a binary WebSocket frame, like ComfyUI's latent previews)
+         * every {@code steps} steps, so that previews come at a pace set by {@link #stepTime}; default 0, none.
+         */
+        public Builder previewEvery(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("previewEvery must not be negative (0 sends no previews)");
+            }
+            this.previewEvery = steps;
+            return this;
+        }
+
         Builder argv(List<String> args) {
             argv.addAll(args);
             return this;
@@ -363,7 +376,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
 
         public EmulatorOptions options() {
             return new EmulatorOptions(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints,
-                    loras, vaes, withoutNodes);
+                    loras, vaes, withoutNodes, previewEvery);
         }
 
         public ComfyUiEmulator start() {

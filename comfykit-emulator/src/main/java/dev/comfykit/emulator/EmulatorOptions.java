@@ -22,10 +22,19 @@ import java.util.Set;
  * @param vaes          the file names VAELoader offers
  * @param withoutNodes  node classes this emulator leaves out (absent from {@code /object_info}, refused in prompts
  *                      as a node type that does not exist), so that several emulators can differ in what they run
+ * @param previewEvery  a KSampler sends a preview image (binary frame) every this many steps; 0 for none
  */
 public record EmulatorOptions(String host, int port, Path dataDirectory, Duration stepTime, int parallelism,
                               Duration promptDelay, boolean outputCache, List<String> checkpoints,
-                              List<String> loras, List<String> vaes, Set<String> withoutNodes) {
+                              List<String> loras, List<String> vaes, Set<String> withoutNodes, int previewEvery) {
+
+    /** Options without sampler previews (the shape before {@code previewEvery}). */
+    public EmulatorOptions(String host, int port, Path dataDirectory, Duration stepTime, int parallelism,
+                           Duration promptDelay, boolean outputCache, List<String> checkpoints, List<String> loras,
+                           List<String> vaes, Set<String> withoutNodes) {
+        this(host, port, dataDirectory, stepTime, parallelism, promptDelay, outputCache, checkpoints, loras, vaes,
+                withoutNodes, 0);
+    }
 
     /** The checkpoint names offered by default: the real SD 1.5 and SDXL base file names. */
     public static final List<String> DEFAULT_CHECKPOINTS =
@@ -51,6 +60,9 @@ public record EmulatorOptions(String host, int port, Path dataDirectory, Duratio
         }
         if (stepTime.isNegative() || promptDelay.isNegative()) {
             throw new IllegalArgumentException("times must not be negative");
+        }
+        if (previewEvery < 0) {
+            throw new IllegalArgumentException("previewEvery must not be negative (0 sends no previews)");
         }
         checkpoints = List.copyOf(checkpoints);
         loras = List.copyOf(loras);

@@ -24,6 +24,7 @@ public final class Main {
             "  --host ADDRESS      address to listen on (default 127.0.0.1)",
             "  --data-dir DIR      folder for input/, output/ and temp/ (default: a temporary folder deleted on exit)",
             "  --step-time MS      simulated time of one KSampler step in milliseconds (default 20)",
+            "  --preview-every N   KSampler sends a preview image every N steps (default 0: none)",
             "  --parallelism N     prompts executed at once (default 1, like ComfyUI)",
             "  --prompt-delay MS   extra time every prompt takes, in milliseconds (default 0)",
             "  --no-cache          do not reuse node results across prompts",
@@ -96,7 +97,7 @@ public final class Main {
                     return null;
                 }
                 case "--no-cache" -> builder.outputCache(false);
-                case "--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay", "--checkpoints",
+                case "--port", "--host", "--data-dir", "--step-time", "--preview-every", "--parallelism", "--prompt-delay", "--checkpoints",
                         "--loras", "--vaes", "--without-nodes" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
@@ -124,6 +125,7 @@ public final class Main {
             case "--data-dir" -> builder.dataDirectory(Path.of(value));
             case "--step-time" -> builder.stepTime(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
             case "--parallelism" -> builder.parallelism(number(name, value, 1, 4096));
+            case "--preview-every" -> builder.previewEvery(number(name, value, 0, Integer.MAX_VALUE));
             case "--prompt-delay" -> builder.promptDelay(Duration.ofMillis(number(name, value, 0, Integer.MAX_VALUE)));
             case "--checkpoints" -> builder.checkpoints(list(value));
             case "--loras" -> builder.loras(list(value));

@@ -53,6 +53,13 @@ class MainTest {
     }
 
     @Test
+    void samplerPreviewsAreOffUnlessAsked() {
+        assertThat(Main.parse(new String[0]).options().previewEvery()).isZero();
+        assertThat(Main.parse(new String[] {"--preview-every", "4"}).options().previewEvery()).isEqualTo(4);
+        assertThat(Main.USAGE).contains("--preview-every");
+    }
+
+    @Test
     void helpGivesNoBuilder() {
         assertThat(Main.parse(new String[] {"--help"})).isNull();
         assertThat(Main.USAGE).contains("--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay");

@@ -127,6 +127,17 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Boolean lazyStartProducer = false;
     /**
+     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
+     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed
+     * as a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party
+     * component allows Camel to be alerted if an exception was thrown. Some components handle this internally only,
+     * and therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to
+     * hook into the 3rd party component and make this possible for future releases. By default the consumer will
+     * use the org.apache.camel.spi.ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR
+     * level and ignored.
+     */
+    private Boolean bridgeErrorHandler = false;
+    /**
      * The ComfyUI api key: sent as Authorization: Bearer to the ComfyUI server only, and as
      * extra_data.api_key_comfy_org for paid API nodes. Never write the key itself here: use a placeholder such as
      * ${COMFYUI_API_KEY}. Masked in the actuator's configprops and env output.
@@ -412,6 +423,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setThrowExceptionOnFailure(Boolean throwExceptionOnFailure) {
         this.throwExceptionOnFailure = throwExceptionOnFailure;
+    }
+
+    public Boolean getBridgeErrorHandler() {
+        return bridgeErrorHandler;
+    }
+
+    public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
+        this.bridgeErrorHandler = bridgeErrorHandler;
     }
 
     public Boolean getLazyStartProducer() {

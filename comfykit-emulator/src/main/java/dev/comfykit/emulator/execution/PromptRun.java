@@ -347,6 +347,11 @@ final class PromptRun {
         }
 
         @Override
+        public int previewEvery() {
+            return services.settings().previewEvery();
+        }
+
+        @Override
         public void progress(long value, long max) {
             progress(value, max, null);
         }

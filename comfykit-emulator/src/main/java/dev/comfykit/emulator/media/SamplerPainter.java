@@ -28,38 +28,75 @@ public final class SamplerPainter {
         return image;
     }
 
+    /**
+     * A sampler's preview at a step: the final picture's background at an eighth of its size (the size of
+     * ComfyUI's latent previews), mixed with noise that fades as the steps go on, so the picture visibly emerges.
+     */
+    public static BufferedImage preview(int width, int height, long seed, int step, int steps) {
+        Background background = Background.of(seed, width, height);
+        int w = Math.max(1, width / 8);
+        int h = Math.max(1, height / 8);
+        BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        SplittableRandom noise = new SplittableRandom(seed * 31 + step);
+        int clean = Math.max(0, Math.min(steps, step)) * 255 / Math.max(1, steps);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                // only the sampled pixels of the full picture are computed: a preview per step stays cheap
+                int rgb = background.at(Math.min(width - 1, x * 8), Math.min(height - 1, y * 8));
+                int n = noise.nextInt(256);
+                int r = (((rgb >> 16) & 0xFF) * clean + n * (255 - clean)) / 255;
+                int g = (((rgb >> 8) & 0xFF) * clean + n * (255 - clean)) / 255;
+                int b = ((rgb & 0xFF) * clean + n * (255 - clean)) / 255;
+                small.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return small;
+    }
+
     private static void paintBackground(BufferedImage image, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] a = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-        int[] b = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
-        int blobs = 3 + random.nextInt(4);
-        int[][] circles = new int[blobs][];
-        for (int i = 0; i < blobs; i++) {
-            circles[i] = new int[] {random.nextInt(w), random.nextInt(h), 1 + random.nextInt(Math.max(1, Math.min(w, h) / 3)),
-                    random.nextInt(0x1000000)};
-        }
-        int span = Math.max(1, w + h - 2);
+        Background background = Background.of(seed, w, h);
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int t = ((x + y) * 255) / span;
-                int r = (a[0] * (255 - t) + b[0] * t) / 255;
-                int g = (a[1] * (255 - t) + b[1] * t) / 255;
-                int bl = (a[2] * (255 - t) + b[2] * t) / 255;
-                for (int[] c : circles) {
-                    long dx = x - c[0];
-                    long dy = y - c[1];
-                    if (dx * dx + dy * dy <= (long) c[2] * c[2]) {
-                        r = (r + ((c[3] >> 16) & 0xFF)) / 2;
-                        g = (g + ((c[3] >> 8) & 0xFF)) / 2;
-                        bl = (bl + (c[3] & 0xFF)) / 2;
-                    }
-                }
-                row[x] = (r << 16) | (g << 8) | bl;
+                row[x] = background.at(x, y);
             }
             image.setRGB(0, y, w, 1, row, 0, w);
+        }
+    }
+
+    /** The seed's background: a diagonal gradient from colour a to b with a few blended circles. */
+    private record Background(int[] a, int[] b, int[][] circles, int span) {
+
+        static Background of(long seed, int w, int h) {
+            SplittableRandom random = new SplittableRandom(seed);
+            int[] a = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+            int[] b = {random.nextInt(256), random.nextInt(256), random.nextInt(256)};
+            int blobs = 3 + random.nextInt(4);
+            int[][] circles = new int[blobs][];
+            for (int i = 0; i < blobs; i++) {
+                circles[i] = new int[] {random.nextInt(w), random.nextInt(h),
+                        1 + random.nextInt(Math.max(1, Math.min(w, h) / 3)), random.nextInt(0x1000000)};
+            }
+            return new Background(a, b, circles, Math.max(1, w + h - 2));
+        }
+
+        int at(int x, int y) {
+            int t = ((x + y) * 255) / span;
+            int r = (a[0] * (255 - t) + b[0] * t) / 255;
+            int g = (a[1] * (255 - t) + b[1] * t) / 255;
+            int bl = (a[2] * (255 - t) + b[2] * t) / 255;
+            for (int[] c : circles) {
+                long dx = x - c[0];
+                long dy = y - c[1];
+                if (dx * dx + dy * dy <= (long) c[2] * c[2]) {
+                    r = (r + ((c[3] >> 16) & 0xFF)) / 2;
+                    g = (g + ((c[3] >> 8) & 0xFF)) / 2;
+                    bl = (bl + (c[3] & 0xFF)) / 2;
+                }
+            }
+            return (r << 16) | (g << 8) | bl;
         }
     }
 

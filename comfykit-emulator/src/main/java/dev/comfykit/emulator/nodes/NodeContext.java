@@ -25,6 +25,11 @@ public interface NodeContext {
     /** Simulated time of one sampler step. */
     Duration stepTime();
 
+    /** A sampler sends a preview image every this many steps; 0 for none. */
+    default int previewEvery() {
+        return 0;
+    }
+
     /**
      * Reports progress like ComfyUI's progress bar ({@code progress} and {@code progress_state} events) and is
      * where interrupts and stalls are honoured.

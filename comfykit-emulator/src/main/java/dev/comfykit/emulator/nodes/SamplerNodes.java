@@ -42,9 +42,15 @@ final class SamplerNodes {
         Latent latent = in.as("latent_image", Latent.class);
         int steps = (int) in.integer("steps");
         BigInteger seed = in.bigInteger("seed");
+        int previewEvery = ctx.previewEvery();
         for (int step = 1; step <= steps; step++) {
             ctx.sleep(ctx.stepTime());
-            ctx.progress(step, steps);
+            if (previewEvery > 0 && step % previewEvery == 0) {
+                ctx.progress(step, steps, SamplerPainter.preview(latent.width(), latent.height(), seed.longValue(),
+                        step, steps));
+            } else {
+                ctx.progress(step, steps);
+            }
         }
         ModelHandle model = in.as("model", ModelHandle.class);
         Sampling sampling = new Sampling(in.as("positive", Conditioning.class).text(), in.as("negative", Conditioning.class).text(),

@@ -12,6 +12,7 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.InputLimitsCache;
+import dev.comfykit.client.internal.events.EventBus;
 import dev.comfykit.client.internal.execution.CompletionTracker;
 import dev.comfykit.client.internal.execution.ExecutionEngine;
 import dev.comfykit.client.internal.execution.Failures;
@@ -62,15 +63,17 @@ public final class ComfyUiBackend implements Backend {
     private final OutputFile.Reader outputs;
     /** How results and statuses name the server: its URL with credentials masked. */
     private final String name;
+    private final EventBus events;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
                            ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait,
-                           OutputFile.Reader outputs) {
+                           OutputFile.Reader outputs, EventBus events) {
         this.outputs = outputs;
         this.url = url;
         this.cancelOnClose = cancelOnClose;
         this.cancelWait = cancelWait;
         this.name = UrlRedactor.redact(url);
+        this.events = events;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -117,17 +120,19 @@ public final class ComfyUiBackend implements Backend {
      * @param api the server (its URL and credentials); the connections' threads and fetcher are shared
      */
     public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections) {
-        return create(api, config, connections, PromptJournal.NONE);
+        return create(api, config, connections, UrlRedactor.redact(api.transport().baseUrl()), PromptJournal.NONE);
     }
 
     /**
-     * The backend for one server whose jobs' prompts are recorded in a journal (a durable job store) before they are
-     * submitted.
+     * The backend for one server of a pool (or the client's only one), whose jobs' prompts are recorded in a journal
+     * (a durable job store; {@link PromptJournal#NONE} without one) before they are submitted.
+     *
+     * @param name the server's name, as its events carry it
      */
     public static ComfyUiBackend create(ComfyUiApi api, ComfyKitConfig config, ClientConnections connections,
-                                        PromptJournal journal) {
+                                        String name, PromptJournal journal) {
         CompletionTracker.Factory tracking = switch (config.getExecutorType()) {
-            case HTTP -> CompletionTracker.polling();
+            case HTTP -> CompletionTracker.polling(config.getConnectTimeout());
             case WEBSOCKET -> CompletionTracker.webSocket(config.getConnectTimeout());
         };
         InputLimitsCache inputLimits = new InputLimitsCache(api::objectInfo, INPUT_LIMIT_CLASSES,
@@ -142,7 +147,8 @@ public final class ComfyUiBackend implements Backend {
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),
                 config.getReconcileInterval(), outputs,
-                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health, journal);
+                connections.lanes().lane(IoLanes.Lane.COMPLETION), System::nanoTime, health, journal,
+                connections.events().server(name, api));
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
         // a pool reads the whole /object_info for dispatch: the limits check takes its classes from that answer
         // instead of asking /object_info/{class} again
@@ -154,7 +160,7 @@ public final class ComfyUiBackend implements Backend {
         Duration cancelWait = config.getRequestTimeout().compareTo(CANCEL_WAIT) < 0 ? config.getRequestTimeout()
                 : CANCEL_WAIT;
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl(), cancelOnClose, cancelWait, outputs);
+                api.transport().baseUrl(), cancelOnClose, cancelWait, outputs, connections.events());
     }
 
     @Override
@@ -163,7 +169,7 @@ public final class ComfyUiBackend implements Backend {
             return notHere(request.source());
         }
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
-                () -> preparation.prepare(request), request.jobId());
+                () -> preparation.prepare(request), request.jobId(), promptId -> events.promptOf(request, promptId));
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
@@ -183,7 +189,7 @@ public final class ComfyUiBackend implements Backend {
      */
     public CompletableFuture<ExecuteResult> executePrepared(String jobId, ObjectNode graph, Duration timeout) {
         return engine.execute(System.nanoTime(), timeout,
-                () -> CompletableFuture.completedFuture(new PreparedPrompt(graph, null)), jobId);
+                () -> CompletableFuture.completedFuture(new PreparedPrompt(graph, null)), jobId, id -> { });
     }
 
     /** Reads the server's output files (for results read back from a job store). */

@@ -5,6 +5,7 @@ import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.http.ComfyUiTransport;
 import dev.comfykit.client.internal.http.HostResolver;
 import dev.comfykit.client.internal.http.HttpSender;
+import dev.comfykit.client.internal.events.EventBus;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.http.ServerCredentials;
 import dev.comfykit.client.internal.http.TransferListeners;
@@ -41,6 +42,7 @@ public final class ClientConnections implements AutoCloseable {
     private final ServerCredentials credentials;
     private final ComfyUiApi api;
     private final TransferListeners transfers = new TransferListeners();
+    private final EventBus events;
 
     /**
      * Creates the executors and HTTP clients; no connection is opened yet.
@@ -82,6 +84,12 @@ public final class ClientConnections implements AutoCloseable {
         this.credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
                 credentials, MAX_RESPONSE_BYTES), transfers);
+        this.events = new EventBus(threadPrefix);
+    }
+
+    /** The client's event subscriptions and its servers' event sources. */
+    public EventBus events() {
+        return events;
     }
 
     /** The timer for time limits and polling rounds (one thread; tasks must not block). */
@@ -148,6 +156,7 @@ public final class ClientConnections implements AutoCloseable {
     /** Stops the client's own threads (not an executor the application passed in). */
     @Override
     public void close() {
+        events.close();
         scheduler.shutdownNow();
         if (ownIo != null) {
             ownIo.shutdown();

@@ -32,6 +32,9 @@ final class ComfyUiEventStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ComfyUiEventStream.class);
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** A preview larger than this (a whole frame) is not assembled. */
+    private static final int MAX_BINARY_BYTES = 32 * 1024 * 1024;
+    private static final String FEATURE_FLAGS = "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}";
 
     private enum State { IDLE, CONNECTING, READY, BACKOFF, CLOSED }
 
@@ -39,8 +42,9 @@ final class ComfyUiEventStream implements AutoCloseable {
     private final String clientId;
     private final ScheduledExecutorService scheduler;
     private final Consumer<ComfyUiEvent> sink;
+    private final Consumer<ByteBuffer> binarySink;
     private final Runnable onReady;
-    private final Runnable onDown;
+    private final Consumer<String> onDown;
     private final BooleanSupplier wanted;
     private final Duration connectTimeout;
 
@@ -53,17 +57,19 @@ final class ComfyUiEventStream implements AutoCloseable {
 
     /**
      * @param sink    receives every JSON event, on the thread that delivered it; must not block
+     * @param binarySink receives every binary frame (previews), whole, on the same thread; must not block
      * @param onReady runs after every (re)connection is confirmed
-     * @param onDown  runs when the socket is lost or cannot be opened
+     * @param onDown  runs when the socket is lost or cannot be opened, with why
      * @param wanted  whether to keep reconnecting (prompts are waiting)
      */
     ComfyUiEventStream(ComfyUiTransport transport, String clientId, ScheduledExecutorService scheduler,
-                       Consumer<ComfyUiEvent> sink, Runnable onReady, Runnable onDown, BooleanSupplier wanted,
+                       Consumer<ComfyUiEvent> sink, Consumer<ByteBuffer> binarySink, Runnable onReady, Consumer<String> onDown, BooleanSupplier wanted,
                        Duration connectTimeout) {
         this.transport = transport;
         this.clientId = clientId;
         this.scheduler = scheduler;
         this.sink = sink;
+        this.binarySink = binarySink;
         this.onReady = onReady;
         this.onDown = onDown;
         this.wanted = wanted;
@@ -160,7 +166,7 @@ final class ComfyUiEventStream implements AutoCloseable {
         if (waiting != null) {
             waiting.completeExceptionally(new java.io.IOException("WebSocket unavailable: " + why));
         }
-        onDown.run();
+        onDown.accept(why);
     }
 
     private synchronized void reconnect() {
@@ -194,6 +200,8 @@ final class ComfyUiEventStream implements AutoCloseable {
     private final class Listener implements WebSocket.Listener {
         private final long attempt;
         private final StringBuilder text = new StringBuilder();
+        private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+        private boolean binaryTooLarge;
 
         Listener(long attempt) {
             this.attempt = attempt;
@@ -201,6 +209,9 @@ final class ComfyUiEventStream implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket webSocket) {
+            // the first text frame may negotiate previews with metadata (type 4: prompt and node named); servers
+            // before v0.3.44 ignore it
+            webSocket.sendText(FEATURE_FLAGS, true);
             webSocket.request(1);
         }
 
@@ -230,9 +241,36 @@ final class ComfyUiEventStream implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            // previews and progress text: not needed to complete executions
+            // previews and progress text: not needed to complete executions, only by event subscribers
+            if (last && binary.size() == 0 && !binaryTooLarge) {
+                deliverBinary(data);
+            } else if (!binaryTooLarge) {
+                if (binary.size() + data.remaining() > MAX_BINARY_BYTES) {
+                    binaryTooLarge = true;
+                    binary.reset();
+                } else {
+                    byte[] part = new byte[data.remaining()];
+                    data.get(part);
+                    binary.writeBytes(part);
+                }
+                if (last) {
+                    deliverBinary(ByteBuffer.wrap(binary.toByteArray()));
+                }
+            }
+            if (last) {
+                binary.reset();
+                binaryTooLarge = false;
+            }
             webSocket.request(1);
             return null;
+        }
+
+        private void deliverBinary(ByteBuffer frame) {
+            try {
+                binarySink.accept(frame);
+            } catch (RuntimeException e) {
+                LOG.warn("Handling a binary WebSocket frame failed", e);
+            }
         }
 
         @Override

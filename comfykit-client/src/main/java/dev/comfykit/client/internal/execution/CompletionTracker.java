@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * How an {@link ExecutionEngine} learns that its prompts finished: a strategy chosen once, where the client is built
- * ({@link #polling()} for the HTTP executor, {@link #webSocket(Duration)} for the WebSocket executor). Either way the
+ * ({@link #polling(Duration)} for the HTTP executor, {@link #webSocket(Duration)} for the WebSocket executor). Either way the
  * engine's reconcile loop reads the queue and history; the tracker only tells it how fast it must go and may finish
  * prompts sooner from events. The execution code never asks which one it has.
  */
@@ -17,9 +17,12 @@ public interface CompletionTracker extends AutoCloseable {
         CompletionTracker start(TrackingContext context);
     }
 
-    /** Polls over HTTP: every finish is found by the reconcile loop, at its fast cadence. */
-    static Factory polling() {
-        return context -> PollingTracker.INSTANCE;
+    /**
+     * Polls over HTTP: every finish is found by the reconcile loop, at its fast cadence. A WebSocket is opened only
+     * for event subscribers.
+     */
+    static Factory polling(Duration connectTimeout) {
+        return context -> new PollingTracker(context, connectTimeout);
     }
 
     /**

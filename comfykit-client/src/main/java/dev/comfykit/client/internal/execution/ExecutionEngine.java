@@ -11,6 +11,7 @@ import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.internal.comfyui.ComfyUiApi;
 import dev.comfykit.client.internal.comfyui.SubmitResponse;
 import dev.comfykit.client.internal.comfyui.ValidationErrors;
+import dev.comfykit.client.internal.events.ServerEvents;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
 import dev.comfykit.client.internal.pool.ServerHealth;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ServerHealth health;
     private final Executor completions;
     private final PromptJournal journal;
+    private final ServerEvents events;
     private volatile boolean closed;
 
     /**
@@ -69,9 +71,10 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
-                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health) {
+                           OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health,
+                           ServerEvents events) {
         this(api, tracking, clientId, apiKey, scheduler, lostGrace, safetyInterval, reader, completions, clock, health,
-                PromptJournal.NONE);
+                PromptJournal.NONE, events);
     }
 
     /**
@@ -81,7 +84,7 @@ public final class ExecutionEngine implements AutoCloseable {
     public ExecutionEngine(ComfyUiApi api, CompletionTracker.Factory tracking, String clientId, String apiKey,
                            ScheduledExecutorService scheduler, Duration lostGrace, Duration safetyInterval,
                            OutputFile.Reader reader, Executor completions, LongSupplier clock, ServerHealth health,
-                           PromptJournal journal) {
+                           PromptJournal journal, ServerEvents events) {
         this.journal = journal;
         this.api = api;
         this.clientId = clientId;
@@ -90,6 +93,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.clock = clock;
         this.health = health;
         this.completions = completions;
+        this.events = events;
         this.reconciler = new Reconciler(api, lostGrace, clock, health::recordQueueDepth);
         this.mapper = new HistoryResultMapper(api, reader);
         this.canceller = new ServerCanceller(api);
@@ -97,7 +101,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.loop = new ReconcileLoop(reconciler, registry, scheduler, this::needsFastPolling,
                 safetyInterval, clock, health, this::serverDown);
         this.tracker = tracking.start(new TrackingContext(api, clientId, scheduler, registry, reconciler, loop,
-                completions, health));
+                completions, health, events));
         health.onDown(this::serverDown);
     }
 
@@ -111,18 +115,20 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
                                                     Supplier<CompletableFuture<PreparedPrompt>> prepare) {
-        return execute(startNanos, timeout, prepare, null);
+        return execute(startNanos, timeout, prepare, null, id -> { });
     }
 
     /**
-     * Like {@link #execute(long, Duration, Supplier)}, for a durable job: the journal records the prompt (its id,
-     * graph and server) before it is submitted and learns when the server accepted it.
+     * Like {@link #execute(long, Duration, Supplier)}, for a durable job (the journal records the prompt, its id, graph
+     * and server, before it is submitted and learns when the server accepted it), telling {@code promptId} the
+     * prompt's id before it is submitted (so that its events can be told apart from the first), and again if the
+     * server chose another one.
      *
      * @param jobId the job the prompt belongs to, or {@code null} for none (the journal is not told)
      */
     public CompletableFuture<ExecuteResult> execute(long startNanos, Duration timeout,
                                                     Supplier<CompletableFuture<PreparedPrompt>> prepare,
-                                                    String jobId) {
+                                                    String jobId, java.util.function.Consumer<String> promptId) {
         LocalExecution execution = new LocalExecution(startNanos, timeout.toNanos());
         if (closed) {
             execution.fail(null, clock.getAsLong(), closedError());
@@ -141,7 +147,7 @@ public final class ExecutionEngine implements AutoCloseable {
             if (error != null) {
                 preparationFailed(execution, error);
             } else if (!execution.isDone()) {
-                submit(execution, prompt, jobId);
+                submit(execution, prompt, jobId, promptId);
             }
         });
         return execution.result();
@@ -160,6 +166,7 @@ public final class ExecutionEngine implements AutoCloseable {
                     throw new CompletionException(new SubmissionException(response.rejection()));
                 }
                 LOG.debug("[{}] submitted (not awaited)", response.promptId());
+                events.submitted(response.promptId());
                 return new SubmittedPrompt(response.promptId(), clientId);
             });
         });
@@ -200,7 +207,8 @@ public final class ExecutionEngine implements AutoCloseable {
         return canceller.cancel(promptId);
     }
 
-    private void submit(LocalExecution execution, PreparedPrompt prepared, String jobId) {
+    private void submit(LocalExecution execution, PreparedPrompt prepared, String jobId,
+                        java.util.function.Consumer<String> ids) {
         String promptId = UUID.randomUUID().toString();
         PendingPrompt pending = registry.register(promptId, clock.getAsLong(), tracker.deliversEvents());
         pending.submittedHere();
@@ -208,6 +216,7 @@ public final class ExecutionEngine implements AutoCloseable {
             registry.remove(pending);
             return;
         }
+        ids.accept(promptId);
         // a job's record holds the prompt before the server does, so a crash in between is found by its prompt id
         CompletableFuture<Void> recorded = jobId == null ? CompletableFuture.completedFuture(null)
                 : journal.submitting(jobId, promptId, prepared.graph(), api.transport().baseUrl());
@@ -231,7 +240,7 @@ public final class ExecutionEngine implements AutoCloseable {
                         LOG.debug("[{}] rejected: {}", promptId, response.rejection().getMessage());
                         execution.fail(null, clock.getAsLong(), response.rejection());
                     } else {
-                        accepted(execution, pending, response);
+                        accepted(execution, pending, response, ids);
                         if (jobId != null) {
                             journal.accepted(jobId, response.promptId());
                         }
@@ -240,10 +249,12 @@ public final class ExecutionEngine implements AutoCloseable {
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
     }
 
-    private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response) {
+    private void accepted(LocalExecution execution, PendingPrompt pending, SubmitResponse response,
+                          java.util.function.Consumer<String> ids) {
         PendingPrompt current = pending;
         if (!response.promptId().equals(pending.promptId())) {
             // servers before v0.3.44 ignore the client's prompt id and choose their own
+            ids.accept(response.promptId());
             current = rekey(pending, response.promptId());
             execution.reattach(current);
         }
@@ -254,6 +265,7 @@ public final class ExecutionEngine implements AutoCloseable {
         LOG.debug("[{}] submitted", current.promptId());
         // no health.recordSuccess() here: a server that takes prompts but fails the requests that follow them
         // (/queue, /history) must still go down from those failures, not be called well by each new submission
+        events.submitted(current.promptId());
         current.acknowledge();
         loop.kick();
     }
@@ -282,6 +294,7 @@ public final class ExecutionEngine implements AutoCloseable {
         // history, or reported lost after the grace period; never sent twice
         LOG.warn("[{}] the answer to the submission was lost ({}); waiting for the prompt anyway",
                 pending.promptId(), Failures.describe(error));
+        events.submitted(pending.promptId());
         pending.acknowledge();
         loop.kick();
     }

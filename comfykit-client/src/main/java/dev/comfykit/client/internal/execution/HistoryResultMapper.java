@@ -25,7 +25,7 @@ import java.util.function.Function;
  * the node's output variable. A failed status becomes a structured {@link ExecutionError}, and the outputs produced
  * before the failure are kept.
  */
-final class HistoryResultMapper {
+public final class HistoryResultMapper {
 
     private final ComfyUiApi api;
     private final OutputFile.Reader reader;
@@ -90,7 +90,10 @@ final class HistoryResultMapper {
         return Function.identity();
     }
 
-    private static ExecutionError error(String promptId, JsonNode status) {
+    /**
+     * The error of a history entry's {@code status}, or {@code null} when it succeeded.
+     */
+    public static ExecutionError error(String promptId, JsonNode status) {
         String statusText = status.path("status_str").asText("success");
         if (!statusText.equals("error")) {
             return null;
@@ -104,16 +107,22 @@ final class HistoryResultMapper {
                 return executionError(data);
             }
             if (type.equals("execution_interrupted")) {
-                return ExecutionError.builder(ErrorKind.INTERRUPTED, "Prompt " + promptId
-                        + " was interrupted on the server" + atNode(data) + ".")
-                        .node(Json.text(data.get("node_id")), Json.text(data.get("node_type"))).build();
+                return interrupted(promptId, data);
             }
         }
         return ExecutionError.of(ErrorKind.EXECUTION, "ComfyUI reported prompt " + promptId
                 + " as failed without saying why.");
     }
 
-    private static ExecutionError executionError(JsonNode data) {
+    /** The error of an {@code execution_interrupted} message. */
+    public static ExecutionError interrupted(String promptId, JsonNode data) {
+        return ExecutionError.builder(ErrorKind.INTERRUPTED, "Prompt " + promptId
+                + " was interrupted on the server" + atNode(data) + ".")
+                .node(Json.text(data.get("node_id")), Json.text(data.get("node_type"))).build();
+    }
+
+    /** The error of an {@code execution_error} message: the failing node, its exception and traceback. */
+    public static ExecutionError executionError(JsonNode data) {
         String exceptionType = Json.text(data.get("exception_type"));
         String exceptionMessage = Json.text(data.get("exception_message"));
         List<String> traceback = new ArrayList<>();

@@ -1,13 +1,22 @@
 package dev.comfykit.client.internal.execution;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-/** The HTTP executor: no events; the reconcile loop always polls at its fast cadence. */
+/**
+ * The HTTP executor: no events; the reconcile loop always polls at its fast cadence. Only while someone subscribes
+ * to the server's events ({@code ComfyKit.subscribe}) does it keep a WebSocket, which feeds the subscribers and
+ * nothing else; it is opened by the first subscription.
+ */
 final class PollingTracker implements CompletionTracker {
 
-    static final PollingTracker INSTANCE = new PollingTracker();
+    private final ComfyUiEventStream events;
 
-    private PollingTracker() {
+    PollingTracker(TrackingContext context, Duration connectTimeout) {
+        this.events = new ComfyUiEventStream(context.api().transport(), context.clientId(), context.scheduler(),
+                context.events()::onText, context.events()::onBinary, context.events()::onReady,
+                context.events()::onLost, context.events()::wanted, connectTimeout);
+        context.events().attach(events::ready);
     }
 
     @Override
@@ -27,6 +36,7 @@ final class PollingTracker implements CompletionTracker {
 
     @Override
     public void close() {
-        // nothing to release: the reconcile loop belongs to the engine
+        // the reconcile loop belongs to the engine; the socket (if a subscriber opened one) to this tracker
+        events.close();
     }
 }

@@ -21,8 +21,10 @@ final class WebSocketTracker implements CompletionTracker {
     WebSocketTracker(TrackingContext context, Duration connectTimeout) {
         this.context = context;
         this.events = new ComfyUiEventStream(context.api().transport(), context.clientId(), context.scheduler(),
-                this::onEvent, this::afterReconnect, this::afterSocketLoss, () -> !context.registry().isEmpty(),
-                connectTimeout);
+                this::onEvent, context.events()::onBinary, this::afterReconnect, this::afterSocketLoss,
+                () -> !context.registry().isEmpty() || context.events().wanted(), connectTimeout);
+        // event subscribers share this socket: subscribing connects it, and keeps it while they listen
+        context.events().attach(events::ready);
     }
 
     @Override
@@ -42,6 +44,7 @@ final class WebSocketTracker implements CompletionTracker {
     }
 
     private void onEvent(ComfyUiEvent event) {
+        context.events().onText(event);
         if ("status".equals(event.type())) {
             // ComfyUI broadcasts its queue on every change: the live depth a pool's dispatch reads
             JsonNode remaining = event.data().path("status").path("exec_info").path("queue_remaining");
@@ -74,13 +77,15 @@ final class WebSocketTracker implements CompletionTracker {
 
     private void afterReconnect() {
         context.health().recordSuccess();
+        context.events().onReady();
         forgetEvents();
         context.loop().wake();
     }
 
-    private void afterSocketLoss() {
+    private void afterSocketLoss(String why) {
         // one lost socket is a suspicion, not a verdict: the health probes the server before calling it down
         context.health().recordFailure(new IOException("the WebSocket closed"));
+        context.events().onLost(why);
         forgetEvents();
         if (!context.registry().isEmpty()) {
             context.loop().wake();

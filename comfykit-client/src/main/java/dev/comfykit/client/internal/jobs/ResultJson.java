@@ -74,7 +74,7 @@ public final class ResultJson {
         if (root.hasNonNull("error")) {
             builder.error(readError(root.get("error")));
         }
-        return builder.build();
+        return builder.build().withServer(text(root, "server"));
     }
 
     /** Reads an error written by {@link #writeError}. */

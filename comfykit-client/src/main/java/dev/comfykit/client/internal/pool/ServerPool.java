@@ -186,7 +186,7 @@ public final class ServerPool implements Backend {
         }
         for (ServerSpec spec : chosen) {
             ComfyUiApi api = connections.apiFor(config, URI.create(spec.url()), spec.apiKey());
-            ComfyUiBackend backend = ComfyUiBackend.create(api, config, connections, journal);
+            ComfyUiBackend backend = ComfyUiBackend.create(api, config, connections, spec.name(), journal);
             members.add(new Member(members.size(), spec, backend, api, backend.health(), backend.capabilities()));
         }
         return new ServerPool(members, config.getDispatchStrategy(), config.getMaxAttempts(),
