@@ -117,6 +117,15 @@ public final class ComfyKit implements AutoCloseable {
      * Runs a workflow with params chosen once its declared params are known (see {@link ParamSource}).
      */
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
+        return executeWith(workflow, params, null);
+    }
+
+    /**
+     * Runs a workflow with params chosen once its declared params are known, queued on the ComfyUI server at the
+     * given priority instead of the client's {@code priority} option ({@code null}: the option's). The server's
+     * queue is shared by all its clients: {@link Priority#FRONT} runs before their normally queued prompts too.
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params, Priority priority) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         WorkflowSource source;
@@ -125,7 +134,7 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params);
+        return run(source, () -> loader.load(source), params, priority);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
@@ -163,12 +172,21 @@ public final class ComfyKit implements AutoCloseable {
 
     /** Submits without waiting, with params chosen once the declared params are known. */
     public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
+        return submitWith(workflow, params, null);
+    }
+
+    /**
+     * Submits without waiting, queued at the given priority ({@code null}: the client's {@code priority} option).
+     * See {@link #executeWith(String, ParamSource, Priority)}.
+     */
+    public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params, Priority priority) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         return Failures.guard(() -> {
             WorkflowSource source = WorkflowSource.detect(workflow);
             return loader.load(source).thenCompose(loaded -> backend.submit(
-                    loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())));
+                    loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())
+                            .withPriority(priority)));
         });
     }
 
@@ -296,6 +314,12 @@ public final class ComfyKit implements AutoCloseable {
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params) {
+        return run(source, load, params, null);
+    }
+
+    private CompletableFuture<ExecuteResult> run(WorkflowSource source,
+                                                 Supplier<CompletableFuture<LoadedWorkflow>> load,
+                                                 ParamSource params, Priority priority) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -309,7 +333,7 @@ public final class ComfyKit implements AutoCloseable {
                 return;
             }
             CompletableFuture<ExecuteResult> execution = backend.execute(
-                    loaded.toRequest(source, params, start, config.getTimeout()));
+                    loaded.toRequest(source, params, start, config.getTimeout()).withPriority(priority));
             result.whenComplete((r, e) -> {
                 if (e instanceof CancellationException) {
                     execution.cancel(true);

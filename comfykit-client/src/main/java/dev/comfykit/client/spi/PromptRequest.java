@@ -2,6 +2,7 @@ package dev.comfykit.client.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.ParamSource;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
 
@@ -29,9 +30,17 @@ import java.util.Objects;
  *                   loaded: the time limit counts from here
  * @param timeout    the time limit of the whole execution; a backend with a limit of its own (RunningHub's
  *                   {@code runninghubTimeout}) applies that instead
+ * @param priority   where the prompt goes in a ComfyUI server's queue, or {@code null} for the client's
+ *                   {@code priority} option; RunningHub ignores it
  */
 public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
-                            ParamSource params, long startNanos, Duration timeout) {
+                            ParamSource params, long startNanos, Duration timeout, Priority priority) {
+
+    /** A request queued as the client's {@code priority} option says. */
+    public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
+                         ParamSource params, long startNanos, Duration timeout) {
+        this(source, origin, graph, schema, params, startNanos, timeout, null);
+    }
 
     public PromptRequest {
         Objects.requireNonNull(origin, "origin");
@@ -53,6 +62,11 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
     public static PromptRequest ofRunningHub(WorkflowSource target, ParamSource params, long startNanos,
                                              Duration timeout) {
         return new PromptRequest(target, target.describe(), null, null, params, startNanos, timeout);
+    }
+
+    /** This request with another queue priority ({@code null}: the client's {@code priority} option). */
+    public PromptRequest withPriority(Priority newPriority) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, newPriority);
     }
 
     /** Whether RunningHub holds the workflow (then {@link #graph()} and {@link #schema()} are {@code null}). */

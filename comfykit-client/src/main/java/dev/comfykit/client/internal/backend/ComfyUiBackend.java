@@ -4,6 +4,7 @@ import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidWorkflowException;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
@@ -49,10 +50,12 @@ public final class ComfyUiBackend implements Backend {
     private final ServerHealth health;
     private final ServerCapabilities capabilities;
     private final String url;
+    private final Priority defaultPriority;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
-                           ServerCapabilities capabilities, String url) {
+                           ServerCapabilities capabilities, String url, Priority defaultPriority) {
         this.url = url;
+        this.defaultPriority = defaultPriority;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -110,8 +113,10 @@ public final class ComfyUiBackend implements Backend {
         ObjectInfoCapabilities capabilities = new ObjectInfoCapabilities(api::objectInfo);
         // a reconnected socket or a restarted server may offer other nodes and models: read them again
         health.onBackUp(capabilities::refresh);
+        // ... and may be another ComfyUI version: what its protocol offers is found out again
+        health.onBackUp(api.protocol()::reset);
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl());
+                api.transport().baseUrl(), config.getPriority());
     }
 
     @Override
@@ -119,8 +124,9 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
+        PromptRequest queued = withPriority(request);
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
-                () -> preparation.prepare(request));
+                () -> preparation.prepare(queued));
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
@@ -139,7 +145,12 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
-        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(request)));
+        PromptRequest queued = withPriority(request);
+        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(queued)));
+    }
+
+    private PromptRequest withPriority(PromptRequest request) {
+        return request.priority() == null ? request.withPriority(defaultPriority) : request;
     }
 
     @Override

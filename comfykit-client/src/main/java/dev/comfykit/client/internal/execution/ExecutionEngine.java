@@ -125,7 +125,8 @@ public final class ExecutionEngine implements AutoCloseable {
     public CompletableFuture<SubmittedPrompt> submitOnly(Supplier<CompletableFuture<PreparedPrompt>> prepare) {
         return prepare.get().thenCompose(prompt -> {
             String promptId = UUID.randomUUID().toString();
-            return api.submit(prompt.graph(), promptId, clientId, apiKey).handle((response, error) -> {
+            return api.submit(prompt.graph(), promptId, clientId, apiKey, prompt.priority())
+                    .handle((response, error) -> {
                 if (error != null) {
                     throw new CompletionException(new SubmissionException(Failures.toError(error,
                             api.transport().baseUrl(), "submitting the prompt")));
@@ -181,7 +182,8 @@ public final class ExecutionEngine implements AutoCloseable {
             registry.remove(pending);
             return;
         }
-        tracker.beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey))
+        tracker.beforeSubmit().thenCompose(v -> api.submit(prepared.graph(), promptId, clientId, apiKey,
+                        prepared.priority()))
                 .whenComplete((response, error) -> {
                     if (error != null) {
                         submitFailed(execution, pending, error);
