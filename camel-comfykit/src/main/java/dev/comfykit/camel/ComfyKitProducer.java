@@ -4,6 +4,7 @@ import dev.comfykit.camel.health.ComfyKitProducerHealthCheck;
 import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
 import dev.comfykit.camel.support.FailureExceptions;
 import dev.comfykit.camel.support.MessageParams;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecuteResult;
@@ -85,7 +86,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                 ComfyKitOperation.class);
         switch (operation) {
             case submit:
-                return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenAccept(submitted -> submitted(exchange, submitted));
+                return client.submitWith(workflow(message), schema -> messageParams.resolve(exchange, schema),
+                        priority(message)).thenAccept(submitted -> submitted(exchange, submitted));
             case await:
                 return client.await(promptId(exchange)).thenCompose(result -> completed(exchange, result));
             case cancel:
@@ -93,7 +95,8 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case describe:
                 return client.describe(workflow(message)).thenAccept(schema -> described(exchange, schema));
             default:
-                return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema)).thenCompose(result -> completed(exchange, result));
+                return client.executeWith(workflow(message), schema -> messageParams.resolve(exchange, schema),
+                        priority(message)).thenCompose(result -> completed(exchange, result));
         }
     }
 
@@ -104,6 +107,29 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                     + " the " + ComfyKitConstants.WORKFLOW + " header.");
         }
         return workflow;
+    }
+
+    /**
+     * The message's queue priority, or {@code null} for the endpoint's. Only with priorityFromHeader: the server's
+     * queue is shared, so message data may not move a prompt ahead of other clients' work unless the route allows it.
+     */
+    private Priority priority(Message message) {
+        String header = message.getHeader(ComfyKitConstants.PRIORITY, String.class);
+        if (header == null) {
+            return null;
+        }
+        if (!getEndpoint().getConfiguration().isPriorityFromHeader()) {
+            throw new InvalidParameterException(ComfyKitConstants.PRIORITY, "The message sets the "
+                    + ComfyKitConstants.PRIORITY + " header, but this endpoint does not let messages choose their"
+                    + " queue priority: set priorityFromHeader=true on the endpoint to allow it, or remove the"
+                    + " header.");
+        }
+        try {
+            return Priority.parse(header);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(ComfyKitConstants.PRIORITY, "The " + ComfyKitConstants.PRIORITY
+                    + " header is invalid: " + e.getMessage() + ".");
+        }
     }
 
     private static String promptId(Exchange exchange) throws InvalidPayloadException {
