@@ -52,6 +52,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxresponsebytes":
+        case "maxResponseBytes": target.getConfiguration().setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.getConfiguration().setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -62,6 +64,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": target.getConfiguration().setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "priority": target.getConfiguration().setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priorityfromheader":
+        case "priorityFromHeader": target.getConfiguration().setPriorityFromHeader(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -127,6 +132,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": return boolean.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxresponsebytes":
+        case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -137,6 +144,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "priority": return java.lang.String.class;
+        case "priorityfromheader":
+        case "priorityFromHeader": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -198,6 +208,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
+        case "maxresponsebytes":
+        case "maxResponseBytes": return target.getConfiguration().getMaxResponseBytes();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getConfiguration().getMaxUploadBytes();
         case "mediaparam":
@@ -208,6 +220,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return target.getConfiguration().isOutputNameFromInput();
         case "param": return target.getConfiguration().getParam();
+        case "priority": return target.getConfiguration().getPriority();
+        case "priorityfromheader":
+        case "priorityFromHeader": return target.getConfiguration().isPriorityFromHeader();
         case "requesttimeout":
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "runninghubapikey":
