@@ -181,6 +181,34 @@ class ProtocolSupportTest {
         }
     }
 
+    /**
+     * A server with the jobs API but without {@code POST /api/jobs/{id}/cancel} (v0.5.1 to v0.32): the 404 is
+     * remembered, and cancels go by the job's state and the targeted {@code /interrupt}.
+     */
+    @Test
+    void withoutTheCancelEndpointARunningPromptIsInterruptedByItsId() throws Exception {
+        try (ComfyUiEmulator emulator = emulator(ProtocolVersion.V0_33_0);
+             ComfyKit a = kit(emulator, ExecutorType.HTTP); ComfyKit b = kit(emulator, ExecutorType.HTTP)) {
+            emulator.faults().failNext("POST", "/api/jobs/*", 100, 404);
+            emulator.faults().stallExecution();
+            CompletableFuture<ExecuteResult> aRuns = text(a);
+            await().atMost(Duration.ofSeconds(10)).until(() -> queue(emulator).get("queue_running").size() == 1);
+            String aPrompt = ids(queue(emulator).get("queue_running")).get(0);
+            String bPrompt = b.submit("classpath:workflows/text.json", fresh()).join().getPromptId();
+            String aQueued = a.submit("classpath:workflows/text.json", fresh()).join().getPromptId();
+
+            assertThat(a.cancel(aPrompt).join()).isEqualTo(CancelOutcome.INTERRUPTED);
+            assertThat(a.cancel(aQueued).join()).isEqualTo(CancelOutcome.REMOVED_FROM_QUEUE);
+
+            assertThat(aRuns.join().getError().getKind()).isEqualTo(ErrorKind.INTERRUPTED);
+            // asked once, then remembered as missing
+            assertThat(emulator.requestsReceived("POST", "/jobs/" + aPrompt + "/cancel")).isEqualTo(1);
+            assertThat(emulator.requestsReceived("POST", "/jobs/" + aQueued + "/cancel")).isZero();
+            emulator.faults().releaseStall();
+            assertThat(b.await(bPrompt).join().isCompleted()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
     void aFrontPromptJumpsTheQueue(ProtocolVersion protocol) throws Exception {
