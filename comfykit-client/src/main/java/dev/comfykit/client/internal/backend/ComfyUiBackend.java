@@ -104,7 +104,7 @@ public final class ComfyUiBackend implements Backend {
                 .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
                 config.getMaxUploadBytes());
         ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
-                () -> api.queue().thenApply(queue -> queue.running().size() + queue.pending().size()),
+                () -> api.queueIds().thenApply(queue -> queue.running().size() + queue.pending().size()),
                 connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
                 connections.credentials().apiKey(), connections.scheduler(), config.getLostPromptGrace(),

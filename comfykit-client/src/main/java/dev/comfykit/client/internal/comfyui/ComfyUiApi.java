@@ -270,6 +270,21 @@ public final class ComfyUiApi {
                 .orElse(false);
     }
 
+    /**
+     * The running and pending prompt ids by the lightest request the server offers: the jobs API's list (no
+     * workflows) where it has one, else {@code GET /queue}.
+     */
+    public CompletableFuture<QueueSnapshot> queueIds() {
+        return protocol.jobsApi().thenCompose(jobs -> jobs ? activeJobs() : queue());
+    }
+
+    /** Whether the server knows the prompt at all: queued, running or in its history. */
+    public CompletableFuture<Boolean> knows(String promptId) {
+        return protocol.jobsApi().thenCompose(jobs -> jobs ? job(promptId).thenApply(job -> job != null)
+                : queue().thenCompose(queue -> queue.contains(promptId) ? CompletableFuture.completedFuture(true)
+                        : history(promptId).thenApply(entry -> entry != null)));
+    }
+
     /** {@code GET /queue}: the running and pending prompt ids. */
     public CompletableFuture<QueueSnapshot> queue() {
         return transport.get("/queue").thenApply(response -> {

@@ -124,11 +124,6 @@ final class Reconciler {
         });
     }
 
-    /** The running and pending ids: from the jobs API where the server has it (no workflows), else {@code /queue}. */
-    private CompletableFuture<QueueSnapshot> readQueue() {
-        return api.protocol().jobsApi().thenCompose(jobs -> jobs ? api.activeJobs() : api.queue());
-    }
-
     /**
      * One round over the given prompts.
      *
@@ -142,7 +137,7 @@ final class Reconciler {
             return direct(prompts);
         }
         lastQueueCheck = clock.getAsLong();
-        return readQueue().handle((queue, error) -> {
+        return api.queueIds().handle((queue, error) -> {
             if (error != null && Failures.tooLarge(error)) {
                 // the queue cannot be read within the limit, now or next round: the prompts cannot be tracked
                 prompts.forEach(prompt -> failTooLarge(prompt, error));
