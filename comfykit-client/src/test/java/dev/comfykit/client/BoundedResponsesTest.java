@@ -10,7 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -84,6 +87,26 @@ class BoundedResponsesTest {
         assertThat(result.getMsg()).contains("GET /api/jobs/" + result.getPromptId(), "maxResponseBytes");
         assertThat(server.findAll(getRequestedFor(urlPathMatching("/api/jobs/.+")))).hasSize(1);
         assertThat(server.findAll(getRequestedFor(urlPathMatching("/history/.+")))).isEmpty();
+    }
+
+    @Test
+    void anOversizedQueueFailsThePromptsThatNeedIt() {
+        comfy.acceptPrompts().noHistory();
+        server.stubFor(get("/queue").willReturn(oversized(false)));
+        ComfyKit client = kit();
+
+        List<CompletableFuture<ExecuteResult>> runs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            runs.add(client.execute("classpath:workflows/simple.json", Map.of("prefix", "x" + i)));
+        }
+
+        for (CompletableFuture<ExecuteResult> run : runs) {
+            ExecuteResult result = run.join();
+            assertThat(result.getError().getKind()).isEqualTo(ErrorKind.SERVER);
+            assertThat(result.getMsg()).contains("GET /queue answered more than " + LIMIT, "maxResponseBytes");
+        }
+        // each failed prompt left the polling: the queue was read at most once per prompt, not on every round
+        assertThat(server.findAll(getRequestedFor(urlEqualTo("/queue")))).hasSizeLessThanOrEqualTo(runs.size());
     }
 
     @Test
