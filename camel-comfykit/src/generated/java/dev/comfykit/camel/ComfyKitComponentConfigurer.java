@@ -80,6 +80,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxresponsebytes":
+        case "maxResponseBytes": getOrCreateConfiguration(target).setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": getOrCreateConfiguration(target).setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -90,6 +92,9 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "outputnamefrominput":
         case "outputNameFromInput": getOrCreateConfiguration(target).setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": getOrCreateConfiguration(target).setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "priority": getOrCreateConfiguration(target).setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priorityfromheader":
+        case "priorityFromHeader": getOrCreateConfiguration(target).setPriorityFromHeader(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
@@ -178,6 +183,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxresponsebytes":
+        case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -188,6 +195,9 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "priority": return java.lang.String.class;
+        case "priorityfromheader":
+        case "priorityFromHeader": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -272,6 +282,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": return getOrCreateConfiguration(target).getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
+        case "maxresponsebytes":
+        case "maxResponseBytes": return getOrCreateConfiguration(target).getMaxResponseBytes();
         case "maxuploadbytes":
         case "maxUploadBytes": return getOrCreateConfiguration(target).getMaxUploadBytes();
         case "mediaparam":
@@ -282,6 +294,9 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "outputnamefrominput":
         case "outputNameFromInput": return getOrCreateConfiguration(target).isOutputNameFromInput();
         case "param": return getOrCreateConfiguration(target).getParam();
+        case "priority": return getOrCreateConfiguration(target).getPriority();
+        case "priorityfromheader":
+        case "priorityFromHeader": return getOrCreateConfiguration(target).isPriorityFromHeader();
         case "requesttimeout":
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "runninghubapikey":

@@ -62,6 +62,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": target.setLeaseDuration(property(camelContext, long.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxresponsebytes":
+        case "maxResponseBytes": target.setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -72,6 +74,9 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "outputnamefrominput":
         case "outputNameFromInput": target.setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "priority": target.setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priorityfromheader":
+        case "priorityFromHeader": target.setPriorityFromHeader(property(camelContext, boolean.class, value)); return true;
         case "requesttimeout":
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
         case "runninghubapikey":
@@ -144,6 +149,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxresponsebytes":
+        case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -154,6 +161,9 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "priority": return java.lang.String.class;
+        case "priorityfromheader":
+        case "priorityFromHeader": return boolean.class;
         case "requesttimeout":
         case "requestTimeout": return long.class;
         case "runninghubapikey":
@@ -227,6 +237,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": return target.getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getMaxAttempts();
+        case "maxresponsebytes":
+        case "maxResponseBytes": return target.getMaxResponseBytes();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getMaxUploadBytes();
         case "mediaparam":
@@ -237,6 +249,9 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "outputnamefrominput":
         case "outputNameFromInput": return target.isOutputNameFromInput();
         case "param": return target.getParam();
+        case "priority": return target.getPriority();
+        case "priorityfromheader":
+        case "priorityFromHeader": return target.isPriorityFromHeader();
         case "requesttimeout":
         case "requestTimeout": return target.getRequestTimeout();
         case "runninghubapikey":

@@ -72,6 +72,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxresponsebytes":
+        case "maxResponseBytes": target.getConfiguration().setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
         case "maxUploadBytes": target.getConfiguration().setMaxUploadBytes(property(camelContext, long.class, value)); return true;
         case "mediaparam":
@@ -82,6 +84,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": target.getConfiguration().setOutputNameFromInput(property(camelContext, boolean.class, value)); return true;
         case "param": target.getConfiguration().setParam(property(camelContext, java.util.Map.class, value)); return true;
+        case "priority": target.getConfiguration().setPriority(property(camelContext, java.lang.String.class, value)); return true;
+        case "priorityfromheader":
+        case "priorityFromHeader": target.getConfiguration().setPriorityFromHeader(property(camelContext, boolean.class, value)); return true;
         case "progressuri":
         case "progressUri": target.setProgressUri(property(camelContext, java.lang.String.class, value)); return true;
         case "promptid":
@@ -175,6 +180,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxresponsebytes":
+        case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
         case "maxUploadBytes": return long.class;
         case "mediaparam":
@@ -185,6 +192,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return boolean.class;
         case "param": return java.util.Map.class;
+        case "priority": return java.lang.String.class;
+        case "priorityfromheader":
+        case "priorityFromHeader": return boolean.class;
         case "progressuri":
         case "progressUri": return java.lang.String.class;
         case "promptid":
@@ -274,6 +284,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": return target.getConfiguration().getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
+        case "maxresponsebytes":
+        case "maxResponseBytes": return target.getConfiguration().getMaxResponseBytes();
         case "maxuploadbytes":
         case "maxUploadBytes": return target.getConfiguration().getMaxUploadBytes();
         case "mediaparam":
@@ -284,6 +296,9 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "outputnamefrominput":
         case "outputNameFromInput": return target.getConfiguration().isOutputNameFromInput();
         case "param": return target.getConfiguration().getParam();
+        case "priority": return target.getConfiguration().getPriority();
+        case "priorityfromheader":
+        case "priorityFromHeader": return target.getConfiguration().isPriorityFromHeader();
         case "progressuri":
         case "progressUri": return target.getProgressUri();
         case "promptid":

@@ -78,6 +78,12 @@ public class ComfyKitConfiguration implements Cloneable {
     private long requestTimeout = ClientOption.REQUEST_TIMEOUT.defaultValue().toMillis();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_UPLOAD_BYTES)
     private long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_RESPONSE_BYTES)
+    private long maxResponseBytes = ClientOption.MAX_RESPONSE_BYTES.defaultValue();
+    @UriParam(label = "producer", defaultValue = ClientOption.Defaults.PRIORITY)
+    private String priority = ClientOption.PRIORITY.defaultValue();
+    @UriParam(label = "producer,security", defaultValue = "false")
+    private boolean priorityFromHeader;
     @UriParam(label = "pool")
     private String servers;
     @UriParam(label = "pool", defaultValue = ClientOption.Defaults.DISPATCH,
@@ -438,6 +444,47 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setMaxUploadBytes(long maxUploadBytes) {
         this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public long getMaxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /**
+     * The largest JSON answer read from a ComfyUI server, in bytes (/history, /queue, /object_info and the jobs API).
+     * A larger answer fails the execution that needed it with a SERVER error naming the request and this option,
+     * and is not read again, so a broken or hostile server cannot fill the heap. Raise it only for a server whose
+     * /object_info or history entries are legitimately larger.
+     */
+    public void setMaxResponseBytes(long maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    public String getPriority() {
+        return priority;
+    }
+
+    /**
+     * Where this endpoint's prompts go in the ComfyUI server's queue: normal, front (ahead of every prompt queued
+     * normally, including other clients' on a shared server; ComfyUI's front: true) or a queue number (ComfyUI's
+     * number: lower runs first; normal prompts get 0, 1, 2, ...). RunningHub ignores it.
+     */
+    public void setPriority(String priority) {
+        this.priority = priority;
+    }
+
+    public boolean isPriorityFromHeader() {
+        return priorityFromHeader;
+    }
+
+    /**
+     * Whether a message may choose its queue priority with the CamelComfyKitPriority header. Off by default: the
+     * queue of a ComfyUI server is shared, so a header that sends a prompt to the front also delays everyone else's
+     * work, and message data (an HTTP request, a file) must not decide that unless the route author says so. While
+     * off, a message carrying the header fails with a validation error instead of being queued otherwise than asked.
+     */
+    public void setPriorityFromHeader(boolean priorityFromHeader) {
+        this.priorityFromHeader = priorityFromHeader;
     }
 
     public String getServers() {

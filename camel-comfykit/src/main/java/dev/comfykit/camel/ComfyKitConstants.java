@@ -23,6 +23,12 @@ public final class ComfyKitConstants {
             enums = "execute,submit,await,cancel,describe")
     public static final String OPERATION = "CamelComfyKitOperation";
 
+    @Metadata(label = "producer", description = "The queue priority of this message's prompt on the ComfyUI server:"
+            + " normal, front or a queue number (lower runs first). Read only when the endpoint sets"
+            + " priorityFromHeader=true, because the server's queue is shared: front also runs before other clients'"
+            + " prompts. Otherwise a message carrying it fails with a validation error.", javaType = "String")
+    public static final String PRIORITY = "CamelComfyKitPriority";
+
     @Metadata(description = "The prompt id (RunningHub: task id). Set on results; read by the await and cancel"
             + " operations.", javaType = "String")
     public static final String PROMPT_ID = "CamelComfyKitPromptId";

@@ -11,6 +11,7 @@ import dev.comfykit.camel.health.ComfyKitServerHealthCheck;
 import dev.comfykit.camel.observe.Names;
 import dev.comfykit.camel.support.FailureExceptions;
 import dev.comfykit.camel.support.MessageParams;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.CancelOutcome;
 import dev.comfykit.client.ComfyKit;
 import dev.comfykit.client.ExecuteResult;
@@ -111,11 +112,11 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
             case submit:
                 if (durable) {
                     String jobId = jobId(message);
-                    return client.onServers(serverLabels(message)).submitJob(jobId, workflow(message),
+                    return client.onServers(serverLabels(message)).withPriority(priority(message)).submitJob(jobId, workflow(message),
                             schema -> messageParams.resolve(exchange, schema), correlation(message))
                             .thenAccept(submitted -> submitted(exchange, submitted));
                 }
-                return client.onServers(serverLabels(message)).submitWith(workflow(message),
+                return client.onServers(serverLabels(message)).withPriority(priority(message)).submitWith(workflow(message),
                         schema -> messageParams.resolve(exchange, schema))
                         .thenAccept(submitted -> submitted(exchange, submitted));
             case await: {
@@ -134,14 +135,14 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                 if (durable) {
                     String jobId = jobId(message);
                     message.setHeader(ComfyKitConstants.JOB_ID, jobId);
-                    execution = client.onServers(serverLabels(message)).executeJob(jobId, workflow,
+                    execution = client.onServers(serverLabels(message)).withPriority(priority(message)).executeJob(jobId, workflow,
                             schema -> messageParams.resolve(exchange, schema), correlation(message));
                 } else if (progress != null) {
-                    execution = client.onServers(serverLabels(message)).executeWith(workflow,
+                    execution = client.onServers(serverLabels(message)).withPriority(priority(message)).executeWith(workflow,
                             schema -> messageParams.resolve(exchange, schema),
                             new SubscriptionOptions(getEndpoint().getEventBufferSize(), null), progressFeed(exchange));
                 } else {
-                    execution = client.onServers(serverLabels(message)).executeWith(workflow,
+                    execution = client.onServers(serverLabels(message)).withPriority(priority(message)).executeWith(workflow,
                             schema -> messageParams.resolve(exchange, schema));
                 }
                 return tracked(exchange, "execute", workflow, isRunningHub(workflow), execution)
@@ -276,6 +277,29 @@ public class ComfyKitProducer extends DefaultAsyncProducer {
                     + " the " + ComfyKitConstants.WORKFLOW + " header.");
         }
         return workflow;
+    }
+
+    /**
+     * The message's queue priority, or {@code null} for the endpoint's. Only with priorityFromHeader: the server's
+     * queue is shared, so message data may not move a prompt ahead of other clients' work unless the route allows it.
+     */
+    private Priority priority(Message message) {
+        String header = message.getHeader(ComfyKitConstants.PRIORITY, String.class);
+        if (header == null) {
+            return null;
+        }
+        if (!getEndpoint().getConfiguration().isPriorityFromHeader()) {
+            throw new InvalidParameterException(ComfyKitConstants.PRIORITY, "The message sets the "
+                    + ComfyKitConstants.PRIORITY + " header, but this endpoint does not let messages choose their"
+                    + " queue priority: set priorityFromHeader=true on the endpoint to allow it, or remove the"
+                    + " header.");
+        }
+        try {
+            return Priority.parse(header);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException(ComfyKitConstants.PRIORITY, "The " + ComfyKitConstants.PRIORITY
+                    + " header is invalid: " + e.getMessage() + ".");
+        }
     }
 
     private static String promptId(Exchange exchange) throws InvalidPayloadException {

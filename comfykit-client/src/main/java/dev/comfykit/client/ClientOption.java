@@ -56,6 +56,9 @@ public final class ClientOption<T> {
         public static final String LEASE_DURATION = "30s";
         /** Seven days, in hours: Camel reads no days. */
         public static final String JOB_STORE_RETENTION = "168h";
+        /** 64 MiB. */
+        public static final String MAX_RESPONSE_BYTES = "67108864";
+        public static final String PRIORITY = "normal";
 
         private Defaults() {
         }
@@ -135,6 +138,19 @@ public final class ClientOption<T> {
             value -> value > 0 ? null : "must be a positive number of bytes such as " + Defaults.MAX_UPLOAD_BYTES
                     + ", got " + value,
             "The largest media value uploaded, in bytes (files, streams, downloaded URLs).");
+    /** The largest JSON answer read from a ComfyUI server. */
+    public static final ClientOption<Long> MAX_RESPONSE_BYTES = option("maxResponseBytes", Long.class,
+            Defaults.MAX_RESPONSE_BYTES, text -> number(text, Long::valueOf),
+            value -> value > 0 ? null : "must be a positive number of bytes such as " + Defaults.MAX_RESPONSE_BYTES
+                    + ", got " + value,
+            "The largest JSON answer read from a ComfyUI server, in bytes (/history, /queue, /object_info, jobs);"
+                    + " a larger answer fails the prompt that needed it instead of filling the heap.");
+    /** Where this client's prompts go in the server's queue. */
+    public static final ClientOption<String> PRIORITY = option("priority", String.class, Defaults.PRIORITY,
+            text -> Priority.parse(text).toString(),
+            value -> parseProblem(Priority::parse, value),
+            "Where prompts go in the ComfyUI server's queue: normal, front (ahead of every prompt queued normally,"
+                    + " also other clients') or a queue number (lower runs first).");
     /** Whether URLs may name hosts on loopback, link-local or private networks. */
     public static final ClientOption<Boolean> ALLOW_PRIVATE_URLS = option("allowPrivateUrls", Boolean.class,
             Defaults.ALLOW_PRIVATE_URLS, ClientOption::bool, anyValue(),
@@ -195,9 +211,9 @@ public final class ClientOption<T> {
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-            MAX_UPLOAD_BYTES, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE, RECONCILE_INTERVAL, SERVERS, DISPATCH,
-            MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS, CANCEL_ON_CLOSE, LEASE_DURATION,
-            JOB_STORE_RETENTION);
+            MAX_UPLOAD_BYTES, MAX_RESPONSE_BYTES, PRIORITY, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE,
+            RECONCILE_INTERVAL, SERVERS, DISPATCH, MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS,
+            CANCEL_ON_CLOSE, LEASE_DURATION, JOB_STORE_RETENTION);
 
     private final String name;
     private final Class<T> type;

@@ -182,8 +182,23 @@ public final class ComfyKit implements AutoCloseable {
         return executeJob(jobId, workflow, params, correlation, null);
     }
 
+    /**
+     * Runs a workflow with params chosen once its declared params are known, queued on the ComfyUI server at the
+     * given priority instead of the client's {@code priority} option ({@code null}: the option's). The server's
+     * queue is shared by all its clients: {@link Priority#FRONT} runs before their normally queued prompts too.
+     */
+    public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params, Priority priority) {
+        return executeJob(null, workflow, params, Map.of(), null, priority);
+    }
+
     private CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
                                                         Map<String, String> correlation, String labels) {
+        return executeJob(jobId, workflow, params, correlation, labels, null);
+    }
+
+    private CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
+                                                        Map<String, String> correlation, String labels,
+                                                        Priority priority) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         WorkflowSource source;
@@ -192,7 +207,7 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params, labels, jobId, correlation);
+        return run(source, () -> loader.load(source), params, labels, jobId, correlation, null, null, priority);
     }
 
     /**
@@ -215,12 +230,13 @@ public final class ComfyKit implements AutoCloseable {
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
                                                         SubscriptionOptions options,
                                                         Consumer<? super ComfyEvent> events) {
-        return executeWith(workflow, params, options, events, null);
+        return executeWith(workflow, params, options, events, null, null);
     }
 
     private CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
                                                          SubscriptionOptions options,
-                                                         Consumer<? super ComfyEvent> events, String labels) {
+                                                         Consumer<? super ComfyEvent> events, String labels,
+                                                         Priority priority) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
@@ -231,7 +247,7 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params, labels, null, Map.of(), options, events);
+        return run(source, () -> loader.load(source), params, labels, null, Map.of(), options, events, priority);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
@@ -310,15 +326,29 @@ public final class ComfyKit implements AutoCloseable {
         return submitJob(null, workflow, params, Map.of(), labels);
     }
 
+    /**
+     * Submits without waiting, queued at the given priority ({@code null}: the client's {@code priority} option).
+     * See {@link #executeWith(String, ParamSource, Priority)}.
+     */
+    public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params, Priority priority) {
+        return submitJob(null, workflow, params, Map.of(), null, priority);
+    }
+
     private CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
                                                         Map<String, String> correlation, String labels) {
+        return submitJob(jobId, workflow, params, correlation, labels, null);
+    }
+
+    private CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
+                                                        Map<String, String> correlation, String labels,
+                                                        Priority priority) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         return Failures.guard(() -> {
             WorkflowSource source = WorkflowSource.detect(workflow);
             return loader.load(source).thenCompose(loaded -> {
                 PromptRequest request = loaded.toRequest(source, params, System.nanoTime(), config.getTimeout())
-                        .withJobId(jobId).withServerLabels(labels);
+                        .withJobId(jobId).withServerLabels(labels).withPriority(priority);
                 ExecutionError unmatched = unmatchedLabels(request);
                 return unmatched != null ? CompletableFuture.failedFuture(new SubmissionException(unmatched))
                         : durable != null && !request.isRunningHub() ? durable.submit(request, correlation)
@@ -346,7 +376,7 @@ public final class ComfyKit implements AutoCloseable {
      */
     public OnServers onServers(String selector) {
         LabelSelector parsed = LabelSelector.parse(selector);
-        return new OnServers(parsed.isAny() ? null : parsed.toString());
+        return new OnServers(parsed.isAny() ? null : parsed.toString(), null);
     }
 
     /**
@@ -356,9 +386,21 @@ public final class ComfyKit implements AutoCloseable {
     public final class OnServers {
 
         private final String selector;
+        private final Priority priority;
 
-        private OnServers(String selector) {
+        private OnServers(String selector, Priority priority) {
             this.selector = selector;
+            this.priority = priority;
+        }
+
+        /**
+         * This view, queuing its prompts at the given priority on the ComfyUI server ({@code null}: the client's
+         * {@code priority} option), for {@code execute(String, ...)}, {@code executeWith}, {@code submit},
+         * {@code submitWith}, {@code executeJob} and {@code submitJob}. See
+         * {@link ComfyKit#executeWith(String, ParamSource, Priority)}.
+         */
+        public OnServers withPriority(Priority queuePriority) {
+            return new OnServers(selector, queuePriority);
         }
 
         /** The selector in its normal form ({@code gpu=a100,vram}), or {@code null} when it selects every server. */
@@ -368,12 +410,12 @@ public final class ComfyKit implements AutoCloseable {
 
         /** As {@link ComfyKit#execute(String, Map)}, on the selected servers. */
         public CompletableFuture<ExecuteResult> execute(String workflow, Map<String, ?> params) {
-            return ComfyKit.this.executeWith(workflow, fixed(params), selector);
+            return ComfyKit.this.executeJob(null, workflow, fixed(params), Map.of(), selector, priority);
         }
 
         /** As {@link ComfyKit#executeWith(String, ParamSource)}, on the selected servers. */
         public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
-            return ComfyKit.this.executeWith(workflow, params, selector);
+            return ComfyKit.this.executeJob(null, workflow, params, Map.of(), selector, priority);
         }
 
         /**
@@ -383,7 +425,7 @@ public final class ComfyKit implements AutoCloseable {
         public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params,
                                                             SubscriptionOptions options,
                                                             Consumer<? super ComfyEvent> events) {
-            return ComfyKit.this.executeWith(workflow, params, options, events, selector);
+            return ComfyKit.this.executeWith(workflow, params, options, events, selector, priority);
         }
 
         /** As {@link ComfyKit#execute(Path, Map)}, on the selected servers. */
@@ -408,24 +450,24 @@ public final class ComfyKit implements AutoCloseable {
 
         /** As {@link ComfyKit#submit(String, Map)}, on the selected servers. */
         public CompletableFuture<SubmittedPrompt> submit(String workflow, Map<String, ?> params) {
-            return ComfyKit.this.submitWith(workflow, fixed(params), selector);
+            return ComfyKit.this.submitJob(null, workflow, fixed(params), Map.of(), selector, priority);
         }
 
         /** As {@link ComfyKit#submitWith(String, ParamSource)}, on the selected servers. */
         public CompletableFuture<SubmittedPrompt> submitWith(String workflow, ParamSource params) {
-            return ComfyKit.this.submitWith(workflow, params, selector);
+            return ComfyKit.this.submitJob(null, workflow, params, Map.of(), selector, priority);
         }
 
         /** As {@link ComfyKit#executeJob(String, String, ParamSource, Map)}, on the selected servers. */
         public CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
                                                            Map<String, String> correlation) {
-            return ComfyKit.this.executeJob(jobId, workflow, params, correlation, selector);
+            return ComfyKit.this.executeJob(jobId, workflow, params, correlation, selector, priority);
         }
 
         /** As {@link ComfyKit#submitJob(String, String, ParamSource, Map)}, on the selected servers. */
         public CompletableFuture<SubmittedPrompt> submitJob(String jobId, String workflow, ParamSource params,
                                                            Map<String, String> correlation) {
-            return ComfyKit.this.submitJob(jobId, workflow, params, correlation, selector);
+            return ComfyKit.this.submitJob(jobId, workflow, params, correlation, selector, priority);
         }
 
         @Override
@@ -673,14 +715,14 @@ public final class ComfyKit implements AutoCloseable {
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params, String labels, String jobId,
                                                  Map<String, String> correlation) {
-        return run(source, load, params, labels, jobId, correlation, null, null);
+        return run(source, load, params, labels, jobId, correlation, null, null, null);
     }
 
     private CompletableFuture<ExecuteResult> run(WorkflowSource source,
                                                  Supplier<CompletableFuture<LoadedWorkflow>> load,
                                                  ParamSource params, String labels, String jobId,
                                                  Map<String, String> correlation, SubscriptionOptions options,
-                                                 Consumer<? super ComfyEvent> events) {
+                                                 Consumer<? super ComfyEvent> events, Priority priority) {
         long start = System.nanoTime();
         CompletableFuture<ExecuteResult> result = new CompletableFuture<>();
         loadLimit.load(load).whenComplete((loaded, error) -> {
@@ -694,7 +736,7 @@ public final class ComfyKit implements AutoCloseable {
                 return;
             }
             PromptRequest request = loaded.toRequest(source, params, start, config.getTimeout())
-                    .withJobId(jobId).withServerLabels(labels);
+                    .withJobId(jobId).withServerLabels(labels).withPriority(priority);
             ExecutionError unmatched = unmatchedLabels(request);
             if (unmatched != null) {
                 result.complete(ExecuteResult.failure(null, (System.nanoTime() - start) / 1e9, unmatched));

@@ -141,6 +141,22 @@ public final class ComfyKitBuilder {
     }
 
     /**
+     * The largest JSON answer read from a ComfyUI server ({@code /history}, {@code /queue}, {@code /object_info},
+     * jobs); a larger answer fails the prompt that needed it. Default 64 MiB.
+     */
+    public ComfyKitBuilder maxResponseBytes(long bytes) {
+        return set(ClientOption.MAX_RESPONSE_BYTES, bytes);
+    }
+
+    /**
+     * Where this client's prompts go in the server's queue (default {@link Priority#NORMAL}); the queue is shared
+     * with other clients of the server.
+     */
+    public ComfyKitBuilder priority(Priority priority) {
+        return set(ClientOption.PRIORITY, priority == null ? null : priority.toString());
+    }
+
+    /**
      * Whether workflow, media and cookie URLs may name hosts that resolve to loopback, link-local, private or
      * unspecified addresses (default {@code false}: such downloads are refused, so that a URL cannot reach
      * internal services). The ComfyUI server's own URL is not affected. Set it for workflows or media served from

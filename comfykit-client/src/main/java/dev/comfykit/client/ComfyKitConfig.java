@@ -37,6 +37,8 @@ import java.util.function.Function;
  * <tr><td>connectTimeout</td><td></td><td>10s</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60s</td></tr>
  * <tr><td>maxUploadBytes</td><td></td><td>104857600 (100 MiB)</td></tr>
+ * <tr><td>maxResponseBytes</td><td></td><td>67108864 (64 MiB)</td></tr>
+ * <tr><td>priority</td><td></td><td>normal</td></tr>
  * <tr><td>allowPrivateUrls</td><td></td><td>false</td></tr>
  * <tr><td>lostPromptGrace</td><td></td><td>3s</td></tr>
  * <tr><td>reconcileInterval</td><td></td><td>5s</td></tr>
@@ -195,6 +197,16 @@ public final class ComfyKitConfig {
     /** The largest media value uploaded (files, streams, downloaded URLs). */
     public long getMaxUploadBytes() {
         return get(ClientOption.MAX_UPLOAD_BYTES);
+    }
+
+    /** The largest JSON answer read from a ComfyUI server ({@code /history}, {@code /queue}, {@code /object_info}, jobs). */
+    public long getMaxResponseBytes() {
+        return get(ClientOption.MAX_RESPONSE_BYTES);
+    }
+
+    /** Where this client's prompts go in the server's queue, unless a request says otherwise. */
+    public Priority getPriority() {
+        return Priority.parse(get(ClientOption.PRIORITY));
     }
 
     /**

@@ -60,8 +60,11 @@ public final class ComfyUiEmulator implements AutoCloseable {
     private final Path uploadTemp;
     private volatile boolean closed;
 
-    private ComfyUiEmulator(EmulatorOptions options, List<String> argv) {
+    private final ProtocolVersion protocol;
+
+    private ComfyUiEmulator(EmulatorOptions options, List<String> argv, ProtocolVersion protocol) {
         this.options = options;
+        this.protocol = protocol;
         try {
             this.ownsDataDirectory = options.dataDirectory() == null;
             Path root = ownsDataDirectory ? Files.createTempDirectory("comfyui-emulator-") : options.dataDirectory();
@@ -92,7 +95,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
                         .setTcpNoDelay(true)
                         // aiohttp speaks HTTP/1.1 only: no h2c upgrade, so clients see the same protocol here
                         .setHttp2ClearTextEnabled(false))
-                .requestHandler(HttpApi.handler(vertx, parts, uploadTemp));
+                .requestHandler(HttpApi.handler(vertx, parts, uploadTemp, protocol));
         engine.start();
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -158,6 +161,11 @@ public final class ComfyUiEmulator implements AutoCloseable {
 
     public EmulatorOptions options() {
         return options;
+    }
+
+    /** Which ComfyUI version's protocol this emulator speaks. */
+    public ProtocolVersion protocol() {
+        return protocol;
     }
 
     /** The data directory with ComfyUI's {@code input/}, {@code output/} and {@code temp/} folders. */
@@ -282,6 +290,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         private final Set<String> withoutNodes = new LinkedHashSet<>();
         private int previewEvery;
         private final List<String> argv = new ArrayList<>(List.of("main.py"));
+        private ProtocolVersion protocol = ProtocolVersion.V0_3_65;
 
         private Builder() {
         }
@@ -369,6 +378,16 @@ public final class ComfyUiEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which ComfyUI version's protocol to speak: {@link ProtocolVersion#V0_3_65} (the captured one, default),
+         * {@link ProtocolVersion#V0_33_0} (with the jobs API) or {@link ProtocolVersion#V0_3_44} (an interrupt that
+         * ignores the prompt id).
+         */
+        public Builder protocol(ProtocolVersion protocol) {
+            this.protocol = Objects.requireNonNull(protocol);
+            return this;
+        }
+
         Builder argv(List<String> args) {
             argv.addAll(args);
             return this;
@@ -380,7 +399,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         }
 
         public ComfyUiEmulator start() {
-            return new ComfyUiEmulator(options(), List.copyOf(argv));
+            return new ComfyUiEmulator(options(), List.copyOf(argv), protocol);
         }
     }
 }

@@ -32,6 +32,8 @@ public final class Main {
             "  --loras A,B         LoRA files LoraLoader offers (default none)",
             "  --vaes A,B          VAE files VAELoader offers (default none)",
             "  --without-nodes X,Y node classes this server lacks (e.g. to test routing between servers)",
+            "  --protocol V        ComfyUI version whose protocol to speak: 0.3.65 (default, captured), 0.33.0 (jobs API)",
+            "                      or 0.3.44 (/interrupt ignores the prompt id)",
             "  --help              show this help");
 
     private Main() {
@@ -75,6 +77,8 @@ public final class Main {
         out.println("RunningHub v1 emulation at " + emulator.runningHubUrl() + " (API key "
                 + RunningHubEmulation.DEFAULT_API_KEY + ", workflow " + RunningHubEmulation.T2I_WORKFLOW_ID + ")");
         out.println("data directory: " + emulator.dataDirectory());
+        out.println("protocol: ComfyUI " + emulator.protocol().version()
+                + (emulator.protocol().jobsApi() ? " (with the jobs API)" : ""));
         out.println("Press Ctrl-C to stop.");
         out.flush();
     }
@@ -97,8 +101,8 @@ public final class Main {
                     return null;
                 }
                 case "--no-cache" -> builder.outputCache(false);
-                case "--port", "--host", "--data-dir", "--step-time", "--preview-every", "--parallelism", "--prompt-delay", "--checkpoints",
-                        "--loras", "--vaes", "--without-nodes" -> {
+                case "--port", "--host", "--data-dir", "--step-time", "--preview-every", "--parallelism", "--prompt-delay",
+                        "--checkpoints", "--loras", "--vaes", "--without-nodes", "--protocol" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -131,6 +135,7 @@ public final class Main {
             case "--loras" -> builder.loras(list(value));
             case "--vaes" -> builder.vaes(list(value));
             case "--without-nodes" -> builder.withoutNodes(list(value).toArray(String[]::new));
+            case "--protocol" -> builder.protocol(ProtocolVersion.parse(value));
             default -> throw new IllegalArgumentException("unknown option " + name);
         }
     }

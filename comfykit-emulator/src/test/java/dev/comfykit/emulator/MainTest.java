@@ -60,6 +60,17 @@ class MainTest {
     }
 
     @Test
+    void theProtocolFlagChoosesTheComfyUiVersion() {
+        try (ComfyUiEmulator emulator = Main.parse(new String[] {"--protocol", "0.33.0", "--port", "0"}).start()) {
+            assertThat(emulator.protocol()).isEqualTo(ProtocolVersion.V0_33_0);
+        }
+        assertThat(ProtocolVersion.parse("v0.3.44")).isEqualTo(ProtocolVersion.V0_3_44);
+        assertThatThrownBy(() -> Main.parse(new String[] {"--protocol=1.0"}))
+                .hasMessageContaining("0.3.44, 0.3.65, 0.33.0");
+        assertThat(Main.USAGE).contains("--protocol");
+    }
+
+    @Test
     void helpGivesNoBuilder() {
         assertThat(Main.parse(new String[] {"--help"})).isNull();
         assertThat(Main.USAGE).contains("--port", "--host", "--data-dir", "--step-time", "--parallelism", "--prompt-delay");

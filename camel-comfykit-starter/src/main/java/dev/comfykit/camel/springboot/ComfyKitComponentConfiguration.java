@@ -118,6 +118,19 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Boolean throwExceptionOnFailure = true;
     /**
+     * Where this endpoint's prompts go in the ComfyUI server's queue: normal, front (ahead of every prompt queued
+     * normally, including other clients' on a shared server; ComfyUI's front: true) or a queue number (ComfyUI's
+     * number: lower runs first; normal prompts get 0, 1, 2, ...). RunningHub ignores it.
+     */
+    private String priority = ClientOption.PRIORITY.defaultValue();
+    /**
+     * Whether a message may choose its queue priority with the CamelComfyKitPriority header. Off by default: the
+     * queue of a ComfyUI server is shared, so a header that sends a prompt to the front also delays everyone else's
+     * work, and message data (an HTTP request, a file) must not decide that unless the route author says so. While
+     * off, a message carrying the header fails with a validation error instead of being queued otherwise than asked.
+     */
+    private Boolean priorityFromHeader = false;
+    /**
      * Whether the producer should be started lazy (on the first message). By starting lazy you can use this to
      * allow CamelContext and routes to startup in situations where a producer may otherwise fail during starting
      * and cause the route to fail being started. By deferring this startup to be lazy then the startup failure can
@@ -199,6 +212,13 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
     /**
+     * The largest JSON answer read from a ComfyUI server, in bytes (/history, /queue, /object_info and the jobs API).
+     * A larger answer fails the execution that needed it with a SERVER error naming the request and this option,
+     * and is not read again, so a broken or hostile server cannot fill the heap. Raise it only for a server whose
+     * /object_info or history entries are legitimately larger.
+     */
+    private Long maxResponseBytes = ClientOption.MAX_RESPONSE_BYTES.defaultValue();
+    /**
      * A pool of ComfyUI servers instead of comfyui-url: entries separated by commas, each [name=]url with optional
      * ;weight=n, ;maxInFlight=n and ;label.key=value, e.g. gpu1=http://gpu1:8188;maxInFlight=2,gpu2=http://gpu2:8188.
      * Unset: the one comfyui-url server.
@@ -254,17 +274,6 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      * For the comfykit:jobs consumer: how often it claims finished jobs that nobody received yet.
      */
     private Duration jobsPollInterval = Duration.ofSeconds(1);
-    /**
-     * Allows for bridging the consumer to the Camel routing Error Handler, which mean any exceptions (if possible)
-     * occurred while the Camel consumer is trying to pickup incoming messages, or the likes, will now be processed as
-     * a message and handled by the routing Error Handler. Important: This is only possible if the 3rd party component
-     * allows Camel to be alerted if an exception was thrown. Some components handle this internally only, and
-     * therefore bridgeErrorHandler is not possible. In other situations we may improve the Camel component to hook
-     * into the 3rd party component and make this possible for future releases. By default the consumer will use the
-     * org.apache.camel.spi.ExceptionHandler to deal with exceptions, that will be logged at WARN or ERROR level and
-     * ignored.
-     */
-    private Boolean bridgeErrorHandler = false;
     /**
      * Whether the CamelComfyKitServerLabels header may narrow the servers of a message: its label selector (e.g.
      * gpu=a100) must then match too, on top of serverLabels. Message data can only narrow: it never reaches a server
@@ -529,6 +538,30 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
         this.requestTimeout = requestTimeout;
     }
 
+    public Long getMaxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    public void setMaxResponseBytes(Long maxResponseBytes) {
+        this.maxResponseBytes = maxResponseBytes;
+    }
+
+    public String getPriority() {
+        return priority;
+    }
+
+    public void setPriority(String priority) {
+        this.priority = priority;
+    }
+
+    public Boolean getPriorityFromHeader() {
+        return priorityFromHeader;
+    }
+
+    public void setPriorityFromHeader(Boolean priorityFromHeader) {
+        this.priorityFromHeader = priorityFromHeader;
+    }
+
     public Long getMaxUploadBytes() {
         return maxUploadBytes;
     }
@@ -673,11 +706,4 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
         this.jobsPollInterval = jobsPollInterval;
     }
 
-    public Boolean getBridgeErrorHandler() {
-        return bridgeErrorHandler;
-    }
-
-    public void setBridgeErrorHandler(Boolean bridgeErrorHandler) {
-        this.bridgeErrorHandler = bridgeErrorHandler;
-    }
 }

@@ -156,6 +156,8 @@ class OptionAgreementTest {
             return "gpu1=http://gpu1.example:8188;maxInFlight=2,http://gpu2.example:8188";
         } else if (option == ClientOption.DISPATCH) {
             return "round-robin";
+        } else if (option == ClientOption.PRIORITY) {
+            return "front";
         } else if (option.type() == String.class) {
             return "sample-" + option.name();
         }

@@ -2,6 +2,7 @@ package dev.comfykit.client.spi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.ParamSource;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.pool.LabelSelector;
@@ -38,10 +39,12 @@ import java.util.Objects;
  *                   ({@code VALIDATION}) when none of its servers matches; a backend of one ComfyUI server fails it
  *                   unless the selector is empty, as that server carries no labels. RunningHub ignores it. Stored in
  *                   its normal form ({@code gpu=a100,vram}), so equal selectors are equal text
+ * @param priority   where the prompt goes in a ComfyUI server's queue, or {@code null} for the client's
+ *                   {@code priority} option; RunningHub ignores it
  */
 public record PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
                             ParamSource params, long startNanos, Duration timeout, String jobId,
-                            String serverLabels) {
+                            String serverLabels, Priority priority) {
 
     /**
      * @throws IllegalArgumentException for a selector that cannot be read (an empty key, a key asked for twice with
@@ -61,12 +64,13 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
     /** A request that belongs to no durable job, for any server (no label selector of its own). */
     public PromptRequest(WorkflowSource source, String origin, ObjectNode graph, WorkflowSchema schema,
                          ParamSource params, long startNanos, Duration timeout) {
-        this(source, origin, graph, schema, params, startNanos, timeout, null, null);
+        this(source, origin, graph, schema, params, startNanos, timeout, null, null, null);
     }
 
     /** This request as part of a durable job. */
     public PromptRequest withJobId(String job) {
-        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, job, serverLabels);
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, job, serverLabels,
+                priority);
     }
 
     /** A request for an API-format workflow. */
@@ -89,7 +93,13 @@ public record PromptRequest(WorkflowSource source, String origin, ObjectNode gra
      * @throws IllegalArgumentException for a selector that cannot be read
      */
     public PromptRequest withServerLabels(String selector) {
-        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, jobId, selector);
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, jobId, selector, priority);
+    }
+
+    /** This request with another queue priority ({@code null}: the client's {@code priority} option). */
+    public PromptRequest withPriority(Priority newPriority) {
+        return new PromptRequest(source, origin, graph, schema, params, startNanos, timeout, jobId, serverLabels,
+                newPriority);
     }
 
     /** Whether RunningHub holds the workflow (then {@link #graph()} and {@link #schema()} are {@code null}). */

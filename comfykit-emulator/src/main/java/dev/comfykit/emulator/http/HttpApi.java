@@ -1,5 +1,6 @@
 package dev.comfykit.emulator.http;
 
+import dev.comfykit.emulator.ProtocolVersion;
 import dev.comfykit.emulator.execution.ExecutionEngine;
 import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
@@ -42,7 +43,13 @@ public final class HttpApi {
      * happen before the request is read), everything else goes through the router.
      */
     public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp) {
-        Router router = router(vertx, parts, uploadTemp);
+        return handler(vertx, parts, uploadTemp, ProtocolVersion.V0_3_65);
+    }
+
+    /** As {@link #handler(Vertx, Parts, Path)}, speaking the given ComfyUI version's protocol. */
+    public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp,
+                                                     ProtocolVersion protocol) {
+        Router router = router(vertx, parts, uploadTemp, protocol);
         return request -> {
             String path = request.path();
             String upgrade = request.getHeader("Upgrade");
@@ -66,7 +73,7 @@ public final class HttpApi {
         };
     }
 
-    static Router router(Vertx vertx, Parts parts, Path uploadTemp) {
+    static Router router(Vertx vertx, Parts parts, Path uploadTemp, ProtocolVersion protocol) {
         Router router = Router.router(vertx);
         router.route().handler(RequestGuards::originCheck);
         BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(MAX_BODY).setDeleteUploadedFilesOnEnd(true)
@@ -80,11 +87,12 @@ public final class HttpApi {
         router.route().handler(parts.requests()::count);
         router.route().handler(ctx -> RequestGuards.faultGate(ctx, parts.faults()));
 
-        PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log());
-        QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine());
+        PromptRoutes prompt = new PromptRoutes(parts.queue(), new PromptValidator(parts.registry()), parts.log(),
+                protocol);
+        QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine(), protocol);
         HistoryRoutes history = new HistoryRoutes(parts.queue().history());
         FileRoutes files = new FileRoutes(parts.dirs());
-        InfoRoutes info = new InfoRoutes(parts.registry(), parts.models(), parts.argv());
+        InfoRoutes info = new InfoRoutes(parts.registry(), parts.models(), parts.argv(), protocol.version());
 
         on(router, HttpMethod.GET, "/ws", WebSocketEndpoint::notAnUpgrade);
         on(router, HttpMethod.GET, "/prompt", prompt::get);
@@ -107,6 +115,15 @@ public final class HttpApi {
         on(router, HttpMethod.GET, "/extensions", info::emptyList);
         on(router, HttpMethod.GET, "/models", info::models);
         on(router, HttpMethod.GET, "/models/:folder", info::modelsIn);
+        if (protocol.jobsApi()) {
+            // registered under /api only, as in ComfyUI (the route table already says /api/jobs)
+            JobsRoutes jobs = new JobsRoutes(parts.queue(), parts.engine());
+            Handler<RoutingContext> list = Responses.safe(jobs::list);
+            router.route(HttpMethod.GET, "/api/jobs").handler(list);
+            router.route(HttpMethod.POST, "/api/jobs/cancel").handler(Responses.safe(jobs::cancelBatch));
+            router.route(HttpMethod.GET, "/api/jobs/:job_id").handler(Responses.safe(jobs::one));
+            router.route(HttpMethod.POST, "/api/jobs/:job_id/cancel").handler(Responses.safe(jobs::cancel));
+        }
         runningHub.mount(router);
 
         router.errorHandler(404, ctx -> Responses.text(ctx, 404, "404: Not Found"));

@@ -22,11 +22,18 @@ final class InfoRoutes {
     private final NodeRegistry registry;
     private final Map<String, List<String>> models;
     private final List<String> argv;
+    private final String version;
 
     InfoRoutes(NodeRegistry registry, Map<String, List<String>> models, List<String> argv) {
+        this(registry, models, argv, COMFYUI_VERSION);
+    }
+
+    /** @param version the ComfyUI version {@code /system_stats} reports (the protocol the emulator speaks) */
+    InfoRoutes(NodeRegistry registry, Map<String, List<String>> models, List<String> argv, String version) {
         this.registry = registry;
         this.models = models;
         this.argv = argv;
+        this.version = version;
     }
 
     void objectInfo(RoutingContext ctx) {
@@ -61,7 +68,7 @@ final class InfoRoutes {
         system.put("os", "posix");
         system.put("ram_total", total);
         system.put("ram_free", free);
-        system.put("comfyui_version", COMFYUI_VERSION);
+        system.put("comfyui_version", version);
         system.put("required_frontend_version", "1.28.7");
         system.set("installed_templates_version", NullNode.getInstance());
         system.put("required_templates_version", "0.1.95");

@@ -3,6 +3,7 @@ package dev.comfykit.emulator.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.comfykit.emulator.ProtocolVersion;
 import dev.comfykit.emulator.json.Json;
 import dev.comfykit.emulator.json.Py;
 import dev.comfykit.emulator.queue.PromptQueue;
@@ -18,14 +19,20 @@ import java.util.UUID;
 /** {@code GET /prompt} and {@code POST /prompt}: submission, numbering and validation as in ComfyUI's server. */
 final class PromptRoutes {
 
+    /** ComfyUI's {@code SENSITIVE_EXTRA_DATA_KEYS}. */
+    private static final java.util.List<String> SENSITIVE_KEYS = java.util.List.of("auth_token_comfy_org",
+            "api_key_comfy_org");
+
     private final PromptQueue queue;
     private final PromptValidator validator;
     private final PromptLog log;
+    private final ProtocolVersion protocol;
 
-    PromptRoutes(PromptQueue queue, PromptValidator validator, PromptLog log) {
+    PromptRoutes(PromptQueue queue, PromptValidator validator, PromptLog log, ProtocolVersion protocol) {
         this.queue = queue;
         this.validator = validator;
         this.log = log;
+        this.protocol = protocol;
     }
 
     void get(RoutingContext ctx) {
@@ -69,6 +76,21 @@ final class PromptRoutes {
         }
         JsonNode prompt = json.get("prompt");
         String promptId = json.has("prompt_id") ? Py.str(json.get("prompt_id")) : UUID.randomUUID().toString();
+        if (protocol.jobsApi()) {
+            // v0.33.0: a client-chosen id must be a canonical UUID; absent or null lets the server choose
+            JsonNode chosen = json.get("prompt_id");
+            if (chosen == null || chosen.isNull()) {
+                promptId = UUID.randomUUID().toString();
+            } else if (!chosen.isTextual() || !JobsRoutes.isJobId(chosen.textValue())) {
+                ObjectNode body = Json.object();
+                body.set("error", PromptValidator.error("invalid_prompt_id", "prompt_id must be a valid UUID",
+                        "prompt_id must be a UUID string in canonical lowercase hyphenated form; omit it to let the"
+                                + " server generate one", Json.object()));
+                body.putObject("node_errors");
+                Responses.json(ctx, 400, body);
+                return;
+            }
+        }
         ValidationResult valid;
         try {
             valid = validator.validate(prompt, json.get("partial_execution_targets"));
@@ -91,6 +113,11 @@ final class PromptRoutes {
             body.set("node_errors", valid.nodeErrors());
             Responses.json(ctx, 400, body);
             return;
+        }
+        if (protocol.jobsApi()) {
+            // v0.33.0 keeps the secrets beside the queue item, so /queue, /history and jobs never show them
+            extraData.remove(SENSITIVE_KEYS);
+            extraData.put("create_time", System.currentTimeMillis());
         }
         QueueItem item = new QueueItem(number, promptId, (ObjectNode) prompt, extraData, valid.goodOutputs(),
                 queue.nextSequence(), queue.epoch());

@@ -1,6 +1,7 @@
 package dev.comfykit.emulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.comfykit.emulator.ProtocolVersion;
 import dev.comfykit.emulator.execution.ExecutionEngine;
 import dev.comfykit.emulator.queue.PromptQueue;
 import dev.comfykit.emulator.validation.Coercion;
@@ -11,10 +12,12 @@ final class QueueRoutes {
 
     private final PromptQueue queue;
     private final ExecutionEngine engine;
+    private final ProtocolVersion protocol;
 
-    QueueRoutes(PromptQueue queue, ExecutionEngine engine) {
+    QueueRoutes(PromptQueue queue, ExecutionEngine engine, ProtocolVersion protocol) {
         this.queue = queue;
         this.engine = engine;
+        this.protocol = protocol;
     }
 
     void get(RoutingContext ctx) {
@@ -45,8 +48,16 @@ final class QueueRoutes {
         Responses.empty(ctx, 200);
     }
 
-    /** Without a usable {@code prompt_id} every running prompt is interrupted; with one, only that prompt if running. */
+    /**
+     * Without a usable {@code prompt_id} every running prompt is interrupted; with one, only that prompt if running.
+     * Servers before v0.3.56 read no body at all and interrupt whatever runs.
+     */
     void interrupt(RoutingContext ctx) {
+        if (!protocol.targetedInterrupt()) {
+            engine.interruptAll();
+            Responses.empty(ctx, 200);
+            return;
+        }
         JsonNode json = Responses.body(ctx);
         if (json != null && !json.isObject()) {
             Responses.serverError(ctx);

@@ -30,6 +30,11 @@ public final class History {
         return entries.get(promptId);
     }
 
+    /** Every entry, oldest first (the jobs API lists them). */
+    public synchronized List<HistoryEntry> entries() {
+        return new ArrayList<>(entries.values());
+    }
+
     public synchronized int size() {
         return entries.size();
     }

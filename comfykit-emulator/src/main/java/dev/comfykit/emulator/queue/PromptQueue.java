@@ -258,6 +258,16 @@ public final class PromptQueue {
         }
     }
 
+    /** The pending items in execution order (the jobs API lists them). */
+    public List<QueueItem> pendingItems() {
+        lock.lock();
+        try {
+            return new ArrayList<>(pending);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public List<QueueItem> runningItems() {
         lock.lock();
         try {

@@ -5,6 +5,7 @@ import dev.comfykit.client.ComfyKitConfig;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.InvalidWorkflowException;
 import dev.comfykit.client.OutputFile;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.ServerStatus;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
@@ -64,16 +65,18 @@ public final class ComfyUiBackend implements Backend {
     /** How results and statuses name the server: its URL with credentials masked. */
     private final String name;
     private final EventBus events;
+    private final Priority defaultPriority;
 
     private ComfyUiBackend(ExecutionEngine engine, ComfyUiPreparation preparation, ServerHealth health,
                            ServerCapabilities capabilities, String url, boolean cancelOnClose, Duration cancelWait,
-                           OutputFile.Reader outputs, EventBus events) {
+                           OutputFile.Reader outputs, EventBus events, Priority defaultPriority) {
         this.outputs = outputs;
         this.url = url;
         this.cancelOnClose = cancelOnClose;
         this.cancelWait = cancelWait;
         this.name = UrlRedactor.redact(url);
         this.events = events;
+        this.defaultPriority = defaultPriority;
         this.engine = engine;
         this.preparation = preparation;
         this.health = health;
@@ -141,7 +144,7 @@ public final class ComfyUiBackend implements Backend {
                 .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
                 config.getMaxUploadBytes());
         ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
-                () -> api.queue().thenApply(queue -> queue.running().size() + queue.pending().size()),
+                () -> api.queueIds().thenApply(queue -> queue.running().size() + queue.pending().size()),
                 connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);
         ServerOutputs outputs = new ServerOutputs(api, config.getRequestTimeout());
         ExecutionEngine engine = new ExecutionEngine(api, tracking, UUID.randomUUID().toString().replace("-", ""),
@@ -159,8 +162,11 @@ public final class ComfyUiBackend implements Backend {
         boolean cancelOnClose = config.isCancelOnClose() && config.getJobStore() == null;
         Duration cancelWait = config.getRequestTimeout().compareTo(CANCEL_WAIT) < 0 ? config.getRequestTimeout()
                 : CANCEL_WAIT;
+        // ... and may be another ComfyUI version: what its protocol offers is found out again
+        health.onBackUp(api.protocol()::reset);
         return new ComfyUiBackend(engine, new ComfyUiPreparation(inputLimits, uploader), health, capabilities,
-                api.transport().baseUrl(), cancelOnClose, cancelWait, outputs, connections.events());
+                api.transport().baseUrl(), cancelOnClose, cancelWait, outputs, connections.events(),
+                config.getPriority());
     }
 
     @Override
@@ -168,8 +174,9 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
+        PromptRequest queued = withPriority(request);
         CompletableFuture<ExecuteResult> running = engine.execute(request.startNanos(), request.timeout(),
-                () -> preparation.prepare(request), request.jobId(), promptId -> events.promptOf(request, promptId));
+                () -> preparation.prepare(queued), request.jobId(), promptId -> events.promptOf(request, promptId));
         // stale limits and capabilities are forgotten before anyone sees the result, so a retry asks the server again
         CompletableFuture<ExecuteResult> result = running.thenApply(r -> {
             preparation.forgetStaleLimits(r);
@@ -207,8 +214,13 @@ public final class ComfyUiBackend implements Backend {
         if (request.isRunningHub()) {
             return notHere(request.source());
         }
-        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(request)))
+        PromptRequest queued = withPriority(request);
+        return Failures.guard(() -> engine.submitOnly(() -> preparation.prepare(queued)))
                 .thenApply(prompt -> prompt.withServer(name));
+    }
+
+    private PromptRequest withPriority(PromptRequest request) {
+        return request.priority() == null ? request.withPriority(defaultPriority) : request;
     }
 
     @Override

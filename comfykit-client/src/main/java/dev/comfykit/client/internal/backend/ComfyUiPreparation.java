@@ -8,6 +8,7 @@ import dev.comfykit.client.internal.dsl.BoundWorkflow;
 import dev.comfykit.client.internal.dsl.ParamBinder;
 import dev.comfykit.client.internal.dsl.ParamLimitCheck;
 import dev.comfykit.client.internal.dsl.SeedRandomizer;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.internal.execution.PreparedPrompt;
 import dev.comfykit.client.internal.media.MediaUploader;
 import dev.comfykit.client.internal.workflow.Workflow;
@@ -51,7 +52,8 @@ final class ComfyUiPreparation {
         return ParamLimitCheck.check(bound.graph(), request.schema(), givenNames(given), inputLimits::get)
                 .thenCompose(checked -> uploader.uploadAll(bound)).thenApply(ready -> {
             SeedRandomizer.randomize(ready.graph(), () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-            return new PreparedPrompt(ready.graph(), request.schema());
+            return new PreparedPrompt(ready.graph(), request.schema(),
+                    request.priority() == null ? Priority.NORMAL : request.priority());
         });
     }
 

@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClientConnections implements AutoCloseable {
 
-    private static final long MAX_RESPONSE_BYTES = 256L * 1024 * 1024;
     /** Requests in flight per client at most; each holds an I/O thread while it runs (see {@link HttpSender}). */
     private static final int IO_THREADS = 16;
 
@@ -83,7 +82,7 @@ public final class ClientConnections implements AutoCloseable {
                 new UrlGuard(config.isAllowPrivateUrls(), HostResolver.SYSTEM));
         this.credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
-                credentials, MAX_RESPONSE_BYTES), transfers);
+                credentials, config.getMaxResponseBytes()), transfers);
         this.events = new EventBus(threadPrefix);
     }
 
@@ -141,7 +140,7 @@ public final class ClientConnections implements AutoCloseable {
         ServerCredentials serverCredentials = apiKey == null ? credentials
                 : new ServerCredentials(apiKey, config.getCookies(), fetcher);
         return new ComfyUiApi(new ComfyUiTransport(sender, baseUrl, config.getRequestTimeout(), serverCredentials,
-                MAX_RESPONSE_BYTES), transfers);
+                config.getMaxResponseBytes()), transfers);
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.NodeValidationError;
+import dev.comfykit.client.Priority;
 import dev.comfykit.client.internal.http.ComfyUiTransport;
 import dev.comfykit.client.internal.http.Multipart;
 import dev.comfykit.client.internal.http.TransferListeners;
@@ -30,6 +31,7 @@ public final class ComfyUiApi {
 
     private final ComfyUiTransport transport;
     private final TransferListeners transfers;
+    private final ServerProtocol protocol;
 
     public ComfyUiApi(ComfyUiTransport transport) {
         this(transport, new TransferListeners());
@@ -39,6 +41,12 @@ public final class ComfyUiApi {
     public ComfyUiApi(ComfyUiTransport transport, TransferListeners transfers) {
         this.transport = transport;
         this.transfers = transfers;
+        this.protocol = new ServerProtocol(this);
+    }
+
+    /** What this server's protocol offers (the jobs API, the cancel endpoint), found out once per connection. */
+    public ServerProtocol protocol() {
+        return protocol;
     }
 
     /** The transport (base URL, credentials). */
@@ -48,14 +56,28 @@ public final class ComfyUiApi {
 
     /**
      * {@code POST /prompt} with a client-chosen prompt id, the client id that routes the WebSocket events, and the
-     * api key for paid API nodes in {@code extra_data}.
+     * api key for paid API nodes in {@code extra_data}, queued normally.
      */
     public CompletableFuture<SubmitResponse> submit(ObjectNode graph, String promptId, String clientId,
                                                     String apiKey) {
+        return submit(graph, promptId, clientId, apiKey, Priority.NORMAL);
+    }
+
+    /**
+     * {@code POST /prompt} as {@link #submit(ObjectNode, String, String, String)}, with the queue position:
+     * {@code "front": true} or an explicit {@code "number"} (both understood by every ComfyUI version).
+     */
+    public CompletableFuture<SubmitResponse> submit(ObjectNode graph, String promptId, String clientId,
+                                                    String apiKey, Priority priority) {
         ObjectNode body = Json.object();
         body.set("prompt", graph);
         body.put("client_id", clientId);
         body.put("prompt_id", promptId);
+        if (priority != null && priority.isFront()) {
+            body.put("front", true);
+        } else if (priority != null && priority.queueNumber() != null) {
+            body.put("number", priority.queueNumber());
+        }
         if (apiKey != null) {
             body.putObject("extra_data").put("api_key_comfy_org", apiKey);
         }
@@ -163,6 +185,112 @@ public final class ComfyUiApi {
                 throw new CompletionException(e);
             }
         });
+    }
+
+    /**
+     * Whether the server has the jobs API ({@code GET /api/jobs}, ComfyUI 0.5.1+): asks {@code GET /api/jobs?limit=1}.
+     * {@code false} when the server answers 404 or 405 (an older server); fails when the question could not be
+     * answered (no connection, another status), so that it is asked again later.
+     */
+    public CompletableFuture<Boolean> hasJobsApi() {
+        String request = "GET /api/jobs";
+        return transport.get("/api/jobs?limit=1").thenApply(response -> {
+            if (response.statusCode() == 404 || response.statusCode() == 405) {
+                return false;
+            }
+            try {
+                return readJson(request, response).path("jobs").isArray();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /api/jobs/{id}}: the job's state, or {@code null} when the server does not know the id (404). Only
+     * for servers with the jobs API ({@link #hasJobsApi()}).
+     */
+    public CompletableFuture<JobState> job(String promptId) {
+        String request = "GET /api/jobs/" + promptId;
+        return transport.get("/api/jobs/" + encodePath(promptId)).thenApply(response -> {
+            try {
+                if (response.statusCode() == 404 && isJson(response)) {
+                    return null;
+                }
+                return JobState.parse(promptId, readJson(request, response));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code GET /api/jobs?status=in_progress,pending}: the ids of the running and pending jobs, without the
+     * workflows that {@code GET /queue} carries. Only for servers with the jobs API.
+     */
+    public CompletableFuture<QueueSnapshot> activeJobs() {
+        String request = "GET /api/jobs?status=in_progress,pending";
+        return transport.get("/api/jobs?status=in_progress,pending").thenApply(response -> {
+            try {
+                JsonNode jobs = readJson(request, response).path("jobs");
+                if (!jobs.isArray()) {
+                    throw new UnexpectedResponseException(request, "the answer has no jobs list");
+                }
+                java.util.Set<String> running = new java.util.HashSet<>();
+                java.util.Set<String> pending = new java.util.HashSet<>();
+                for (JsonNode job : jobs) {
+                    String id = Json.text(job.get("id"));
+                    if (id != null) {
+                        ("in_progress".equals(Json.text(job.get("status"))) ? running : pending).add(id);
+                    }
+                }
+                return new QueueSnapshot(running, pending);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /**
+     * {@code POST /api/jobs/{id}/cancel} (ComfyUI 0.33+): interrupts the job if it runs (the server checks that it is
+     * still the running one, atomically) or removes it from the queue. {@code true} when something was cancelled,
+     * {@code false} for a finished or unknown job. Fails with an {@link UnexpectedResponseException} of status 404
+     * or 405 on a server without the endpoint.
+     */
+    public CompletableFuture<Boolean> cancelJob(String promptId) {
+        String request = "POST /api/jobs/" + promptId + "/cancel";
+        return transport.post("/api/jobs/" + encodePath(promptId) + "/cancel", JSON, new byte[0])
+                .thenApply(response -> {
+                    try {
+                        JsonNode cancelled = readJson(request, response).get("cancelled");
+                        if (cancelled == null || !cancelled.isBoolean()) {
+                            throw new UnexpectedResponseException(request, "the answer has no cancelled flag");
+                        }
+                        return cancelled.booleanValue();
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+    }
+
+    private static boolean isJson(HttpResponse<byte[]> response) {
+        return response.headers().firstValue("Content-Type").map(type -> type.startsWith("application/json"))
+                .orElse(false);
+    }
+
+    /**
+     * The running and pending prompt ids by the lightest request the server offers: the jobs API's list (no
+     * workflows) where it has one, else {@code GET /queue}.
+     */
+    public CompletableFuture<QueueSnapshot> queueIds() {
+        return protocol.jobsApi().thenCompose(jobs -> jobs ? activeJobs() : queue());
+    }
+
+    /** Whether the server knows the prompt at all: queued, running or in its history. */
+    public CompletableFuture<Boolean> knows(String promptId) {
+        return protocol.jobsApi().thenCompose(jobs -> jobs ? job(promptId).thenApply(job -> job != null)
+                : queue().thenCompose(queue -> queue.contains(promptId) ? CompletableFuture.completedFuture(true)
+                        : history(promptId).thenApply(entry -> entry != null)));
     }
 
     /** {@code GET /queue}: the running and pending prompt ids. */

@@ -157,7 +157,8 @@ public final class ExecutionEngine implements AutoCloseable {
     public CompletableFuture<SubmittedPrompt> submitOnly(Supplier<CompletableFuture<PreparedPrompt>> prepare) {
         return prepare.get().thenCompose(prompt -> {
             String promptId = UUID.randomUUID().toString();
-            return api.submit(prompt.graph(), promptId, clientId, apiKey).handle((response, error) -> {
+            return api.submit(prompt.graph(), promptId, clientId, apiKey, prompt.priority())
+                    .handle((response, error) -> {
                 if (error != null) {
                     throw new CompletionException(new SubmissionException(Failures.toError(error,
                             api.transport().baseUrl(), "submitting the prompt")));
@@ -228,7 +229,7 @@ public final class ExecutionEngine implements AutoCloseable {
             return null;
         });
         recorded.thenCompose(v -> tracker.beforeSubmit()).thenCompose(v -> api.submit(prepared.graph(), promptId,
-                        clientId, apiKey))
+                        clientId, apiKey, prepared.priority()))
                 .whenComplete((response, error) -> {
                     if (recorded.isCompletedExceptionally()) {
                         return;

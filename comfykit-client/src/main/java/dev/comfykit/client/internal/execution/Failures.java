@@ -3,6 +3,7 @@ package dev.comfykit.client.internal.execution;
 import dev.comfykit.client.ErrorKind;
 import dev.comfykit.client.ExecutionError;
 import dev.comfykit.client.internal.http.BoundedBodyHandlers;
+import dev.comfykit.client.internal.http.ResponseTooLargeException;
 import dev.comfykit.client.internal.http.ServerCredentials;
 import dev.comfykit.client.internal.http.UnexpectedResponseException;
 
@@ -102,6 +103,10 @@ public final class Failures {
             return ExecutionError.builder(ErrorKind.SERVER, "ComfyUI at " + baseUrl + " failed while " + action + ": "
                     + cause.getMessage()).httpStatus(unexpected.status() == 0 ? null : unexpected.status()).build();
         }
+        if (cause instanceof ResponseTooLargeException) {
+            return ExecutionError.of(ErrorKind.SERVER, "ComfyUI at " + baseUrl + " sent too much data while "
+                    + action + ": " + cause.getMessage() + ".");
+        }
         if (cause instanceof BoundedBodyHandlers.BodyTooLargeException) {
             return ExecutionError.of(ErrorKind.SERVER, "ComfyUI at " + baseUrl + " sent too much data while "
                     + action + ": " + cause.getMessage());
@@ -128,6 +133,11 @@ public final class Failures {
         return cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
                 || cause.getCause() instanceof ConnectException
                 || cause instanceof ServerCredentials.CookiesUnavailableException;
+    }
+
+    /** Whether the server answered more than the client reads: asking again would download the same excess. */
+    public static boolean tooLarge(Throwable error) {
+        return unwrap(error) instanceof ResponseTooLargeException;
     }
 
     private static boolean isConnectionRefused(Throwable cause) {

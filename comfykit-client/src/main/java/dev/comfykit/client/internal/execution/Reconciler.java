@@ -16,8 +16,8 @@ import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * Finds out how the server sees a set of waiting prompts. Many prompts: one {@code GET /queue}, then the history of
- * each prompt that left the queue. A few (at most {@value #DIRECT}): the history of each directly, and the queue
+ * Finds out how the server sees a set of waiting prompts. Many prompts: one {@code GET /queue} (or, on a server with
+ * the jobs API, {@code GET /api/jobs?status=in_progress,pending}), then the history of each prompt that left the queue. A few (at most {@value #DIRECT}): the history of each directly, and the queue
  * only for those without an entry. A history entry completes the prompt; a prompt that stays absent from both the
  * queue and the history for the grace period is reported lost (the server restarted or the history was cleared).
  * <p>
@@ -49,10 +49,12 @@ final class Reconciler {
 
     /** What a history lookup found out. */
     enum Lookup {
-        /** The entry exists; the prompt is complete. */
+        /** The entry exists; the prompt is complete (or failed for good). */
         FOUND,
-        /** The server has no entry for the prompt. */
+        /** The server has no entry for the prompt; whether it is queued is not known yet. */
         ABSENT,
+        /** No entry yet, and nothing more to check this round (the jobs API said queued, running or missing). */
+        WAITING,
         /** Nothing was learned: the request failed, or another lookup of the prompt was under way. */
         UNKNOWN
     }
@@ -65,21 +67,60 @@ final class Reconciler {
         });
     }
 
-    /** As {@link #fetchHistory}, but the future fails when the request fails. */
+    /**
+     * As {@link #fetchHistory}, but the future fails when the request fails. A server that has the jobs API is asked
+     * {@code GET /api/jobs/{id}} (one answer says queued, running, finished with the result, or unknown); an older
+     * one {@code GET /history/{id}}. An answer larger than the client reads fails the prompt at once: asking again
+     * would download the same excess on every round.
+     */
     private CompletableFuture<Lookup> lookUp(PendingPrompt prompt) {
         if (prompt.isDone() || !prompt.tryStartFetch()) {
             return CompletableFuture.completedFuture(Lookup.UNKNOWN);
         }
-        return api.history(prompt.promptId()).handle((entry, error) -> {
+        CompletableFuture<Lookup> lookup;
+        try {
+            lookup = api.protocol().jobsApi().thenCompose(jobs -> jobs ? viaJob(prompt) : viaHistory(prompt));
+        } catch (RuntimeException e) {
+            lookup = CompletableFuture.failedFuture(e);
+        }
+        return lookup.handle((result, error) -> {
             prompt.endFetch();
             if (error != null) {
+                if (Failures.tooLarge(error)) {
+                    failTooLarge(prompt, error);
+                    return Lookup.FOUND;
+                }
                 throw error instanceof CompletionException completion ? completion : new CompletionException(error);
             }
+            return result;
+        });
+    }
+
+    private CompletableFuture<Lookup> viaHistory(PendingPrompt prompt) {
+        return api.history(prompt.promptId()).thenApply(entry -> {
             if (entry == null) {
                 return Lookup.ABSENT;
             }
             prompt.outcome().complete(PromptOutcome.finished(entry));
             return Lookup.FOUND;
+        });
+    }
+
+    private CompletableFuture<Lookup> viaJob(PendingPrompt prompt) {
+        return api.job(prompt.promptId()).thenApply(job -> {
+            if (job == null) {
+                // neither queued, running nor in the history: the same answer as an absent entry plus a queue read
+                if (!prompt.isDone()) {
+                    checkLost(prompt);
+                }
+                return Lookup.WAITING;
+            }
+            if (job.finished()) {
+                prompt.outcome().complete(PromptOutcome.finished(job.entry()));
+                return Lookup.FOUND;
+            }
+            prompt.seen();
+            return Lookup.WAITING;
         });
     }
 
@@ -96,17 +137,26 @@ final class Reconciler {
             return direct(prompts);
         }
         lastQueueCheck = clock.getAsLong();
-        return api.queue().thenCompose(queue -> {
+        return api.queueIds().handle((queue, error) -> {
+            if (error != null && Failures.tooLarge(error)) {
+                // the queue cannot be read within the limit, now or next round: the prompts cannot be tracked
+                prompts.forEach(prompt -> failTooLarge(prompt, error));
+                return CompletableFuture.completedFuture(true);
+            }
+            if (error != null) {
+                return CompletableFuture.<Boolean>failedFuture(error);
+            }
             queueDepth.accept(queue.running().size() + queue.pending().size());
             return checkAbsent(prompts, queue);
-        });
+        }).thenCompose(round -> round);
     }
 
     /**
-     * Few prompts: one {@code GET /history/{id}} each says whether it finished, without the {@code GET /queue} round
-     * trip before it (on a short job that round trip is a large share of the latency the client adds). The queue is
-     * read (at most twice a second) only for prompts without a history entry, to tell a prompt that is still queued
-     * or running from one the server lost. The round fails, as with the queue, when a history read fails.
+     * Few prompts: one {@code GET /history/{id}} (or {@code /api/jobs/{id}}) each says whether it finished, without
+     * the {@code GET /queue} round trip before it (on a short job that round trip is a large share of the latency
+     * the client adds). The queue is read (at most twice a second) only for prompts without a history entry, to tell
+     * a prompt that is still queued or running from one the server lost; the jobs API answers that in the same
+     * request. The round fails, as with the queue, when a lookup fails.
      */
     private CompletableFuture<Boolean> direct(List<PendingPrompt> prompts) {
         List<PendingPrompt> waiting = new ArrayList<>();
@@ -133,7 +183,15 @@ final class Reconciler {
             }
             lastQueueCheck = now;
             boolean foundBefore = found;
-            return api.queue().thenApply(queue -> {
+            return api.queue().handle((queue, error) -> {
+                if (error != null) {
+                    if (Failures.tooLarge(error)) {
+                        absent.forEach(prompt -> failTooLarge(prompt, error));
+                        return true;
+                    }
+                    throw error instanceof CompletionException completion ? completion
+                            : new CompletionException(error);
+                }
                 queueDepth.accept(queue.running().size() + queue.pending().size());
                 // their history was just read: no need to read it again, as checkAbsent does
                 for (PendingPrompt prompt : absent) {
@@ -146,6 +204,15 @@ final class Reconciler {
                 return foundBefore;
             });
         });
+    }
+
+    private void failTooLarge(PendingPrompt prompt, Throwable error) {
+        if (prompt.isDone()) {
+            return;
+        }
+        LOG.warn("[{}] failed: {}", prompt.promptId(), Failures.message(error));
+        prompt.outcome().complete(PromptOutcome.failed(Failures.toError(error, api.transport().baseUrl(),
+                "waiting for prompt " + prompt.promptId())));
     }
 
     private CompletableFuture<Boolean> checkAbsent(List<PendingPrompt> prompts, QueueSnapshot queue) {

@@ -50,9 +50,18 @@ public final class ComfyUiTransport {
         return URI.create(ws + pathAndQuery);
     }
 
-    /** GET with a bounded body. */
+    /** The largest answer {@link #get} and {@link #post} read. */
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
+    /**
+     * GET with a body of at most {@link #maxResponseBytes()}; a larger one fails with
+     * {@link ResponseTooLargeException} as soon as its {@code Content-Length} or its bytes pass the limit.
+     */
     public CompletableFuture<HttpResponse<byte[]>> get(String pathAndQuery) {
-        return send(request(pathAndQuery).GET(), BoundedBodyHandlers.ofBytes(maxResponseBytes));
+        return bounded("GET", pathAndQuery,
+                send(request(pathAndQuery).GET(), BoundedBodyHandlers.ofBytes(maxResponseBytes)));
     }
 
     /** GET streaming the body (for file downloads). */
@@ -60,10 +69,29 @@ public final class ComfyUiTransport {
         return send(request(pathAndQuery).GET(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    /** POST a body of the given content type. */
+    /** POST a body of the given content type; the answer is bounded as {@link #get}'s. */
     public CompletableFuture<HttpResponse<byte[]>> post(String path, String contentType, byte[] body) {
-        return send(request(path).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), BoundedBodyHandlers.ofBytes(maxResponseBytes));
+        return bounded("POST", path, send(request(path).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), BoundedBodyHandlers.ofBytes(maxResponseBytes)));
+    }
+
+    // names the request and the option in the failure, so the message says what was too large and what to change
+    private <T> CompletableFuture<T> bounded(String method, String pathAndQuery, CompletableFuture<T> response) {
+        return response.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof BoundedBodyHandlers.BodyTooLargeException
+                    || cause.getCause() instanceof BoundedBodyHandlers.BodyTooLargeException) {
+                int query = pathAndQuery.indexOf('?');
+                throw new java.util.concurrent.CompletionException(new ResponseTooLargeException(method + " "
+                        + (query < 0 ? pathAndQuery : pathAndQuery.substring(0, query)), maxResponseBytes, cause));
+            }
+            throw error instanceof java.util.concurrent.CompletionException completion ? completion
+                    : new java.util.concurrent.CompletionException(error);
+        });
     }
 
     /** Opens a WebSocket to a server path with the credentials. */

@@ -65,6 +65,7 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
     private final Supplier<CompletableFuture<JsonNode>> fetch;
     private final long maxAgeNanos;
     private final long retryNanos;
+    private volatile boolean tooLarge;
     private final LongSupplier nanoTime;
 
     private final List<Consumer<JsonNode>> answerListeners = new CopyOnWriteArrayList<>();
@@ -113,7 +114,8 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
     private synchronized CompletableFuture<Snapshot> snapshot() {
         long now = nanoTime.getAsLong();
         if (current != null) {
-            boolean failed = current.isDone() && current.join() == null;
+            // an answer too large to read stays too large: asked again only as rarely as a good one
+            boolean failed = current.isDone() && current.join() == null && !tooLarge;
             long age = now - fetchedAt;
             if (age < (failed ? retryNanos : maxAgeNanos)) {
                 return current;
@@ -130,7 +132,14 @@ public final class ObjectInfoCapabilities implements ServerCapabilities {
             request = CompletableFuture.failedFuture(e);
         }
         // a failure (refused, 5xx, odd JSON) is "unknown", never an exception: dispatch must not stall on it
+        tooLarge = false;
         current = request.handle((info, error) -> {
+            if (error != null && dev.comfykit.client.internal.execution.Failures.tooLarge(error)) {
+                tooLarge = true;
+                LOG.warn("Cannot read the node classes of the server: {}; it counts as able to run every workflow",
+                        dev.comfykit.client.internal.execution.Failures.message(error));
+                return null;
+            }
             if (error != null || info == null || !info.isObject()) {
                 return null;
             }

@@ -160,8 +160,8 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     public void recordFailure(Throwable cause) {
         if (isServerFault(cause)) {
             record(cause, false);
-        } else if (Failures.unwrap(cause) instanceof UnexpectedResponseException) {
-            // the server answered (e.g. 4xx): it is alive
+        } else if (Failures.unwrap(cause) instanceof UnexpectedResponseException || Failures.tooLarge(cause)) {
+            // the server answered (e.g. 4xx, or more than the client reads): it is alive
             record(null, false);
         }
         // anything else (a body the client could not read, a bug) says nothing about the server's health
@@ -278,6 +278,9 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
             if (error == null) {
                 queueDepth = depth;
                 record(null, true);
+            } else if (Failures.tooLarge(error)) {
+                // it answered, only more than the client reads (a huge queue): alive, depth unknown
+                record(null, true);
             } else {
                 record(isServerFault(error) ? error : new IOException(Failures.describe(error)), true);
             }
@@ -292,6 +295,9 @@ public final class ProbedServerHealth implements ServerHealth, AutoCloseable {
     /** Whether a failure says the server is unreachable or broken (not that it refused a request). */
     static boolean isServerFault(Throwable error) {
         Throwable cause = Failures.unwrap(error);
+        if (Failures.tooLarge(cause)) {
+            return false;
+        }
         if (cause instanceof UnexpectedResponseException unexpected) {
             return unexpected.status() == 0 || unexpected.status() >= 500;
         }

@@ -625,10 +625,7 @@ public final class ServerPool implements Backend {
         if (member.api == null) {
             return CompletableFuture.completedFuture(false);
         }
-        return member.api.queue().thenCompose(queue -> queue.contains(promptId)
-                        ? CompletableFuture.completedFuture(true)
-                        : member.api.history(promptId).thenApply(entry -> entry != null))
-                .exceptionally(e -> false);
+        return member.api.knows(promptId).exceptionally(e -> false);
     }
 
     // ---- the rest -----------------------------------------------------------------------------------------------
@@ -678,7 +675,7 @@ public final class ServerPool implements Backend {
                     || !member.polling.compareAndSet(false, true)) {
                 continue;
             }
-            member.api.queue().whenComplete((queue, error) -> {
+            member.api.queueIds().whenComplete((queue, error) -> {
                 member.polling.set(false);
                 if (queue != null) {
                     othersFrom(member, queue.running().size() + queue.pending().size());

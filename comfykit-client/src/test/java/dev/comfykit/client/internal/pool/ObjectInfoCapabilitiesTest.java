@@ -141,4 +141,21 @@ class ObjectInfoCapabilitiesTest {
         capabilities.refresh();
         assertThat(capabilities.missing(graph).join().isEmpty()).isTrue();
     }
+
+    @Test
+    void anAnswerTooLargeToReadIsNotAskedForAgainEveryMinute() {
+        ObjectInfoCapabilities capabilities = capabilities();
+        answer = CompletableFuture.failedFuture(new dev.comfykit.client.internal.http.ResponseTooLargeException(
+                "GET /object_info", 1024, null));
+        ObjectNode graph = graph("{\"1\": {\"class_type\": \"Unknown\", \"inputs\": {}}}");
+
+        assertThat(capabilities.missing(graph).join().isEmpty()).isTrue();
+        now.addAndGet(Duration.ofMinutes(2).toNanos());
+        assertThat(capabilities.missing(graph).join().isEmpty()).isTrue();
+        assertThat(fetches).hasValue(1);
+
+        capabilities.refresh();
+        capabilities.missing(graph).join();
+        assertThat(fetches).hasValue(2);
+    }
 }
