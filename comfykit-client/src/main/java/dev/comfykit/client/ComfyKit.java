@@ -160,11 +160,7 @@ public final class ComfyKit implements AutoCloseable {
      * Runs a workflow with params chosen once its declared params are known (see {@link ParamSource}).
      */
     public CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params) {
-        return executeWith(workflow, params, (String) null);
-    }
-
-    private CompletableFuture<ExecuteResult> executeWith(String workflow, ParamSource params, String labels) {
-        return executeJob(null, workflow, params, Map.of(), labels);
+        return executeJob(null, workflow, params, Map.of(), null);
     }
 
     /**
@@ -199,6 +195,14 @@ public final class ComfyKit implements AutoCloseable {
     private CompletableFuture<ExecuteResult> executeJob(String jobId, String workflow, ParamSource params,
                                                         Map<String, String> correlation, String labels,
                                                         Priority priority) {
+        return executeNamed(workflow, params, labels, jobId, correlation, null, null, priority);
+    }
+
+    /** Runs a workflow named by text (path, classpath, URL, RunningHub id): the one place such a name is read. */
+    private CompletableFuture<ExecuteResult> executeNamed(String workflow, ParamSource params, String labels,
+                                                          String jobId, Map<String, String> correlation,
+                                                          SubscriptionOptions options,
+                                                          Consumer<? super ComfyEvent> events, Priority priority) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(params, "params");
         WorkflowSource source;
@@ -207,7 +211,7 @@ public final class ComfyKit implements AutoCloseable {
         } catch (ComfyKitException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return run(source, () -> loader.load(source), params, labels, jobId, correlation, null, null, priority);
+        return run(source, () -> loader.load(source), params, labels, jobId, correlation, options, events, priority);
     }
 
     /**
@@ -238,16 +242,8 @@ public final class ComfyKit implements AutoCloseable {
                                                          Consumer<? super ComfyEvent> events, String labels,
                                                          Priority priority) {
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(workflow, "workflow");
-        Objects.requireNonNull(params, "params");
         Objects.requireNonNull(events, "events");
-        WorkflowSource source;
-        try {
-            source = WorkflowSource.detect(workflow);
-        } catch (ComfyKitException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return run(source, () -> loader.load(source), params, labels, null, Map.of(), options, events, priority);
+        return executeNamed(workflow, params, labels, null, Map.of(), options, events, priority);
     }
 
     /** Runs a workflow file. See {@link #execute(String, Map)}. */
