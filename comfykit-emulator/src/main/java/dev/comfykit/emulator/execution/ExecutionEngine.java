@@ -90,9 +90,13 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    /** {@code POST /interrupt} without a prompt id: every running prompt. */
+    /**
+     * {@code POST /interrupt} without a prompt id: every prompt running now. The set is copied first: an
+     * interrupted run ends at once and its worker may register the next prompt's run while a live iteration
+     * is still going, which would interrupt that one too (ComfyUI clears its flag when a prompt starts).
+     */
     public void interruptAll() {
-        running.forEach(r -> r.control().interrupt());
+        List.copyOf(running).forEach(r -> r.control().interrupt());
     }
 
     /**
