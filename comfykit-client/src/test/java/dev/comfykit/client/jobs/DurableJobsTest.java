@@ -165,4 +165,49 @@ class DurableJobsTest {
             assertThat(claimed.get(0).promptId()).isEqualTo(submitted.getPromptId());
         }
     }
+
+    @Test
+    void aJobReadsRunningWhileTheServerRunsItThenSucceeded() {
+        JobStore store = JobStore.inMemory();
+        try (ComfyKit kit = kit(store)) {
+            comfy.faults().stallExecution();
+            CompletableFuture<ExecuteResult> execution = kit.executeJob("job-f", T2I, PARAMS, Map.of());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-f")
+                    .map(job -> job.state() == JobState.RUNNING).orElse(false));
+            comfy.faults().releaseStall();
+
+            assertThat(execution.join().isCompleted()).isTrue();
+            assertThat(store.find("job-f").orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        } finally {
+            comfy.faults().releaseStall();
+        }
+    }
+
+    @Test
+    void anInstanceThatClaimsAQueuedJobRecordsThatItRunsThenItsOutcome() {
+        JobStore store = JobStore.inMemory();
+        try (ComfyKit plain = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).build()) {
+            comfy.faults().stallExecution();
+            // the prompt of an instance that died after the server accepted it: recorded QUEUED, now running
+            SubmittedPrompt submitted = plain.submitWith(T2I, PARAMS).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> comfy.emulator().queueRemaining() == 1);
+            Instant past = Instant.now().minusSeconds(60);
+            store.createIfAbsent(JobRecord.newJob("job-g", T2I, past).withPromptId(submitted.getPromptId())
+                    .withBackend("comfyui").withServer(comfy.baseUrl()).withPrompt("{}").withAttempts(1)
+                    .withState(JobState.QUEUED).withLease("dead-instance", past));
+
+            try (ComfyKit b = kit(store)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-g").orElseThrow().state()
+                        == JobState.RUNNING);
+                assertThat(store.find("job-g").orElseThrow().owner()).isNotEqualTo("dead-instance");
+                comfy.faults().releaseStall();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-g").orElseThrow().state()
+                        == JobState.SUCCEEDED);
+            }
+        } finally {
+            comfy.faults().releaseStall();
+        }
+    }
 }

@@ -21,6 +21,10 @@ public interface PromptJournal {
         @Override
         public void accepted(String jobId, String promptId) {
         }
+
+        @Override
+        public void running(String promptId) {
+        }
     };
 
     /**
@@ -31,4 +35,11 @@ public interface PromptJournal {
 
     /** The server accepted the prompt (it is queued there). */
     void accepted(String jobId, String promptId);
+
+    /**
+     * The server started executing a prompt (a WebSocket {@code execution_start}, or the jobs API or {@code /queue}
+     * listing it as running). Called for the prompts of jobs and for those awaited by id (a job claimed from another
+     * instance), on the socket's or a poll's thread: it must return at once and never block.
+     */
+    void running(String promptId);
 }

@@ -80,6 +80,8 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private final ExecutorService io;
     private final Function<String, OutputFile.Reader> readers;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    /** The tracked jobs by the prompt ids the engine knows them by (to record that a prompt started). */
+    private final Map<String, Tracked> byPrompt = new ConcurrentHashMap<>();
     /** Callers in this instance waiting for jobs that another instance tracks (found by polling the store). */
     private final Map<String, List<CompletableFuture<ExecuteResult>>> waiting = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -255,6 +257,10 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                     + " client any more (it was closed)"));
         }
         String prompt = Json.write(graph);
+        job.progress = null;
+        job.promptIds.forEach(old -> byPrompt.remove(old, job));
+        job.promptIds.add(promptId);
+        byPrompt.put(promptId, job);
         return CompletableFuture.runAsync(() -> {
             synchronized (job) {
                 Instant now = Instant.now();
@@ -282,14 +288,56 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         if (job == null) {
             return;
         }
+        if (job.promptIds.add(promptId)) {
+            // an old server chose its own prompt id
+            byPrompt.put(promptId, job);
+        }
+        job.acceptedPromptId = promptId;
         job.accepted.complete(promptId);
-        io.execute(() -> {
-            synchronized (job) {
-                if (job.record != null && job.record.state() == JobState.SUBMITTING && !closing) {
-                    tryChange(job, r -> r.withPromptId(promptId).withState(JobState.QUEUED));
-                }
+        progressed(job, JobState.QUEUED);
+    }
+
+    @Override
+    public void running(String promptId) {
+        Tracked job = byPrompt.get(promptId);
+        if (job != null && tracked.get(job.jobId) == job) {
+            progressed(job, JobState.RUNNING);
+        }
+    }
+
+    /**
+     * The engine learnt that a job's prompt moved on (queued, then running): remembered at once, written by one of
+     * the store threads, so that the socket's thread never waits for the database. The write is a progress update
+     * (no flush to disk on PostgreSQL), it only moves a job forward (a late RUNNING never overwrites a final state or
+     * a re-submission), and when QUEUED and RUNNING are both known before it runs, only RUNNING is written.
+     */
+    private void progressed(Tracked job, JobState state) {
+        synchronized (job.progressLock) {
+            if (job.progress != null && job.progress.compareTo(state) >= 0) {
+                return;
             }
-        });
+            job.progress = state;
+        }
+        io.execute(() -> writeProgress(job));
+    }
+
+    private void writeProgress(Tracked job) {
+        synchronized (job) {
+            JobState target = job.progress;
+            JobRecord record = job.record;
+            if (target == null || record == null || closing || job.lost || record.state().isFinal()
+                    || record.state().compareTo(target) >= 0) {
+                return;
+            }
+            String promptId = job.acceptedPromptId;
+            try {
+                change(job, r -> r.state().isFinal() || r.state().compareTo(target) >= 0 ? null
+                        : (promptId != null ? r.withPromptId(promptId) : r).withState(target), true);
+                LOG.debug("Job {} {}", job.jobId, target);
+            } catch (RuntimeException e) {
+                LOG.debug("Job {}: state {} not recorded: {}", job.jobId, target, e.toString());
+            }
+        }
     }
 
     // ---- finishing ----------------------------------------------------------------------------------------------
@@ -298,7 +346,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private void settle(Tracked job, ExecuteResult result, Throwable error) {
         if (job.duplicate) {
             // another caller recorded the job first: this one joins it
-            tracked.remove(job.jobId, job);
+            untrack(job);
             store.find(job.jobId).ifPresentOrElse(record -> {
                 CompletableFuture<ExecuteResult> joined = new CompletableFuture<>();
                 attach(record, timeout, joined);
@@ -308,13 +356,13 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         }
         if (closing) {
             // the client stops: the job stays recorded, leased to nobody, for another instance (or a restart)
-            tracked.remove(job.jobId, job);
+            untrack(job);
             finishLocally(job, result, error);
             return;
         }
         if (error != null || job.record == null) {
             // invalid input, or a failure before anything was recorded: nothing was submitted, nothing to keep
-            tracked.remove(job.jobId, job);
+            untrack(job);
             if (!job.accepted.isDone()) {
                 job.accepted.completeExceptionally(error != null ? Failures.unwrap(error)
                         : new SubmissionException(result.getError()));
@@ -325,7 +373,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         synchronized (job) {
             if (job.lost) {
                 // another instance claimed it (our lease lapsed): it records the outcome; ours goes to our callers
-                tracked.remove(job.jobId, job);
+                untrack(job);
                 finishLocally(job, result, null);
                 return;
             }
@@ -348,7 +396,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                 LOG.warn("Job {} finished ({}) but its outcome could not be recorded: {}", job.jobId, state,
                         Failures.describe(e));
             }
-            tracked.remove(job.jobId, job);
+            untrack(job);
             if (!deliverNow) {
                 // nobody here waits: a jobs consumer (of any instance) may claim it at once
                 release(job.jobId);
@@ -460,6 +508,8 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
             return;
         }
         job.accepted.complete(record.promptId());
+        job.promptIds.add(record.promptId());
+        byPrompt.put(record.promptId(), job);
         job.run = backend.await(record.promptId(), timeout);
         job.run.whenComplete((result, error) -> io.execute(() -> settle(job, result, error)));
     }
@@ -479,6 +529,11 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                 }
             });
         }
+    }
+
+    private void untrack(Tracked job) {
+        tracked.remove(job.jobId, job);
+        job.promptIds.forEach(id -> byPrompt.remove(id, job));
     }
 
     private void release(String jobId) {
@@ -540,8 +595,21 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
 
     /** Writes a change of a tracked job (compare-and-set; read again and redo when someone else wrote it). */
     private void change(Tracked job, UnaryOperator<JobRecord> edit) {
+        change(job, edit, false);
+    }
+
+    /**
+     * @param edit     the change of the record as last read; null when, as read, there is nothing to write
+     * @param progress whether the change is a progress state, whose loss in a database crash is harmless
+     *                 ({@link JobStore#updateProgress}: not flushed to disk)
+     */
+    private void change(Tracked job, UnaryOperator<JobRecord> edit, boolean progress) {
         for (int i = 0; i < 3; i++) {
-            Optional<JobRecord> written = store.update(edit.apply(job.record));
+            JobRecord next = edit.apply(job.record);
+            if (next == null) {
+                return;
+            }
+            Optional<JobRecord> written = progress ? store.updateProgress(next) : store.update(next);
             if (written.isPresent()) {
                 job.record = written.get();
                 return;
@@ -555,14 +623,6 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
             job.record = now;
         }
         throw new JobStoreException("job " + job.jobId + " keeps changing under this instance");
-    }
-
-    private void tryChange(Tracked job, UnaryOperator<JobRecord> edit) {
-        try {
-            change(job, edit);
-        } catch (RuntimeException e) {
-            LOG.debug("Job {}: state not recorded: {}", job.jobId, e.toString());
-        }
     }
 
     private static ExecuteResult storeFailure(String jobId, Throwable error) {
@@ -641,6 +701,11 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         volatile CompletableFuture<ExecuteResult> run;
         volatile boolean duplicate;
         volatile boolean lost;
+        /** The furthest progress the engine reported for the current prompt (QUEUED, RUNNING), or null. */
+        volatile JobState progress;
+        final Object progressLock = new Object();
+        volatile String acceptedPromptId;
+        final Set<String> promptIds = ConcurrentHashMap.newKeySet();
 
         Tracked(String jobId, String workflow, Map<String, String> correlation, boolean waited) {
             this.jobId = jobId;
