@@ -42,4 +42,17 @@ public interface PromptJournal {
      * instance), on the socket's or a poll's thread: it must return at once and never block.
      */
     void running(String promptId);
+
+    /**
+     * A RunningHub task is about to be created for a job on the site: the returned future completes once the job is
+     * recorded (without a task id: RunningHub chooses it); the task is created only then. The default records
+     * nothing.
+     */
+    default CompletableFuture<Void> creatingTask(String jobId, String site) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** RunningHub created the job's task: its id is recorded (durably, on another thread). */
+    default void taskCreated(String jobId, String taskId) {
+    }
 }

@@ -60,6 +60,8 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableJobs.class);
     /** The backend name a ComfyUI job is recorded with. */
     static final String COMFYUI = "comfyui";
+    /** The backend name a RunningHub job is recorded with; its prompt id is the RunningHub task id. */
+    static final String RUNNINGHUB = "runninghub";
     /** The most jobs one reconcile round claims. */
     private static final int CLAIM_BATCH = 64;
     /** How often finished jobs older than the retention are deleted. */
@@ -306,6 +308,74 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     }
 
     /**
+     * A RunningHub task is about to be created: the job is recorded first (durably), without a task id. A crash
+     * between this write and the task id's leaves a record that says the task may or may not exist (see
+     * {@link #adopt}): never created twice.
+     */
+    @Override
+    public CompletableFuture<Void> creatingTask(String jobId, String site) {
+        Tracked job = tracked.get(jobId);
+        if (job == null || closing) {
+            return CompletableFuture.failedFuture(new JobStoreException("job " + jobId + " is not tracked by this"
+                    + " client any more (it was closed)"));
+        }
+        return CompletableFuture.runAsync(() -> {
+            synchronized (job) {
+                if (job.record != null) {
+                    return;
+                }
+                Instant now = Instant.now();
+                JobRecord fresh = JobRecord.newJob(jobId, job.workflow, now).withBackend(RUNNINGHUB).withServer(site)
+                        .withAttempts(1).withCorrelation(job.correlation).withLease(owner, now.plus(lease));
+                if (!store.createIfAbsent(fresh)) {
+                    job.duplicate = true;
+                    throw new JobStoreException("job " + jobId + " was recorded meanwhile by another caller");
+                }
+                job.record = fresh.withVersion(1);
+            }
+        }, io);
+    }
+
+    /**
+     * RunningHub created the job's task: its id is written durably (it is what lets another instance await the task
+     * instead of paying for another), without holding up the engine. Written even while this client closes: the task
+     * runs on, for whoever claims the job.
+     */
+    @Override
+    public void taskCreated(String jobId, String taskId) {
+        Tracked job = tracked.get(jobId);
+        if (job == null) {
+            return;
+        }
+        job.promptIds.add(taskId);
+        byPrompt.put(taskId, job);
+        job.acceptedPromptId = taskId;
+        job.accepted.complete(taskId);
+        try {
+            io.execute(() -> {
+                synchronized (job) {
+                    if (job.record == null || job.lost) {
+                        return;
+                    }
+                    try {
+                        change(job, r -> r.isFinished() || taskId.equals(r.promptId()) ? null
+                                : r.withPromptId(taskId).withState(r.state() == JobState.SUBMITTING
+                                ? JobState.QUEUED : r.state()));
+                        LOG.debug("Job {}: RunningHub task {}", jobId, taskId);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Job {}: RunningHub task {} was created but its id could not be recorded ({}); if"
+                                + " this instance stops before the job ends, another reports it as possibly created",
+                                jobId, taskId, Failures.describe(e));
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Job {}: RunningHub task {} was created while the client closed; its id was not recorded",
+                    jobId, taskId);
+        }
+    }
+
+    /**
      * The engine learnt that a job's prompt moved on (queued, then running): remembered at once, written by one of
      * the store threads, so that the socket's thread never waits for the database. The write is a progress update
      * (no flush to disk on PostgreSQL), it only moves a job forward (a late RUNNING never overwrites a final state or
@@ -501,7 +571,16 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         }
         LOG.info("Job {} claimed (the lease of the instance that tracked it ended); state {}, prompt {} on {}",
                 record.jobId(), record.state(), record.promptId(), record.server());
-        if (record.promptId() == null || record.prompt() == null) {
+        if (RUNNINGHUB.equals(record.backend()) && record.promptId() == null) {
+            // a RunningHub task costs money: one that may exist is never created again
+            settle(job, ExecuteResult.failure(null, null, ExecutionError.of(ErrorKind.LOST, "Job " + record.jobId()
+                    + " was being created on RunningHub (" + record.server() + ") when the instance that ran it"
+                    + " stopped: its task may or may not have been created on RunningHub, and its id was not"
+                    + " recorded. Check the account's tasks on RunningHub before running the job again; it is not"
+                    + " created again automatically, as RunningHub tasks are billed.")), null);
+            return;
+        }
+        if (record.promptId() == null || (record.prompt() == null && !RUNNINGHUB.equals(record.backend()))) {
             settle(job, ExecuteResult.failure(null, null, ExecutionError.of(ErrorKind.LOST, "Job " + record.jobId()
                     + " was recorded without its prompt, so it cannot be followed or run again; submit it again.")),
                     null);
@@ -510,6 +589,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         job.accepted.complete(record.promptId());
         job.promptIds.add(record.promptId());
         byPrompt.put(record.promptId(), job);
+        // a RunningHub task id (all digits) is awaited on RunningHub: its status and outputs, never a new task
         job.run = backend.await(record.promptId(), timeout);
         job.run.whenComplete((result, error) -> io.execute(() -> settle(job, result, error)));
     }
