@@ -3,12 +3,15 @@ package dev.comfykit.client.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.internal.jobs.ResultJson;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -166,19 +169,26 @@ class DurableJobsTest {
         }
     }
 
-    @Test
-    void aJobReadsRunningWhileTheServerRunsItThenSucceeded() {
+    @ParameterizedTest
+    @EnumSource(ExecutorType.class)
+    void aJobReadsRunningWhileTheServerRunsItThenSucceeded(ExecutorType executor) {
         JobStore store = JobStore.inMemory();
-        try (ComfyKit kit = kit(store)) {
+        String jobId = "job-f-" + executor;
+        // HTTP: the jobs API (or /queue) lists the prompt as running; WEBSOCKET: its execution_start event (the
+        // safety-net poll of a healthy socket is set too slow to be the one that finds it)
+        try (ComfyKit kit = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).jobStore(store)
+                .executorType(executor).reconcileInterval(executor == ExecutorType.WEBSOCKET
+                        ? Duration.ofSeconds(60) : Duration.ofSeconds(1))
+                .leaseDuration(Duration.ofMillis(600)).build()) {
             comfy.faults().stallExecution();
-            CompletableFuture<ExecuteResult> execution = kit.executeJob("job-f", T2I, PARAMS, Map.of());
+            CompletableFuture<ExecuteResult> execution = kit.executeJob(jobId, T2I, PARAMS, Map.of());
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-f")
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.find(jobId)
                     .map(job -> job.state() == JobState.RUNNING).orElse(false));
             comfy.faults().releaseStall();
 
             assertThat(execution.join().isCompleted()).isTrue();
-            assertThat(store.find("job-f").orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(store.find(jobId).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         } finally {
             comfy.faults().releaseStall();
         }
