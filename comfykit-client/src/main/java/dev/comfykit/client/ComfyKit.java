@@ -112,7 +112,7 @@ public final class ComfyKit implements AutoCloseable {
         this.outputs = new OutputDownloads(connections.io());
         if (durable != null) {
             durable.start(backend, (server, jobId, graph, limit) -> serverFor(servers, server)
-                    .executePrepared(jobId, graph, limit));
+                    .executePrepared(jobId, graph, limit), config.getRunninghubApiKey() != null);
         }
         LOG.debug("ComfyKit created: {}", config);
     }

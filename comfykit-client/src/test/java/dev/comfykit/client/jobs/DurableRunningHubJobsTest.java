@@ -28,12 +28,14 @@ class DurableRunningHubJobsTest {
 
     private static final ParamSource PARAMS = schema -> Map.of("prompt", "a red fox", "width", 64, "height", 64);
 
+    /** A client with a RunningHub key, on the store (none: {@code null}). */
     private static ComfyKit kit(JobStore store) {
         // the emulator serves RunningHub's output URLs on 127.0.0.1
-        return ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).comfyuiUrl(comfy.baseUrl())
-                .runninghubUrl(comfy.emulator().runningHubUrl()).runninghubApiKey(RunningHubEmulation.DEFAULT_API_KEY)
-                .runninghubPollInterval(Duration.ofMillis(20)).runninghubTimeout(Duration.ofSeconds(30))
-                .jobStore(store).leaseDuration(Duration.ofMillis(600)).build();
+        dev.comfykit.client.ComfyKitBuilder builder = ComfyKit.builder().environment(name -> null)
+                .allowPrivateUrls(true).comfyuiUrl(comfy.baseUrl()).runninghubUrl(comfy.emulator().runningHubUrl())
+                .runninghubApiKey(RunningHubEmulation.DEFAULT_API_KEY).runninghubPollInterval(Duration.ofMillis(20))
+                .runninghubTimeout(Duration.ofSeconds(30)).leaseDuration(Duration.ofMillis(600));
+        return (store == null ? builder : builder.jobStore(store)).build();
     }
 
     @Test
@@ -106,6 +108,30 @@ class DurableRunningHubJobsTest {
                     .contains("Check the account");
             assertThat(store.find("rh-c").orElseThrow().state()).isEqualTo(JobState.FAILED);
             assertThat(comfy.emulator().runningHub().tasksCreated()).isEqualTo(tasksBefore);
+        }
+    }
+
+    @Test
+    void anInstanceWithoutARunningHubKeyLeavesRunningHubJobsToOneWithAKey() {
+        JobStore store = JobStore.inMemory();
+        String taskId;
+        try (ComfyKit plain = kit(null)) {
+            taskId = plain.submitWith(RunningHubEmulation.T2I_WORKFLOW_ID, PARAMS).join().getPromptId();
+        }
+        Instant past = Instant.now().minusSeconds(60);
+        store.createIfAbsent(JobRecord.newJob("rh-d", RunningHubEmulation.T2I_WORKFLOW_ID, past).withPromptId(taskId)
+                .withBackend("runninghub").withServer(comfy.emulator().runningHubUrl()).withAttempts(1)
+                .withState(JobState.QUEUED).withLease("dead-instance", past));
+
+        try (ComfyKit noKey = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).jobStore(store)
+                .leaseDuration(Duration.ofMillis(300)).build()) {
+            // claimed, left alone for a whole lease, and claimed again: never failed for want of a key
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.find("rh-d").orElseThrow().version() >= 3);
+            assertThat(store.find("rh-d").orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        }
+        try (ComfyKit withKey = kit(store)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> store.find("rh-d").orElseThrow().isFinished());
+            assertThat(store.find("rh-d").orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
         }
     }
 }

@@ -44,7 +44,8 @@ import java.util.stream.Collectors;
  * {@code dev/comfykit/jobs/postgresql-schema.sql} (and {@code h2-schema.sql}) for DBAs.
  * <p>
  * Each call takes one connection from the {@link DataSource} and gives it back; use a pooled {@code DataSource}
- * (the application's, Spring Boot's HikariCP, ...). On PostgreSQL every call is one statement in auto-commit, and
+ * (the application's, Spring Boot's HikariCP, ...). On PostgreSQL every call is one statement in auto-commit (progress
+ * updates and lease renewals: one statement in a transaction with {@code SET LOCAL synchronous_commit = off}), and
  * claims use {@code FOR UPDATE SKIP LOCKED}, so instances claiming at once never wait for each other and never take
  * the same job. On H2 writes run in short transactions and one claim runs at a time per store: use one store per
  * H2 database (an H2 file belongs to one JVM anyway).

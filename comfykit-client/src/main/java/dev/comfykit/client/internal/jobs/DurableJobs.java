@@ -42,10 +42,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * Durable execution on a {@link JobStore}: a job's prompt is recorded before it is submitted (as the engine's
- * {@link PromptJournal}), its state follows what the engine learns, this instance renews the leases of the jobs it
- * tracks (one periodic batch), and a reconciler, running in every instance, claims the jobs whose lease ended (their
+ * {@link PromptJournal}), its state follows what the engine learns (QUEUED, RUNNING: progress updates written on this
+ * class's threads, forward only, never waited for; only the record before submission and the outcome are durable
+ * writes on a job's path), a RunningHub job's task id is recorded as soon as the task exists, this instance renews
+ * the leases of the jobs it tracks (one periodic batch), and a reconciler, running in every instance, claims the jobs whose lease ended (their
  * owner died or stopped) and finishes them: it awaits the prompt where it was sent, submits the stored prompt again
- * when the server lost it (within {@code maxAttempts}), and records the outcome.
+ * when the server lost it (within {@code maxAttempts}; never a RunningHub task, which is billed: one whose id was
+ * not recorded is reported as possibly created), and records the outcome.
  * <p>
  * <b>Delivery.</b> A result goes to the callers waiting in this instance ({@code execute}, {@code await}); the
  * record is then marked delivered in the same write. A finished job nobody here waits for (a {@code submit}, or a
@@ -89,6 +92,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile Backend backend;
     private volatile Resubmitter resubmitter;
+    private volatile boolean followsRunningHub;
     private volatile boolean closing;
     private volatile Instant lastSweep = Instant.EPOCH;
 
@@ -117,12 +121,15 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     /**
      * Starts the store and the periodic tasks.
      *
-     * @param awaits    awaits a prompt by id wherever it runs (the client's backend)
-     * @param resubmits runs a stored prompt again
+     * @param awaits     awaits a prompt by id wherever it runs (the client's backend)
+     * @param resubmits  runs a stored prompt again
+     * @param runningHub whether this client can follow RunningHub tasks (it has a RunningHub key); one that cannot
+     *                   leaves the RunningHub jobs it claims to an instance that can, instead of failing them
      */
-    public void start(Backend awaits, Resubmitter resubmits) {
+    public void start(Backend awaits, Resubmitter resubmits, boolean runningHub) {
         this.backend = awaits;
         this.resubmitter = resubmits;
+        this.followsRunningHub = runningHub;
         store.start();
         long renewMillis = Math.max(50, lease.toMillis() / 3);
         long reconcileMillis = Math.max(100, lease.toMillis() / 2);
@@ -564,6 +571,12 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
 
     /** A job claimed from an instance whose lease ended: find out where its prompt is and finish it. */
     private void adopt(JobRecord record) {
+        if (RUNNINGHUB.equals(record.backend()) && !followsRunningHub) {
+            // not tracked: the claim's lease ends untouched, and an instance with a RunningHub key may claim it then
+            LOG.warn("Job {} runs on RunningHub (task {}), which this client has no key for (runninghubApiKey): left"
+                    + " to an instance that has one", record.jobId(), record.promptId());
+            return;
+        }
         Tracked job = new Tracked(record.jobId(), record.workflow(), record.correlation(), false);
         job.record = record;
         if (tracked.putIfAbsent(record.jobId(), job) != null) {
