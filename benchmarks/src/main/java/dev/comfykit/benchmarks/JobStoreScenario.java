@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  * memory): records written per second and claimed per second with T threads (default 8), and the latency the
  * store adds to one job: the two durable writes an execution waits for (create before {@code /prompt}, the outcome),
  * with QUEUED and RUNNING as progress updates between them, one job at a time and with T jobs at once; and, for
- * comparison, the same four writes all durable (as before). PostgreSQL runs in a schema of its own, dropped at the end; H2 in a
- * temporary file, deleted at the end.
+ * comparison, the same four writes all durable (as before). PostgreSQL runs in a schema of its own, dropped at the
+ * end; H2 in a temporary file, deleted at the end.
  */
 final class JobStoreScenario {
 
