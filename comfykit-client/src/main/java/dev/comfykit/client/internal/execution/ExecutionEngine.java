@@ -248,10 +248,11 @@ public final class ExecutionEngine implements AutoCloseable {
                         LOG.debug("[{}] rejected: {}", promptId, response.rejection().getMessage());
                         execution.fail(null, clock.getAsLong(), response.rejection());
                     } else {
-                        accepted(execution, pending, response, ids);
                         if (jobId != null) {
+                            // first: the journal then knows a server-chosen id before any event of it is read
                             journal.accepted(jobId, response.promptId());
                         }
+                        accepted(execution, pending, response, ids);
                     }
                 });
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
