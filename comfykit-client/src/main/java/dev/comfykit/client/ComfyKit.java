@@ -94,12 +94,12 @@ public final class ComfyKit implements AutoCloseable {
         this.loader = new WorkflowLoader(connections.fetcher(), connections.io(), MAX_WORKFLOW_BYTES,
                 config.getClassLoader());
         this.loadLimit = new LoadTimeLimit(connections.scheduler(), config.getTimeout());
-        this.runningHub = RunningHubBackend.create(config, connections);
         List<ComfyUiBackend> servers = new ArrayList<>();
         this.durable = config.getJobStore() == null ? null : new DurableJobs(config.getJobStore(),
                 config.getLeaseDuration(), config.getJobStoreRetention(), config.getTimeout(), config.getMaxAttempts(),
-                connections.scheduler(), server -> serverFor(servers, server).outputs());
+                connections.scheduler(), server -> outputsOf(servers, server));
         PromptJournal journal = durable == null ? PromptJournal.NONE : durable;
+        this.runningHub = RunningHubBackend.create(config, connections, journal);
         // no pool object for the one comfyuiUrl server: that client behaves exactly as before pools existed
         this.pool = config.getServers().isEmpty() ? null : ServerPool.create(config, connections, journal);
         if (pool != null) {
@@ -112,9 +112,17 @@ public final class ComfyKit implements AutoCloseable {
         this.outputs = new OutputDownloads(connections.io());
         if (durable != null) {
             durable.start(backend, (server, jobId, graph, limit) -> serverFor(servers, server)
-                    .executePrepared(jobId, graph, limit));
+                    .executePrepared(jobId, graph, limit), config.getRunninghubApiKey() != null);
         }
         LOG.debug("ComfyKit created: {}", config);
+    }
+
+    /** The reader of a stored job's output files: RunningHub's are URLs, a ComfyUI server's are read from it. */
+    private OutputFile.Reader outputsOf(List<ComfyUiBackend> servers, String server) {
+        if (server != null && server.equals(String.valueOf(config.getRunninghubUrl()))) {
+            return file -> connections.fetcher().open(java.net.URI.create(file.getUrl()));
+        }
+        return serverFor(servers, server).outputs();
     }
 
     /** The server a job was recorded with, or (gone from the configuration, or down) another one that can take it. */
@@ -347,7 +355,7 @@ public final class ComfyKit implements AutoCloseable {
                         .withJobId(jobId).withServerLabels(labels).withPriority(priority);
                 ExecutionError unmatched = unmatchedLabels(request);
                 return unmatched != null ? CompletableFuture.failedFuture(new SubmissionException(unmatched))
-                        : durable != null && !request.isRunningHub() ? durable.submit(request, correlation)
+                        : durable != null ? durable.submit(request, correlation)
                         : backend.submit(request);
             });
         });
@@ -746,7 +754,7 @@ public final class ComfyKit implements AutoCloseable {
                     // the client is closing: the execution ends as cancelled without events
                 }
             }
-            CompletableFuture<ExecuteResult> execution = durable != null && !request.isRunningHub()
+            CompletableFuture<ExecuteResult> execution = durable != null
                     ? durable.execute(request, correlation) : backend.execute(request);
             if (unwatch != null) {
                 Runnable stop = unwatch;

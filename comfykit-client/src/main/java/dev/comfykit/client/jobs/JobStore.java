@@ -80,10 +80,24 @@ public interface JobStore extends AutoCloseable {
     Optional<JobRecord> update(JobRecord next);
 
     /**
+     * {@link #update}, for a change whose loss in a crash of the database is harmless, because whoever reads the
+     * record next checks the server anyway: a progress state ({@link JobState#QUEUED}, {@link JobState#RUNNING}).
+     * It is just as atomic and compare-and-set, and visible to every reader once the call returns; only its
+     * durability is relaxed: a store may commit it without waiting for the disk (PostgreSQL:
+     * {@code SET LOCAL synchronous_commit = off} for its transaction), so that it costs no flush. The default is
+     * {@link #update}.
+     */
+    default Optional<JobRecord> updateProgress(JobRecord next) {
+        return update(next);
+    }
+
+    /**
      * Sets the lease of the jobs this owner still holds. Jobs that another instance claimed, or that are gone, are
      * left alone (the owner has lost them); a lease that ended but that nobody claimed yet is still held and is
      * renewed. The version does not change. Passing an instant in the past releases the jobs at once, for another
-     * instance to claim (a graceful stop).
+     * instance to claim (a graceful stop). A store may commit renewals without waiting for the disk, like
+     * {@link #updateProgress}: a renewal lost in a crash of the database only lets a lease end one renewal earlier,
+     * and a claim then changes the version, so that the previous owner notices and stops writing the job.
      *
      * @return the ids whose lease was set
      */

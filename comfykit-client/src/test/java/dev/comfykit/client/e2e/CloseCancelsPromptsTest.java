@@ -77,8 +77,10 @@ class CloseCancelsPromptsTest {
         kit.close();
 
         assertThat(comfy.emulator().queueRemaining()).isEqualTo(4);
+        // the running one is recorded RUNNING, the others QUEUED: none finished, none cancelled
         assertThat(store.listByState(java.util.EnumSet.of(dev.comfykit.client.jobs.JobState.QUEUED,
-                dev.comfykit.client.jobs.JobState.SUBMITTING), 10)).hasSize(4)
+                dev.comfykit.client.jobs.JobState.SUBMITTING, dev.comfykit.client.jobs.JobState.RUNNING), 10))
+                .hasSize(4)
                 .allSatisfy(job -> assertThat(job.isFinished()).isFalse());
     }
 }

@@ -3,12 +3,15 @@ package dev.comfykit.client.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfykit.client.ComfyKit;
+import dev.comfykit.client.ExecutorType;
 import dev.comfykit.client.ExecuteResult;
 import dev.comfykit.client.ParamSource;
 import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.internal.jobs.ResultJson;
 import dev.comfykit.emulator.ComfyUiEmulatorExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -163,6 +166,58 @@ class DurableJobsTest {
             List<JobRecord> claimed = polls.get(polls.size() - 1);
             assertThat(claimed).extracting(JobRecord::jobId).containsExactly("job-e");
             assertThat(claimed.get(0).promptId()).isEqualTo(submitted.getPromptId());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorType.class)
+    void aJobReadsRunningWhileTheServerRunsItThenSucceeded(ExecutorType executor) {
+        JobStore store = JobStore.inMemory();
+        String jobId = "job-f-" + executor;
+        // HTTP: the jobs API (or /queue) lists the prompt as running; WEBSOCKET: its execution_start event (the
+        // safety-net poll of a healthy socket is set too slow to be the one that finds it)
+        try (ComfyKit kit = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).jobStore(store)
+                .executorType(executor).reconcileInterval(executor == ExecutorType.WEBSOCKET
+                        ? Duration.ofSeconds(60) : Duration.ofSeconds(1))
+                .leaseDuration(Duration.ofMillis(600)).build()) {
+            comfy.faults().stallExecution();
+            CompletableFuture<ExecuteResult> execution = kit.executeJob(jobId, T2I, PARAMS, Map.of());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.find(jobId)
+                    .map(job -> job.state() == JobState.RUNNING).orElse(false));
+            comfy.faults().releaseStall();
+
+            assertThat(execution.join().isCompleted()).isTrue();
+            assertThat(store.find(jobId).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        } finally {
+            comfy.faults().releaseStall();
+        }
+    }
+
+    @Test
+    void anInstanceThatClaimsAQueuedJobRecordsThatItRunsThenItsOutcome() {
+        JobStore store = JobStore.inMemory();
+        try (ComfyKit plain = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).build()) {
+            comfy.faults().stallExecution();
+            // the prompt of an instance that died after the server accepted it: recorded QUEUED, now running
+            SubmittedPrompt submitted = plain.submitWith(T2I, PARAMS).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> comfy.emulator().queueRemaining() == 1);
+            Instant past = Instant.now().minusSeconds(60);
+            store.createIfAbsent(JobRecord.newJob("job-g", T2I, past).withPromptId(submitted.getPromptId())
+                    .withBackend("comfyui").withServer(comfy.baseUrl()).withPrompt("{}").withAttempts(1)
+                    .withState(JobState.QUEUED).withLease("dead-instance", past));
+
+            try (ComfyKit b = kit(store)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-g").orElseThrow().state()
+                        == JobState.RUNNING);
+                assertThat(store.find("job-g").orElseThrow().owner()).isNotEqualTo("dead-instance");
+                comfy.faults().releaseStall();
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> store.find("job-g").orElseThrow().state()
+                        == JobState.SUCCEEDED);
+            }
+        } finally {
+            comfy.faults().releaseStall();
         }
     }
 }

@@ -180,6 +180,21 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aProgressUpdateIsACompareAndSetUpdateVisibleAtOnce() {
+        JobRecord job = stored(newJob("jvm-a", T0.plus(LEASE)));
+        clock.set(T0.plusSeconds(1));
+
+        JobRecord running = store.updateProgress(job.withState(JobState.RUNNING)).orElseThrow();
+
+        assertThat(running).isEqualTo(job.withState(JobState.RUNNING).withVersion(2).withUpdatedAt(T0.plusSeconds(1)));
+        assertThat(store.find(job.jobId())).contains(running);
+        assertThat(store.updateProgress(job.withState(JobState.QUEUED))).as("stale version").isEmpty();
+        JobRecord done = store.update(running.withState(JobState.SUCCEEDED)).orElseThrow();
+        assertThat(store.updateProgress(running.withState(JobState.RUNNING))).as("after the outcome").isEmpty();
+        assertThat(store.find(job.jobId())).contains(done);
+    }
+
+    @Test
     void anUpdateKeepsTheStoredOwnerLeaseAndCreationTime() {
         JobRecord job = stored(newJob("jvm-a", T0.plus(LEASE)));
         store.renewLeases("jvm-a", List.of(job.jobId()), T0.plus(LEASE).plusSeconds(60));

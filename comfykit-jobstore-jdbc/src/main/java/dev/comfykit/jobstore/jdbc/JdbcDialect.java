@@ -66,6 +66,14 @@ public enum JdbcDialect {
     }
 
     /**
+     * PostgreSQL can commit one transaction without waiting for its write-ahead log to reach the disk
+     * ({@code SET LOCAL synchronous_commit = off}); H2 has no such setting per transaction.
+     */
+    boolean relaxesCommits() {
+        return this == POSTGRESQL;
+    }
+
+    /**
      * PostgreSQL claims in one statement (UPDATE of a FOR UPDATE SKIP LOCKED subquery, re-checked by PostgreSQL
      * after each lock). H2 claims one claim at a time per store (its database belongs to one JVM): a SELECT per
      * state in index order, then an UPDATE that checks the claim's condition again; H2's FOR UPDATE would read and

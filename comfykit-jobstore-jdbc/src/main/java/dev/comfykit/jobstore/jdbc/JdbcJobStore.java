@@ -44,7 +44,8 @@ import java.util.stream.Collectors;
  * {@code dev/comfykit/jobs/postgresql-schema.sql} (and {@code h2-schema.sql}) for DBAs.
  * <p>
  * Each call takes one connection from the {@link DataSource} and gives it back; use a pooled {@code DataSource}
- * (the application's, Spring Boot's HikariCP, ...). On PostgreSQL every call is one statement in auto-commit, and
+ * (the application's, Spring Boot's HikariCP, ...). On PostgreSQL every call is one statement in auto-commit (progress
+ * updates and lease renewals: one statement in a transaction with {@code SET LOCAL synchronous_commit = off}), and
  * claims use {@code FOR UPDATE SKIP LOCKED}, so instances claiming at once never wait for each other and never take
  * the same job. On H2 writes run in short transactions and one claim runs at a time per store: use one store per
  * H2 database (an H2 file belongs to one JVM anyway).
@@ -311,11 +312,24 @@ public final class JdbcJobStore implements JobStore {
 
     @Override
     public Optional<JobRecord> update(JobRecord next) {
+        return update(next, false);
+    }
+
+    /**
+     * On PostgreSQL without waiting for the write-ahead log to reach the disk ({@code synchronous_commit = off} for
+     * this transaction only); on H2 as {@link #update} (H2 has no such setting per transaction).
+     */
+    @Override
+    public Optional<JobRecord> updateProgress(JobRecord next) {
+        return update(next, true);
+    }
+
+    private Optional<JobRecord> update(JobRecord next, boolean progress) {
         Objects.requireNonNull(next, "next");
         JobJson.requireJsonFields(next);
         Instant now = clock.instant();
         try {
-            return write("update job " + next.jobId(), connection -> {
+            return write("update job " + next.jobId(), progress, connection -> {
                 try (PreparedStatement update = connection.prepareStatement(updateSql)) {
                     int i = 0;
                     update.setString(++i, next.promptId());
@@ -350,7 +364,7 @@ public final class JdbcJobStore implements JobStore {
         if (jobIds.isEmpty()) {
             return Set.of();
         }
-        return write("renew leases of " + owner, connection -> {
+        return write("renew leases of " + owner, true, connection -> {
             try (PreparedStatement renew = connection.prepareStatement(renewSql)) {
                 setInstant(renew, 1, until);
                 renew.setString(2, owner);
@@ -600,6 +614,22 @@ public final class JdbcJobStore implements JobStore {
 
     /** A statement that changes rows: in auto-commit where the database handles a failed statement well. */
     private <T> T write(String what, SqlWork<T> work) {
+        return write(what, false, work);
+    }
+
+    /**
+     * @param relaxed whether the write's loss in a crash of the database is harmless: on PostgreSQL it then commits
+     *                without waiting for the disk ({@code SET LOCAL synchronous_commit = off}), in a transaction
+     */
+    private <T> T write(String what, boolean relaxed, SqlWork<T> work) {
+        if (relaxed && dialect.relaxesCommits()) {
+            return inTransaction(what, connection -> {
+                try (Statement relax = connection.createStatement()) {
+                    relax.execute("SET LOCAL synchronous_commit = off");
+                }
+                return work.run(connection);
+            });
+        }
         return dialect.writesInTransaction() ? inTransaction(what, work) : withConnection(what, work);
     }
 

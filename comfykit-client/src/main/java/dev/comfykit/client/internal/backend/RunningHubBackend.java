@@ -8,6 +8,7 @@ import dev.comfykit.client.SubmittedPrompt;
 import dev.comfykit.client.WorkflowSource;
 import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.client.ClientConnections;
+import dev.comfykit.client.internal.execution.PromptJournal;
 import dev.comfykit.client.internal.runninghub.RunningHubEngine;
 import dev.comfykit.client.internal.runninghub.RunningHubSettings;
 import dev.comfykit.client.spi.Backend;
@@ -24,19 +25,30 @@ import java.util.concurrent.CompletableFuture;
 public final class RunningHubBackend implements Backend {
 
     private final RunningHubEngine engine;
+    private final PromptJournal journal;
 
-    private RunningHubBackend(RunningHubEngine engine) {
+    private RunningHubBackend(RunningHubEngine engine, PromptJournal journal) {
         this.engine = engine;
+        this.journal = journal;
     }
 
     /** The backend for the configured RunningHub site and key. */
     public static RunningHubBackend create(ComfyKitConfig config, ClientConnections connections) {
+        return create(config, connections, PromptJournal.NONE);
+    }
+
+    /**
+     * The backend for the configured RunningHub site and key, whose jobs' tasks are recorded in a journal (a durable
+     * job store) before they are created, and their ids once created.
+     */
+    public static RunningHubBackend create(ComfyKitConfig config, ClientConnections connections,
+                                           PromptJournal journal) {
         return new RunningHubBackend(new RunningHubEngine(connections.sender(), connections.fetcher(),
                 connections.io(), connections.scheduler(), new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
                 config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
-                config.getMaxUploadBytes()), System::nanoTime));
+                config.getMaxUploadBytes()), System::nanoTime), journal);
     }
 
     /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */
@@ -46,8 +58,23 @@ public final class RunningHubBackend implements Backend {
 
     @Override
     public CompletableFuture<ExecuteResult> execute(PromptRequest request) {
-        return request.isRunningHub() ? engine.execute(request.source(), request.params(), request.startNanos())
-                : notHere(request.origin());
+        if (!request.isRunningHub()) {
+            return notHere(request.origin());
+        }
+        String jobId = request.jobId();
+        RunningHubEngine.TaskJournal tasks = jobId == null ? RunningHubEngine.TaskJournal.NONE
+                : new RunningHubEngine.TaskJournal() {
+                    @Override
+                    public CompletableFuture<Void> creating(String site) {
+                        return journal.creatingTask(jobId, site);
+                    }
+
+                    @Override
+                    public void created(String taskId) {
+                        journal.taskCreated(jobId, taskId);
+                    }
+                };
+        return engine.execute(request.source(), request.params(), request.startNanos(), tasks);
     }
 
     @Override

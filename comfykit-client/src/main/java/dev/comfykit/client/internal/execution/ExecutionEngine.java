@@ -193,6 +193,10 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         PendingPrompt awaited = pending;
+        if (journal != PromptJournal.NONE && awaited.onStartHook() == null) {
+            // a job claimed from another instance is awaited by its prompt id: its start is recorded too
+            awaited.onStart(() -> journal.running(promptId));
+        }
         execution.attach(awaited);
         execution.timer(scheduler.schedule(() -> execution.fail(promptId, clock.getAsLong(),
                 ExecutionError.of(ErrorKind.TIMEOUT, "Stopped waiting for prompt " + promptId + " after "
@@ -218,6 +222,9 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         ids.accept(promptId);
+        if (jobId != null) {
+            pending.onStart(() -> journal.running(pending.promptId()));
+        }
         // a job's record holds the prompt before the server does, so a crash in between is found by its prompt id
         CompletableFuture<Void> recorded = jobId == null ? CompletableFuture.completedFuture(null)
                 : journal.submitting(jobId, promptId, prepared.graph(), api.transport().baseUrl());
@@ -241,10 +248,11 @@ public final class ExecutionEngine implements AutoCloseable {
                         LOG.debug("[{}] rejected: {}", promptId, response.rejection().getMessage());
                         execution.fail(null, clock.getAsLong(), response.rejection());
                     } else {
-                        accepted(execution, pending, response, ids);
                         if (jobId != null) {
+                            // first: the journal then knows a server-chosen id before any event of it is read
                             journal.accepted(jobId, response.promptId());
                         }
+                        accepted(execution, pending, response, ids);
                     }
                 });
         pending.outcome().thenAccept(outcome -> finish(execution, execution.prompt().promptId(), outcome, prepared));
@@ -275,6 +283,9 @@ public final class ExecutionEngine implements AutoCloseable {
         PendingPrompt replacement = registry.register(serverId, original.registeredNanos(), original.eventsExpected());
         if (original.isSubmittedHere()) {
             replacement.submittedHere();
+        }
+        if (original.onStartHook() != null) {
+            replacement.onStart(() -> journal.running(serverId));
         }
         replacement.outcome().whenComplete((o, e) -> original.outcome().complete(o));
         registry.remove(original);

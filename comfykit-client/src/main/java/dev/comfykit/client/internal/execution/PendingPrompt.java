@@ -17,6 +17,8 @@ final class PendingPrompt {
     private final boolean eventsExpected;
     private final CompletableFuture<PromptOutcome> outcome = new CompletableFuture<>();
     private final AtomicBoolean fetching = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile Runnable onStart;
     private volatile boolean acknowledged;
     private volatile long missingSinceNanos = -1;
     private volatile EventHistory events;
@@ -68,6 +70,31 @@ final class PendingPrompt {
 
     boolean isSubmittedHere() {
         return submittedHere;
+    }
+
+    /**
+     * The server started executing the prompt (an event of it arrived, or a poll found it running): tells the
+     * {@link #onStart} hook once, on the calling thread, which must not block it.
+     */
+    void started() {
+        if (started.compareAndSet(false, true)) {
+            Runnable hook = onStart;
+            if (hook != null) {
+                hook.run();
+            }
+        }
+    }
+
+    /** Sets what to tell once the prompt starts (at once, if it started already). */
+    void onStart(Runnable hook) {
+        onStart = hook;
+        if (started.get()) {
+            hook.run();
+        }
+    }
+
+    Runnable onStartHook() {
+        return onStart;
     }
 
     /** Claims the right to fetch the history entry; one fetch at a time. */

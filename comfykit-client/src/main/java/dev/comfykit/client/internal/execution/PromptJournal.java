@@ -21,6 +21,10 @@ public interface PromptJournal {
         @Override
         public void accepted(String jobId, String promptId) {
         }
+
+        @Override
+        public void running(String promptId) {
+        }
     };
 
     /**
@@ -31,4 +35,24 @@ public interface PromptJournal {
 
     /** The server accepted the prompt (it is queued there). */
     void accepted(String jobId, String promptId);
+
+    /**
+     * The server started executing a prompt (a WebSocket {@code execution_start}, or the jobs API or {@code /queue}
+     * listing it as running). Called for the prompts of jobs and for those awaited by id (a job claimed from another
+     * instance), on the socket's or a poll's thread: it must return at once and never block.
+     */
+    void running(String promptId);
+
+    /**
+     * A RunningHub task is about to be created for a job on the site: the returned future completes once the job is
+     * recorded (without a task id: RunningHub chooses it); the task is created only then. The default records
+     * nothing.
+     */
+    default CompletableFuture<Void> creatingTask(String jobId, String site) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** RunningHub created the job's task: its id is recorded (durably, on another thread). */
+    default void taskCreated(String jobId, String taskId) {
+    }
 }

@@ -120,6 +120,9 @@ final class Reconciler {
                 return Lookup.FOUND;
             }
             prompt.seen();
+            if (job.running()) {
+                prompt.started();
+            }
             return Lookup.WAITING;
         });
     }
@@ -196,7 +199,7 @@ final class Reconciler {
                 // their history was just read: no need to read it again, as checkAbsent does
                 for (PendingPrompt prompt : absent) {
                     if (queue.contains(prompt.promptId())) {
-                        prompt.seen();
+                        seen(prompt, queue);
                     } else if (!prompt.isDone()) {
                         checkLost(prompt);
                     }
@@ -222,7 +225,7 @@ final class Reconciler {
                 continue;
             }
             if (queue.contains(prompt.promptId())) {
-                prompt.seen();
+                seen(prompt, queue);
                 continue;
             }
             fetches.add(fetchHistory(prompt).thenApply(lookup -> {
@@ -237,6 +240,14 @@ final class Reconciler {
         }
         return CompletableFuture.allOf(fetches.toArray(new CompletableFuture[0]))
                 .thenApply(v -> fetches.stream().anyMatch(CompletableFuture::join));
+    }
+
+    /** The queue holds the prompt: it is not lost, and it started when it is among the running ones. */
+    private static void seen(PendingPrompt prompt, QueueSnapshot queue) {
+        prompt.seen();
+        if (queue.running().contains(prompt.promptId())) {
+            prompt.started();
+        }
     }
 
     private void checkLost(PendingPrompt prompt) {

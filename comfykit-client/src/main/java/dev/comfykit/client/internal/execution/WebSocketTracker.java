@@ -60,6 +60,8 @@ final class WebSocketTracker implements CompletionTracker {
         }
         if (!event.isPromptFinished()) {
             pending.collect(event);
+            // execution_start (or any event of the prompt before its end): the server runs it now
+            pending.started();
             return;
         }
         JsonNode entry = pending.entryFromEvents();

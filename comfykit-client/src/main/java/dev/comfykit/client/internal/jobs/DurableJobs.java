@@ -42,10 +42,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * Durable execution on a {@link JobStore}: a job's prompt is recorded before it is submitted (as the engine's
- * {@link PromptJournal}), its state follows what the engine learns, this instance renews the leases of the jobs it
- * tracks (one periodic batch), and a reconciler, running in every instance, claims the jobs whose lease ended (their
+ * {@link PromptJournal}), its state follows what the engine learns (QUEUED, RUNNING: progress updates written on this
+ * class's threads, forward only, never waited for; only the record before submission and the outcome are durable
+ * writes on a job's path), a RunningHub job's task id is recorded as soon as the task exists, this instance renews
+ * the leases of the jobs it tracks (one periodic batch), and a reconciler, running in every instance, claims the jobs whose lease ended (their
  * owner died or stopped) and finishes them: it awaits the prompt where it was sent, submits the stored prompt again
- * when the server lost it (within {@code maxAttempts}), and records the outcome.
+ * when the server lost it (within {@code maxAttempts}; never a RunningHub task, which is billed: one whose id was
+ * not recorded is reported as possibly created), and records the outcome.
  * <p>
  * <b>Delivery.</b> A result goes to the callers waiting in this instance ({@code execute}, {@code await}); the
  * record is then marked delivered in the same write. A finished job nobody here waits for (a {@code submit}, or a
@@ -60,6 +63,8 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DurableJobs.class);
     /** The backend name a ComfyUI job is recorded with. */
     static final String COMFYUI = "comfyui";
+    /** The backend name a RunningHub job is recorded with; its prompt id is the RunningHub task id. */
+    static final String RUNNINGHUB = "runninghub";
     /** The most jobs one reconcile round claims. */
     private static final int CLAIM_BATCH = 64;
     /** How often finished jobs older than the retention are deleted. */
@@ -80,11 +85,14 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private final ExecutorService io;
     private final Function<String, OutputFile.Reader> readers;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    /** The tracked jobs by the prompt ids the engine knows them by (to record that a prompt started). */
+    private final Map<String, Tracked> byPrompt = new ConcurrentHashMap<>();
     /** Callers in this instance waiting for jobs that another instance tracks (found by polling the store). */
     private final Map<String, List<CompletableFuture<ExecuteResult>>> waiting = new ConcurrentHashMap<>();
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
     private volatile Backend backend;
     private volatile Resubmitter resubmitter;
+    private volatile boolean followsRunningHub;
     private volatile boolean closing;
     private volatile Instant lastSweep = Instant.EPOCH;
 
@@ -113,12 +121,15 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     /**
      * Starts the store and the periodic tasks.
      *
-     * @param awaits    awaits a prompt by id wherever it runs (the client's backend)
-     * @param resubmits runs a stored prompt again
+     * @param awaits     awaits a prompt by id wherever it runs (the client's backend)
+     * @param resubmits  runs a stored prompt again
+     * @param runningHub whether this client can follow RunningHub tasks (it has a RunningHub key); one that cannot
+     *                   leaves the RunningHub jobs it claims to an instance that can, instead of failing them
      */
-    public void start(Backend awaits, Resubmitter resubmits) {
+    public void start(Backend awaits, Resubmitter resubmits, boolean runningHub) {
         this.backend = awaits;
         this.resubmitter = resubmits;
+        this.followsRunningHub = runningHub;
         store.start();
         long renewMillis = Math.max(50, lease.toMillis() / 3);
         long reconcileMillis = Math.max(100, lease.toMillis() / 2);
@@ -255,6 +266,10 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                     + " client any more (it was closed)"));
         }
         String prompt = Json.write(graph);
+        job.progress = null;
+        job.promptIds.forEach(old -> byPrompt.remove(old, job));
+        job.promptIds.add(promptId);
+        byPrompt.put(promptId, job);
         return CompletableFuture.runAsync(() -> {
             synchronized (job) {
                 Instant now = Instant.now();
@@ -282,14 +297,124 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         if (job == null) {
             return;
         }
+        if (job.promptIds.add(promptId)) {
+            // an old server chose its own prompt id
+            byPrompt.put(promptId, job);
+        }
+        job.acceptedPromptId = promptId;
         job.accepted.complete(promptId);
-        io.execute(() -> {
+        progressed(job, JobState.QUEUED);
+    }
+
+    @Override
+    public void running(String promptId) {
+        Tracked job = byPrompt.get(promptId);
+        if (job != null && tracked.get(job.jobId) == job) {
+            progressed(job, JobState.RUNNING);
+        }
+    }
+
+    /**
+     * A RunningHub task is about to be created: the job is recorded first (durably), without a task id. A crash
+     * between this write and the task id's leaves a record that says the task may or may not exist (see
+     * {@link #adopt}): never created twice.
+     */
+    @Override
+    public CompletableFuture<Void> creatingTask(String jobId, String site) {
+        Tracked job = tracked.get(jobId);
+        if (job == null || closing) {
+            return CompletableFuture.failedFuture(new JobStoreException("job " + jobId + " is not tracked by this"
+                    + " client any more (it was closed)"));
+        }
+        return CompletableFuture.runAsync(() -> {
             synchronized (job) {
-                if (job.record != null && job.record.state() == JobState.SUBMITTING && !closing) {
-                    tryChange(job, r -> r.withPromptId(promptId).withState(JobState.QUEUED));
+                if (job.record != null) {
+                    return;
                 }
+                Instant now = Instant.now();
+                JobRecord fresh = JobRecord.newJob(jobId, job.workflow, now).withBackend(RUNNINGHUB).withServer(site)
+                        .withAttempts(1).withCorrelation(job.correlation).withLease(owner, now.plus(lease));
+                if (!store.createIfAbsent(fresh)) {
+                    job.duplicate = true;
+                    throw new JobStoreException("job " + jobId + " was recorded meanwhile by another caller");
+                }
+                job.record = fresh.withVersion(1);
             }
-        });
+        }, io);
+    }
+
+    /**
+     * RunningHub created the job's task: its id is written durably (it is what lets another instance await the task
+     * instead of paying for another), without holding up the engine. Written even while this client closes: the task
+     * runs on, for whoever claims the job.
+     */
+    @Override
+    public void taskCreated(String jobId, String taskId) {
+        Tracked job = tracked.get(jobId);
+        if (job == null) {
+            return;
+        }
+        job.promptIds.add(taskId);
+        byPrompt.put(taskId, job);
+        job.acceptedPromptId = taskId;
+        job.accepted.complete(taskId);
+        try {
+            io.execute(() -> {
+                synchronized (job) {
+                    if (job.record == null || job.lost) {
+                        return;
+                    }
+                    try {
+                        change(job, r -> r.isFinished() || taskId.equals(r.promptId()) ? null
+                                : r.withPromptId(taskId).withState(r.state() == JobState.SUBMITTING
+                                ? JobState.QUEUED : r.state()));
+                        LOG.debug("Job {}: RunningHub task {}", jobId, taskId);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Job {}: RunningHub task {} was created but its id could not be recorded ({}); if"
+                                + " this instance stops before the job ends, another reports it as possibly created",
+                                jobId, taskId, Failures.describe(e));
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("Job {}: RunningHub task {} was created while the client closed; its id was not recorded",
+                    jobId, taskId);
+        }
+    }
+
+    /**
+     * The engine learnt that a job's prompt moved on (queued, then running): remembered at once, written by one of
+     * the store threads, so that the socket's thread never waits for the database. The write is a progress update
+     * (no flush to disk on PostgreSQL), it only moves a job forward (a late RUNNING never overwrites a final state or
+     * a re-submission), and when QUEUED and RUNNING are both known before it runs, only RUNNING is written.
+     */
+    private void progressed(Tracked job, JobState state) {
+        synchronized (job.progressLock) {
+            if (job.progress != null && job.progress.compareTo(state) >= 0) {
+                return;
+            }
+            job.progress = state;
+        }
+        io.execute(() -> writeProgress(job));
+    }
+
+    private void writeProgress(Tracked job) {
+        synchronized (job) {
+            JobState target = job.progress;
+            JobRecord record = job.record;
+            if (target == null || record == null || closing || job.lost || record.state().isFinal()
+                    || record.state().compareTo(target) >= 0) {
+                return;
+            }
+            String promptId = job.acceptedPromptId;
+            try {
+                change(job, r -> r.state().isFinal() || r.state().compareTo(target) >= 0 ? null
+                        : (promptId != null ? r.withPromptId(promptId) : r).withState(target), true);
+                LOG.debug("Job {} {}", job.jobId, target);
+            } catch (RuntimeException e) {
+                LOG.debug("Job {}: state {} not recorded: {}", job.jobId, target, e.toString());
+            }
+        }
     }
 
     // ---- finishing ----------------------------------------------------------------------------------------------
@@ -298,7 +423,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
     private void settle(Tracked job, ExecuteResult result, Throwable error) {
         if (job.duplicate) {
             // another caller recorded the job first: this one joins it
-            tracked.remove(job.jobId, job);
+            untrack(job);
             store.find(job.jobId).ifPresentOrElse(record -> {
                 CompletableFuture<ExecuteResult> joined = new CompletableFuture<>();
                 attach(record, timeout, joined);
@@ -308,13 +433,13 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         }
         if (closing) {
             // the client stops: the job stays recorded, leased to nobody, for another instance (or a restart)
-            tracked.remove(job.jobId, job);
+            untrack(job);
             finishLocally(job, result, error);
             return;
         }
         if (error != null || job.record == null) {
             // invalid input, or a failure before anything was recorded: nothing was submitted, nothing to keep
-            tracked.remove(job.jobId, job);
+            untrack(job);
             if (!job.accepted.isDone()) {
                 job.accepted.completeExceptionally(error != null ? Failures.unwrap(error)
                         : new SubmissionException(result.getError()));
@@ -325,7 +450,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         synchronized (job) {
             if (job.lost) {
                 // another instance claimed it (our lease lapsed): it records the outcome; ours goes to our callers
-                tracked.remove(job.jobId, job);
+                untrack(job);
                 finishLocally(job, result, null);
                 return;
             }
@@ -348,7 +473,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                 LOG.warn("Job {} finished ({}) but its outcome could not be recorded: {}", job.jobId, state,
                         Failures.describe(e));
             }
-            tracked.remove(job.jobId, job);
+            untrack(job);
             if (!deliverNow) {
                 // nobody here waits: a jobs consumer (of any instance) may claim it at once
                 release(job.jobId);
@@ -446,6 +571,12 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
 
     /** A job claimed from an instance whose lease ended: find out where its prompt is and finish it. */
     private void adopt(JobRecord record) {
+        if (RUNNINGHUB.equals(record.backend()) && !followsRunningHub) {
+            // not tracked: the claim's lease ends untouched, and an instance with a RunningHub key may claim it then
+            LOG.warn("Job {} runs on RunningHub (task {}), which this client has no key for (runninghubApiKey): left"
+                    + " to an instance that has one", record.jobId(), record.promptId());
+            return;
+        }
         Tracked job = new Tracked(record.jobId(), record.workflow(), record.correlation(), false);
         job.record = record;
         if (tracked.putIfAbsent(record.jobId(), job) != null) {
@@ -453,13 +584,25 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         }
         LOG.info("Job {} claimed (the lease of the instance that tracked it ended); state {}, prompt {} on {}",
                 record.jobId(), record.state(), record.promptId(), record.server());
-        if (record.promptId() == null || record.prompt() == null) {
+        if (RUNNINGHUB.equals(record.backend()) && record.promptId() == null) {
+            // a RunningHub task costs money: one that may exist is never created again
+            settle(job, ExecuteResult.failure(null, null, ExecutionError.of(ErrorKind.LOST, "Job " + record.jobId()
+                    + " was being created on RunningHub (" + record.server() + ") when the instance that ran it"
+                    + " stopped: its task may or may not have been created on RunningHub, and its id was not"
+                    + " recorded. Check the account's tasks on RunningHub before running the job again; it is not"
+                    + " created again automatically, as RunningHub tasks are billed.")), null);
+            return;
+        }
+        if (record.promptId() == null || (record.prompt() == null && !RUNNINGHUB.equals(record.backend()))) {
             settle(job, ExecuteResult.failure(null, null, ExecutionError.of(ErrorKind.LOST, "Job " + record.jobId()
                     + " was recorded without its prompt, so it cannot be followed or run again; submit it again.")),
                     null);
             return;
         }
         job.accepted.complete(record.promptId());
+        job.promptIds.add(record.promptId());
+        byPrompt.put(record.promptId(), job);
+        // a RunningHub task id (all digits) is awaited on RunningHub: its status and outputs, never a new task
         job.run = backend.await(record.promptId(), timeout);
         job.run.whenComplete((result, error) -> io.execute(() -> settle(job, result, error)));
     }
@@ -479,6 +622,11 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                 }
             });
         }
+    }
+
+    private void untrack(Tracked job) {
+        tracked.remove(job.jobId, job);
+        job.promptIds.forEach(id -> byPrompt.remove(id, job));
     }
 
     private void release(String jobId) {
@@ -540,8 +688,21 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
 
     /** Writes a change of a tracked job (compare-and-set; read again and redo when someone else wrote it). */
     private void change(Tracked job, UnaryOperator<JobRecord> edit) {
+        change(job, edit, false);
+    }
+
+    /**
+     * @param edit     the change of the record as last read; null when, as read, there is nothing to write
+     * @param progress whether the change is a progress state, whose loss in a database crash is harmless
+     *                 ({@link JobStore#updateProgress}: not flushed to disk)
+     */
+    private void change(Tracked job, UnaryOperator<JobRecord> edit, boolean progress) {
         for (int i = 0; i < 3; i++) {
-            Optional<JobRecord> written = store.update(edit.apply(job.record));
+            JobRecord next = edit.apply(job.record);
+            if (next == null) {
+                return;
+            }
+            Optional<JobRecord> written = progress ? store.updateProgress(next) : store.update(next);
             if (written.isPresent()) {
                 job.record = written.get();
                 return;
@@ -555,14 +716,6 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
             job.record = now;
         }
         throw new JobStoreException("job " + job.jobId + " keeps changing under this instance");
-    }
-
-    private void tryChange(Tracked job, UnaryOperator<JobRecord> edit) {
-        try {
-            change(job, edit);
-        } catch (RuntimeException e) {
-            LOG.debug("Job {}: state not recorded: {}", job.jobId, e.toString());
-        }
     }
 
     private static ExecuteResult storeFailure(String jobId, Throwable error) {
@@ -641,6 +794,11 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         volatile CompletableFuture<ExecuteResult> run;
         volatile boolean duplicate;
         volatile boolean lost;
+        /** The furthest progress the engine reported for the current prompt (QUEUED, RUNNING), or null. */
+        volatile JobState progress;
+        final Object progressLock = new Object();
+        volatile String acceptedPromptId;
+        final Set<String> promptIds = ConcurrentHashMap.newKeySet();
 
         Tracked(String jobId, String workflow, Map<String, String> correlation, boolean waited) {
             this.jobId = jobId;

@@ -78,6 +78,32 @@ public final class RunningHubEngine implements AutoCloseable {
         this.permits = new AsyncPermits(settings.maxConcurrency);
     }
 
+    /**
+     * What a durable job store is told about the task of a job (see {@code internal.jobs.DurableJobs}): the task costs
+     * money, so it is recorded before it is created (a crash during the creation is then detectable) and its id as
+     * soon as RunningHub answers (another instance then awaits it instead of creating another).
+     */
+    public interface TaskJournal {
+
+        /** Records nothing: an execution that is not a durable job. */
+        TaskJournal NONE = new TaskJournal() {
+            @Override
+            public CompletableFuture<Void> creating(String site) {
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void created(String taskId) {
+            }
+        };
+
+        /** The task is about to be created on the site; it is created only once the returned future completes. */
+        CompletableFuture<Void> creating(String site);
+
+        /** RunningHub created the task: must return at once (the id is recorded on another thread). */
+        void created(String taskId);
+    }
+
     /** A workflow or app ready to run: its node overrides and, for workflows, the workflow and its schema. */
     private record Prepared(ArrayNode nodeInfoList, Workflow workflow, WorkflowSchema schema) {
     }
@@ -89,6 +115,12 @@ public final class RunningHubEngine implements AutoCloseable {
      * @param startNanos when the execution started, by {@code clock}
      */
     public CompletableFuture<ExecuteResult> execute(WorkflowSource target, ParamSource params, long startNanos) {
+        return execute(target, params, startNanos, TaskJournal.NONE);
+    }
+
+    /** {@link #execute(WorkflowSource, ParamSource, long)} for a durable job, whose task the journal records. */
+    public CompletableFuture<ExecuteResult> execute(WorkflowSource target, ParamSource params, long startNanos,
+                                                    TaskJournal journal) {
         CloudTask task = new CloudTask(startNanos, settings.timeout.toNanos());
         if (closed) {
             task.fail(clock.getAsLong(), ExecutionError.of(ErrorKind.CANCELLED, "The ComfyKit client was closed."));
@@ -104,7 +136,8 @@ public final class RunningHubEngine implements AutoCloseable {
         });
         long remaining = Math.max(0, task.deadlineNanos() - clock.getAsLong());
         task.timer(scheduler.schedule(() -> timeOut(task), remaining, TimeUnit.NANOSECONDS));
-        Failures.guard(() -> prepare(target, params)).thenCompose(prepared -> runWithPermit(task, target, prepared))
+        Failures.guard(() -> prepare(target, params))
+                .thenCompose(prepared -> runWithPermit(task, target, prepared, journal))
                 .whenComplete((result, error) -> finish(task, result, error));
         return task.result();
     }
@@ -223,7 +256,8 @@ public final class RunningHubEngine implements AutoCloseable {
                 });
     }
 
-    private CompletableFuture<ExecuteResult> runWithPermit(CloudTask task, WorkflowSource target, Prepared prepared) {
+    private CompletableFuture<ExecuteResult> runWithPermit(CloudTask task, WorkflowSource target, Prepared prepared,
+                                                           TaskJournal journal) {
         CompletableFuture<Void> permit = permits.acquire();
         task.result().whenComplete((r, e) -> permit.cancel(false));
         return permit.thenCompose(v -> {
@@ -231,9 +265,10 @@ public final class RunningHubEngine implements AutoCloseable {
                 permits.release();
                 return CompletableFuture.<ExecuteResult>completedFuture(null);
             }
-            return create(target, prepared, task.deadlineNanos())
+            return recorded(journal).thenCompose(none -> create(target, prepared, task.deadlineNanos()))
                     .thenCompose(taskId -> {
                         task.taskId(taskId);
+                        journal.created(taskId);
                         if (task.isDone()) {
                             // the execution ended (timeout, cancel, close) while the task was being created: nobody
                             // waits for it any more
@@ -246,6 +281,15 @@ public final class RunningHubEngine implements AutoCloseable {
                             : results.map(task.taskId(), items, prepared.workflow(), prepared.schema(),
                             task.elapsedSeconds(clock.getAsLong())))
                     .whenComplete((r, e) -> permits.release());
+        });
+    }
+
+    /** The job's record before its task is created; when it cannot be written, no task is created. */
+    private CompletableFuture<Void> recorded(TaskJournal journal) {
+        return journal.creating(settings.site.toString()).exceptionally(error -> {
+            throw new RunningHubFailure(ExecutionError.of(ErrorKind.SERVER, "The job could not be recorded in the job"
+                    + " store before creating its RunningHub task, so no task was created: "
+                    + Failures.describe(error) + ". Check the job store (its database) and retry."));
         });
     }
 
