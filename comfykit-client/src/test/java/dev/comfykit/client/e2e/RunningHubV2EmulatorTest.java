@@ -152,6 +152,18 @@ class RunningHubV2EmulatorTest {
     }
 
     @Test
+    void aTimeoutCancelsTheTaskOnTheCloud() {
+        comfy.faults().stallExecution();
+        try (ComfyKit kit = kit(b -> b.runninghubTimeout(Duration.ofSeconds(1)))) {
+            ExecuteResult result = kit.execute(RunningHubEmulation.T2I_WORKFLOW_ID, Map.of("prompt", "x")).join();
+
+            assertThat(result.getError().getKind()).isEqualTo(ErrorKind.TIMEOUT);
+            assertThat(result.getMsg()).contains(result.getPromptId(), "cancelled on RunningHub");
+            await().atMost(Duration.ofSeconds(5)).until(() -> comfy.emulator().queueRemaining() == 0);
+        }
+    }
+
+    @Test
     void aRefusedKeyNamesTheProblemAndIsNeverRetried() {
         String run = "/openapi/v2/run/ai-app/" + RunningHubEmulation.T2I_APP_ID;
         long runs = received(run);
