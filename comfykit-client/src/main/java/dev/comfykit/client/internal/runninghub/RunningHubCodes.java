@@ -24,15 +24,13 @@ final class RunningHubCodes {
     static final String CANCEL_NOT_ALLOWED = "817";
     /** The key's user does not exist: typically a key of the other site. */
     static final String USER_NOT_FOUND = "806";
-    /** The internal error code that may be retried once. */
-    static final String UNKNOWN_ERROR = "500";
     /** An upload failed on RunningHub's storage (retryable). */
     static final String UPLOAD_FAILED = "808";
 
     /** v2: the task does not exist or expired. */
     static final String TASK_NOT_FOUND_V2 = "1004";
 
-    /** Internal errors that may be retried once or twice: v1's 500, v2's unknown, internal, unavailable. */
+    /** Internal errors, retried once (create) or twice (reads): v1's 500, v2's unknown, internal, unavailable. */
     private static final Set<String> INTERNAL = Set.of("500", "1000", "1005", "1010");
     /** v2: the run took too long on RunningHub's side (the task, or the model). */
     private static final Set<String> TIMED_OUT = Set.of("1006", "1504");

@@ -137,9 +137,13 @@ final class V2Protocol implements RunningHubProtocol {
     public CompletableFuture<String> upload(String filename, String contentType, byte[] content) {
         return requests.read("uploading " + filename, () -> api.upload(filename, contentType, content),
                 RunningHubCodes.UPLOAD_FAILED, "1012").thenApply(envelope -> {
-                    String fileName = envelope.data().path("fileName").asText("");
-                    if (!envelope.isOk() || fileName.isEmpty()) {
+                    if (!envelope.isOk()) {
                         throw requests.failure("the upload of " + filename, envelope);
+                    }
+                    String fileName = envelope.data().path("fileName").asText("");
+                    if (fileName.isEmpty()) {
+                        throw new RunningHubFailure(ExecutionError.of(ErrorKind.SERVER, "RunningHub accepted the upload"
+                                + " of " + filename + " but returned no fileName: " + envelope.data()));
                     }
                     return fileName;
                 });
