@@ -99,6 +99,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "requestTimeout": getOrCreateConfiguration(target).setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
         case "runninghubApiKey": getOrCreateConfiguration(target).setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": getOrCreateConfiguration(target).setRunninghubApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": getOrCreateConfiguration(target).setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubmaxconcurrency":
@@ -202,6 +204,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "requestTimeout": return long.class;
         case "runninghubapikey":
         case "runninghubApiKey": return java.lang.String.class;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
         case "runninghubmaxconcurrency":
@@ -301,6 +305,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "requestTimeout": return getOrCreateConfiguration(target).getRequestTimeout();
         case "runninghubapikey":
         case "runninghubApiKey": return getOrCreateConfiguration(target).getRunninghubApiKey();
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return getOrCreateConfiguration(target).getRunninghubApiVersion();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return getOrCreateConfiguration(target).getRunninghubInstanceType();
         case "runninghubmaxconcurrency":

@@ -81,6 +81,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "requestTimeout": target.setRequestTimeout(property(camelContext, long.class, value)); return true;
         case "runninghubapikey":
         case "runninghubApiKey": target.setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": target.setRunninghubApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": target.setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubmaxconcurrency":
@@ -168,6 +170,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "requestTimeout": return long.class;
         case "runninghubapikey":
         case "runninghubApiKey": return java.lang.String.class;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
         case "runninghubmaxconcurrency":
@@ -256,6 +260,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "requestTimeout": return target.getRequestTimeout();
         case "runninghubapikey":
         case "runninghubApiKey": return target.getRunninghubApiKey();
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return target.getRunninghubApiVersion();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return target.getRunninghubInstanceType();
         case "runninghubmaxconcurrency":

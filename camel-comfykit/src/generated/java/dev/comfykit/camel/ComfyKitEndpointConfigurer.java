@@ -95,6 +95,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "requestTimeout": target.getConfiguration().setRequestTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "runninghubapikey":
         case "runninghubApiKey": target.getConfiguration().setRunninghubApiKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": target.getConfiguration().setRunninghubApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubinstancetype":
         case "runninghubInstanceType": target.getConfiguration().setRunninghubInstanceType(property(camelContext, java.lang.String.class, value)); return true;
         case "runninghubmaxconcurrency":
@@ -203,6 +205,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "requestTimeout": return long.class;
         case "runninghubapikey":
         case "runninghubApiKey": return java.lang.String.class;
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return java.lang.String.class;
         case "runninghubinstancetype":
         case "runninghubInstanceType": return java.lang.String.class;
         case "runninghubmaxconcurrency":
@@ -307,6 +311,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "requestTimeout": return target.getConfiguration().getRequestTimeout();
         case "runninghubapikey":
         case "runninghubApiKey": return target.getConfiguration().getRunninghubApiKey();
+        case "runninghubapiversion":
+        case "runninghubApiVersion": return target.getConfiguration().getRunninghubApiVersion();
         case "runninghubinstancetype":
         case "runninghubInstanceType": return target.getConfiguration().getRunninghubInstanceType();
         case "runninghubmaxconcurrency":

@@ -72,6 +72,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private long runninghubPollInterval = ClientOption.RUNNINGHUB_POLL_INTERVAL.defaultValue().toMillis();
     @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_MAX_CONCURRENCY)
     private int runninghubMaxConcurrency = ClientOption.RUNNINGHUB_MAX_CONCURRENCY.defaultValue();
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_API_VERSION, enums = "v1,v2")
+    private String runninghubApiVersion = ClientOption.RUNNINGHUB_API_VERSION.defaultValue();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
     private long connectTimeout = ClientOption.CONNECT_TIMEOUT.defaultValue().toMillis();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.REQUEST_TIMEOUT, javaType = "java.time.Duration")
@@ -387,6 +389,19 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setRunninghubInstanceType(String runninghubInstanceType) {
         this.runninghubInstanceType = runninghubInstanceType;
+    }
+
+    public String getRunninghubApiVersion() {
+        return runninghubApiVersion;
+    }
+
+    /**
+     * Which RunningHub API runs tasks: v2 (/openapi/v2, Bearer key, one query call that carries the failure reason)
+     * or v1 (/task/openapi, the key in the body).
+     */
+    public void setRunninghubApiVersion(String runninghubApiVersion) {
+        this.runninghubApiVersion = runninghubApiVersion == null ? null
+                : runninghubApiVersion.trim().toLowerCase(java.util.Locale.ROOT);
     }
 
     public long getRunninghubPollInterval() {

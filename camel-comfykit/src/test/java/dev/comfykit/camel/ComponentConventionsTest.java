@@ -95,6 +95,8 @@ class ComponentConventionsTest {
                 .hasStackTraceContaining("option operation=run is not one of execute, submit, await, cancel, describe.");
         assertThatThrownBy(() -> startWith("comfykit:1987654321098765432?runninghubInstanceType=pro"))
                 .hasStackTraceContaining("option runninghubInstanceType=pro is not one of default, plus.");
+        assertThatThrownBy(() -> startWith("comfykit:1987654321098765432?runninghubApiVersion=v3"))
+                .hasStackTraceContaining("option runninghubApiVersion=v3 is not one of v1, v2.");
     }
 
     @Test

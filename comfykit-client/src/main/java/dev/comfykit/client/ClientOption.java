@@ -41,6 +41,7 @@ public final class ClientOption<T> {
         public static final String RUNNINGHUB_RETRY_COUNT = "3";
         public static final String RUNNINGHUB_POLL_INTERVAL = "3s";
         public static final String RUNNINGHUB_MAX_CONCURRENCY = "1";
+        public static final String RUNNINGHUB_API_VERSION = "v2";
         public static final String TIMEOUT = "10m";
         public static final String CONNECT_TIMEOUT = "10s";
         public static final String REQUEST_TIMEOUT = "60s";
@@ -123,6 +124,13 @@ public final class ClientOption<T> {
     public static final ClientOption<Integer> RUNNINGHUB_MAX_CONCURRENCY = integer("runninghubMaxConcurrency",
             Defaults.RUNNINGHUB_MAX_CONCURRENCY, 1,
             "How many RunningHub tasks may be open at once; more executions wait locally.");
+    /** Which RunningHub API runs tasks: {@code v2} (the default) or {@code v1}. */
+    public static final ClientOption<String> RUNNINGHUB_API_VERSION = option("runninghubApiVersion", String.class,
+            Defaults.RUNNINGHUB_API_VERSION, text -> text.trim().toLowerCase(Locale.ROOT),
+            value -> value.equals("v1") || value.equals("v2") ? null
+                    : "must be one of v1, v2 (the RunningHub API version), got '" + value + "'",
+            "Which RunningHub API runs tasks: v2 (/openapi/v2, Bearer key, one query call that carries the failure"
+                    + " reason) or v1 (/task/openapi, the key in the body).");
     /** The time limit of a whole execution on ComfyUI. */
     public static final ClientOption<Duration> TIMEOUT = duration("timeout", Defaults.TIMEOUT,
             "The time limit of a whole execution; on expiry the prompt is cancelled on the server.");
@@ -210,7 +218,8 @@ public final class ClientOption<T> {
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
-            RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
+            RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, RUNNINGHUB_API_VERSION, TIMEOUT, CONNECT_TIMEOUT,
+            REQUEST_TIMEOUT,
             MAX_UPLOAD_BYTES, MAX_RESPONSE_BYTES, PRIORITY, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE,
             RECONCILE_INTERVAL, SERVERS, DISPATCH, MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS,
             CANCEL_ON_CLOSE, LEASE_DURATION, JOB_STORE_RETENTION);

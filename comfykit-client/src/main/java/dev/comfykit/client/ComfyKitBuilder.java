@@ -120,6 +120,14 @@ public final class ComfyKitBuilder {
         return set(ClientOption.RUNNINGHUB_MAX_CONCURRENCY, tasks);
     }
 
+    /**
+     * Which RunningHub API runs tasks: {@code v2} (the default: {@code /openapi/v2}, the key as Bearer, one query call
+     * that carries the failure reason) or {@code v1} ({@code /task/openapi}, the key in the body).
+     */
+    public ComfyKitBuilder runninghubApiVersion(String version) {
+        return set(ClientOption.RUNNINGHUB_API_VERSION, version);
+    }
+
     /** The time limit of a whole execution; on expiry the prompt is cancelled on the server. */
     public ComfyKitBuilder timeout(Duration limit) {
         return set(ClientOption.TIMEOUT, limit);

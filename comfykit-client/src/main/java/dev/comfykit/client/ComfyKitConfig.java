@@ -33,6 +33,7 @@ import java.util.function.Function;
  * <tr><td>runninghubInstanceType</td><td>RUNNINGHUB_INSTANCE_TYPE</td><td>none (24 GB)</td></tr>
  * <tr><td>runninghubPollInterval</td><td></td><td>3s</td></tr>
  * <tr><td>runninghubMaxConcurrency</td><td></td><td>1</td></tr>
+ * <tr><td>runninghubApiVersion</td><td></td><td>v2</td></tr>
  * <tr><td>timeout</td><td></td><td>10m</td></tr>
  * <tr><td>connectTimeout</td><td></td><td>10s</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60s</td></tr>
@@ -178,6 +179,11 @@ public final class ComfyKitConfig {
     /** How many RunningHub tasks may be open at once; more executions wait locally (default 1). */
     public int getRunninghubMaxConcurrency() {
         return get(ClientOption.RUNNINGHUB_MAX_CONCURRENCY);
+    }
+
+    /** Which RunningHub API runs tasks: {@code v1} or {@code v2}. */
+    public String getRunninghubApiVersion() {
+        return get(ClientOption.RUNNINGHUB_API_VERSION);
     }
 
     /** The time limit of a whole execution on ComfyUI. */

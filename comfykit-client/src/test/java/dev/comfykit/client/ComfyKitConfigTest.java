@@ -24,6 +24,17 @@ class ComfyKitConfigTest {
         assertThat(config.getRunninghubRetryCount()).isEqualTo(3);
         assertThat(config.getTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.getRunninghubTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(config.getRunninghubApiVersion()).as("v2 for new users").isEqualTo("v2");
+    }
+
+    @Test
+    void theRunningHubApiVersionIsV1OrV2() {
+        assertThat(with(Map.of()).runninghubApiVersion("v1").resolve().getRunninghubApiVersion()).isEqualTo("v1");
+        assertThat(ClientOption.RUNNINGHUB_API_VERSION.parse(" V1 ")).isEqualTo("v1");
+        assertThatThrownBy(() -> with(Map.of()).runninghubApiVersion("v3").resolve())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("runninghubApiVersion must be one of v1, v2 (the RunningHub API version), got 'v3'"
+                        + " (option runninghubApiVersion)");
     }
 
     @Test

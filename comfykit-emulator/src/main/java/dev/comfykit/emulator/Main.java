@@ -74,7 +74,7 @@ public final class Main {
     static void printStarted(ComfyUiEmulator emulator, PrintStream out) {
         out.println("ComfyUI emulator listening on " + emulator.baseUrl()
                 + " (WebSocket " + emulator.webSocketUrl() + "?clientId=...)");
-        out.println("RunningHub v1 emulation at " + emulator.runningHubUrl() + " (API key "
+        out.println("RunningHub v1 and v2 emulation at " + emulator.runningHubUrl() + " (API key "
                 + RunningHubEmulation.DEFAULT_API_KEY + ", workflow " + RunningHubEmulation.T2I_WORKFLOW_ID + ")");
         out.println("data directory: " + emulator.dataDirectory());
         out.println("protocol: ComfyUI " + emulator.protocol().version()

@@ -92,7 +92,7 @@ class MainTest {
             Main.printStarted(emulator, new PrintStream(out, true, StandardCharsets.UTF_8));
 
             assertThat(out.toString(StandardCharsets.UTF_8)).contains("listening on " + emulator.baseUrl())
-                    .contains("RunningHub v1 emulation at " + emulator.runningHubUrl());
+                    .contains("RunningHub v1 and v2 emulation at " + emulator.runningHubUrl());
             assertThat(emulator.dataDirectory()).isEqualTo(dir.toAbsolutePath());
         }
         assertThat(dir.resolve("input/example.png")).exists();

@@ -197,6 +197,11 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Integer runninghubMaxConcurrency = ClientOption.RUNNINGHUB_MAX_CONCURRENCY.defaultValue();
     /**
+     * Which RunningHub API runs tasks: v2 (/openapi/v2, Bearer key, one query call that carries the failure reason)
+     * or v1 (/task/openapi, the key in the body).
+     */
+    private String runninghubApiVersion = ClientOption.RUNNINGHUB_API_VERSION.defaultValue();
+    /**
      * The time limit for opening a connection (HTTP or WebSocket).
      */
     @DurationUnit(ChronoUnit.MILLIS)
@@ -520,6 +525,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setRunninghubMaxConcurrency(Integer runninghubMaxConcurrency) {
         this.runninghubMaxConcurrency = runninghubMaxConcurrency;
+    }
+
+    public String getRunninghubApiVersion() {
+        return runninghubApiVersion;
+    }
+
+    public void setRunninghubApiVersion(String runninghubApiVersion) {
+        this.runninghubApiVersion = runninghubApiVersion;
     }
 
     public Duration getConnectTimeout() {

@@ -158,6 +158,8 @@ class OptionAgreementTest {
             return "round-robin";
         } else if (option == ClientOption.PRIORITY) {
             return "front";
+        } else if (option == ClientOption.RUNNINGHUB_API_VERSION) {
+            return "v1";
         } else if (option.type() == String.class) {
             return "sample-" + option.name();
         }

@@ -28,7 +28,8 @@ public final class OptionValues {
     private static final Map<String, List<String>> ENUMS = Map.of(
             "executorType", names(ExecutorType.values()),
             "operation", names(ComfyKitOperation.values()),
-            "runninghubInstanceType", List.of("default", "plus"));
+            "runninghubInstanceType", List.of("default", "plus"),
+            "runninghubApiVersion", List.of("v1", "v2"));
 
     /** Camel's TimeUtils forms: units in descending order, each a number and a unit. */
     private static final Pattern CAMEL_DURATION = Pattern.compile(

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Cloud execution end to end, against the emulator's RunningHub API: success, every failure path, timeout with
+ * Cloud execution end to end with API v1 ({@code runninghubApiVersion=v1}, the old endpoints still work), against the
+ * emulator's RunningHub API: success, every failure path, timeout with
  * cancel, queue-full back-off and concurrency limiting.
  */
 class RunningHubEmulatorTest {
@@ -37,6 +38,7 @@ class RunningHubEmulatorTest {
     private static ComfyKit kit(UnaryOperator<ComfyKitBuilder> options) {
         // the emulator serves RunningHub's output URLs on 127.0.0.1
         return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true)
+                .runninghubApiVersion("v1")
                 .runninghubUrl(comfy.emulator().runningHubUrl())
                 .runninghubApiKey(RunningHubEmulation.DEFAULT_API_KEY)
                 .runninghubPollInterval(Duration.ofMillis(20))

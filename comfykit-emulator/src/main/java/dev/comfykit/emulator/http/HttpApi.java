@@ -81,6 +81,7 @@ public final class HttpApi {
         router.route("/upload/*").handler(uploads);
         router.route("/api/upload/*").handler(uploads);
         router.route("/task/openapi/upload").handler(uploads);
+        router.route("/openapi/v2/media/upload/binary").handler(uploads);
         router.route().handler(RequestGuards::rawBody);
         RunningHubRoutes runningHub = new RunningHubRoutes(parts.runningHub());
         router.route().handler(runningHub::count);

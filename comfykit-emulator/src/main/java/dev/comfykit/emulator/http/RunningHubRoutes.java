@@ -6,6 +6,7 @@ import dev.comfykit.emulator.files.MimeTypes;
 import dev.comfykit.emulator.runninghub.Envelopes;
 import dev.comfykit.emulator.runninghub.OutputFile;
 import dev.comfykit.emulator.runninghub.RunningHubService;
+import dev.comfykit.emulator.runninghub.RunningHubV2;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * The RunningHub v1 routes (no {@code /api} aliases: RunningHub's paths are what they are) and the fake CDN that
+ * The RunningHub v1 and v2 routes (no {@code /api} aliases: RunningHub's paths are what they are) and the fake CDN that
  * serves task outputs under {@code /rh-cdn/{taskId}/{name}}. Business answers are HTTP 200 with the envelope.
  */
 final class RunningHubRoutes {
@@ -29,9 +30,11 @@ final class RunningHubRoutes {
             + "</Code><Message>The specified key does not exist.</Message></Error>";
 
     private final RunningHubService service;
+    private final RunningHubV2 v2;
 
     RunningHubRoutes(RunningHubService service) {
         this.service = service;
+        this.v2 = new RunningHubV2(service);
     }
 
     /** Counts requests to the RunningHub endpoints; runs before the fault gate so faulted requests count too. */
@@ -53,6 +56,15 @@ final class RunningHubRoutes {
         post(router, "/task/openapi/cancel", json(service::cancel));
         post(router, "/task/openapi/upload", this::upload);
         post(router, "/uc/openapi/accountStatus", json(service::accountStatus));
+        post(router, "/openapi/v2/run/workflow/:id", ctx -> reply(ctx, v2.runWorkflow(authorization(ctx),
+                ctx.pathParam("id"), Responses.body(ctx))));
+        post(router, "/openapi/v2/run/ai-app/:id", ctx -> reply(ctx, v2.runApp(authorization(ctx),
+                ctx.pathParam("id"), Responses.body(ctx))));
+        post(router, "/openapi/v2/query", ctx -> reply(ctx, v2.query(authorization(ctx), Responses.body(ctx),
+                cdnBase(ctx, service.baseUrl()))));
+        post(router, "/openapi/v2/media/upload/binary", this::uploadBinary);
+        router.route("/openapi/v2/*").handler(Responses.safe(ctx -> reply(ctx, v2.unknownPath())));
+        router.route(HttpMethod.GET, "/rh-media/openapi/:name").handler(Responses.safe(this::media));
         for (String namespace : new String[]{"/task/openapi/*", "/api/openapi/*", "/uc/openapi/*"}) {
             post(router, namespace, ctx -> send(ctx, service.unknownPath()));
         }
@@ -69,6 +81,49 @@ final class RunningHubRoutes {
 
     private static void send(RoutingContext ctx, ObjectNode envelope) {
         ctx.response().setStatusCode(200).putHeader("Content-Type", JSON).end(Buffer.buffer(Envelopes.bytes(envelope)));
+    }
+
+    private static String authorization(RoutingContext ctx) {
+        return ctx.request().getHeader("Authorization");
+    }
+
+    private static void reply(RoutingContext ctx, RunningHubV2.Reply reply) {
+        ctx.response().setStatusCode(reply.status()).putHeader("Content-Type", JSON)
+                .end(Buffer.buffer(Envelopes.bytes(reply.body())));
+    }
+
+    private void uploadBinary(RoutingContext ctx) {
+        FileUpload file = null;
+        for (FileUpload upload : ctx.fileUploads()) {
+            if (upload.name().equals("file")) {
+                file = upload;
+                break;
+            }
+        }
+        FileUpload part = file;
+        String authorization = authorization(ctx);
+        String base = cdnBase(ctx, service.baseUrl());
+        ctx.vertx().<RunningHubV2.Reply>executeBlocking(() -> v2.upload(authorization,
+                part == null ? null : Path.of(part.uploadedFileName()), part == null ? null : part.fileName(),
+                part == null ? 0 : part.size(), base), false).onComplete(ar -> {
+                    if (ar.failed()) {
+                        Responses.serverError(ctx);
+                    } else {
+                        reply(ctx, ar.result());
+                    }
+                });
+    }
+
+    /** The {@code download_url} of a v2 upload: served plainly, like the outputs' CDN. */
+    private void media(RoutingContext ctx) {
+        Path file = v2.media(ctx.pathParam("name"));
+        if (file == null) {
+            xml(ctx, 404, NO_SUCH_KEY);
+            return;
+        }
+        String type = MimeTypes.guess(file.getFileName().toString());
+        ctx.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
+                .sendFile(file.toString());
     }
 
     private void upload(RoutingContext ctx) {

@@ -50,8 +50,9 @@ final class Outcomes {
         if (cancelled || interrupted != null) {
             String nodeId = interrupted == null ? null : text(interrupted.get("node_id"));
             String nodeType = interrupted == null ? null : text(interrupted.get("node_type"));
-            return Outcome.failed(reason(nodeId, nodeType, INTERRUPT_EXCEPTION,
-                    cancelled ? "The task was cancelled." : "The task was interrupted.", null), cost);
+            ObjectNode reason = reason(nodeId, nodeType, INTERRUPT_EXCEPTION,
+                    cancelled ? "The task was cancelled." : "The task was interrupted.", null);
+            return cancelled ? Outcome.cancelled(reason, cost) : Outcome.failed(reason, cost);
         }
         if (!"success".equals(status.path("status_str").asText())) {
             return Outcome.failed(reason(null, null, "RuntimeError", "The task did not complete.", null), cost);
@@ -61,7 +62,7 @@ final class Outcomes {
 
     /** A task cancelled while it was still queued: it never ran. */
     static Outcome cancelledInQueue() {
-        return Outcome.failed(reason(null, null, INTERRUPT_EXCEPTION, "The task was cancelled before it started.",
+        return Outcome.cancelled(reason(null, null, INTERRUPT_EXCEPTION, "The task was cancelled before it started.",
                 null), 0);
     }
 

@@ -92,7 +92,7 @@ public final class RunningHubService implements RunningHubEmulation {
 
     /** Whether a path is one of the RunningHub endpoints (the fake CDN aside). */
     public static boolean isEndpoint(String path) {
-        return PATHS.contains(path);
+        return PATHS.contains(path) || path.startsWith(RunningHubV2.PREFIX);
     }
 
     // ---------------------------------------------------------------- public API (RunningHubEmulation)
@@ -190,6 +190,11 @@ public final class RunningHubService implements RunningHubEmulation {
 
     /** {@code POST /task/openapi/create}: runs a workflow ({@code workflowId}, or the JSON string {@code workflow}). */
     public ObjectNode create(JsonNode body) {
+        return create(body, null);
+    }
+
+    /** {@code create} (v1, or v2's run/workflow translated to it) with the run body's {@code webhookUrl}. */
+    ObjectNode create(JsonNode body, String webhookUrl) {
         Opening opening = open(body, "workflowId", true);
         if (opening.error() != null) {
             return opening.error();
@@ -210,11 +215,16 @@ public final class RunningHubService implements RunningHubEmulation {
             }
             graph = stored.deepCopy();
         }
-        return submit(opening.account(), graph, body.get("nodeInfoList"));
+        return submit(opening.account(), graph, body.get("nodeInfoList"), webhookUrl);
     }
 
     /** {@code POST /task/openapi/ai-app/run}: runs an AI app; {@code webappId} as a number or a string. */
     public ObjectNode runApp(JsonNode body) {
+        return runApp(body, null);
+    }
+
+    /** {@code ai-app/run} (v1, or v2's run/ai-app translated to it) with the run body's {@code webhookUrl}. */
+    ObjectNode runApp(JsonNode body, String webhookUrl) {
         Opening opening = open(body, "webappId", true);
         if (opening.error() != null) {
             return opening.error();
@@ -227,10 +237,10 @@ public final class RunningHubService implements RunningHubEmulation {
         if (list == null || list.isNull()) {
             return required("nodeInfoList");
         }
-        return submit(opening.account(), app.deepCopy(), list);
+        return submit(opening.account(), app.deepCopy(), list, webhookUrl);
     }
 
-    private ObjectNode submit(Account account, ObjectNode graph, JsonNode nodeInfoList) {
+    private ObjectNode submit(Account account, ObjectNode graph, JsonNode nodeInfoList, String webhookUrl) {
         if (nodeInfoList != null && !nodeInfoList.isNull()) {
             if (!nodeInfoList.isArray()) {
                 return Envelopes.of(Envelopes.PARAMS_INVALID, "nodeInfoList must be a list", NullNode.getInstance());
@@ -264,7 +274,7 @@ public final class RunningHubService implements RunningHubEmulation {
             }
             QueueItem item = new QueueItem(number, UUID.randomUUID().toString(), graph, Json.object(),
                     valid.goodOutputs(), queue.nextSequence(), queue.epoch());
-            task = tasks.open(account, randomHex32(), item);
+            task = tasks.open(account, randomHex32(), item, webhookUrl);
         }
         ObjectNode data = Json.object();
         data.set("netWssUrl", NullNode.getInstance());
@@ -403,6 +413,20 @@ public final class RunningHubService implements RunningHubEmulation {
         return outcome == null || !outcome.success() ? null : outcome.file(name);
     }
 
+    // ---------------------------------------------------------------- for the v2 emulation
+
+    TaskBook tasks() {
+        return tasks;
+    }
+
+    Accounts accounts() {
+        return accounts;
+    }
+
+    DataDirectories dirs() {
+        return dirs;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private ObjectNode scriptedFailure() {
@@ -462,7 +486,7 @@ public final class RunningHubService implements RunningHubEmulation {
     }
 
     /** The task a status/outputs/cancel body names, or the error envelope to answer with. */
-    private Object task(JsonNode body) {
+    Object task(JsonNode body) {
         Accounts.Check key = key(body, "apiKey");
         if (!key.ok()) {
             return Envelopes.error(key.code());
@@ -497,7 +521,7 @@ public final class RunningHubService implements RunningHubEmulation {
         return null;
     }
 
-    private static String extension(String filename) {
+    static String extension(String filename) {
         if (filename == null) {
             return "";
         }
@@ -505,7 +529,7 @@ public final class RunningHubService implements RunningHubEmulation {
         return EXTENSION.matcher(extension).matches() ? extension : "";
     }
 
-    private static String sha256(Path file) throws IOException {
+    static String sha256(Path file) throws IOException {
         try {
             return FileHashes.sha256(file);
         } catch (NoSuchAlgorithmException e) {

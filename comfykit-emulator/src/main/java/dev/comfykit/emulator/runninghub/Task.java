@@ -13,6 +13,8 @@ final class Task {
     private final Account account;
     volatile boolean cancelRequested;
     volatile Outcome outcome;
+    /** Where RunningHub posts the task's end ({@code webhookUrl} of the run body), or null. */
+    volatile String webhookUrl;
 
     Task(String taskId, String promptId, String clientId, Account account) {
         this.taskId = taskId;

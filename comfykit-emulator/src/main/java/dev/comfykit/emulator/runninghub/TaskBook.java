@@ -71,7 +71,13 @@ final class TaskBook implements CompletionListener {
      * Records a task and queues its prompt, atomically: nobody sees the task before its prompt is pending.
      */
     Task open(Account account, String clientId, QueueItem item) {
+        return open(account, clientId, item, null);
+    }
+
+    /** As {@link #open(Account, String, QueueItem)}, with the run body's {@code webhookUrl} (or null). */
+    Task open(Account account, String clientId, QueueItem item, String webhookUrl) {
         Task task = new Task(newTaskId(), item.promptId(), clientId, account);
+        task.webhookUrl = webhookUrl;
         queue.atomically(() -> {
             byId.put(task.taskId(), task);
             byPrompt.put(task.promptId(), task);

@@ -48,7 +48,7 @@ public final class RunningHubBackend implements Backend {
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
                 config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
-                config.getMaxUploadBytes()), System::nanoTime), journal);
+                config.getMaxUploadBytes(), config.getRunninghubApiVersion(), null), System::nanoTime), journal);
     }
 
     /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */

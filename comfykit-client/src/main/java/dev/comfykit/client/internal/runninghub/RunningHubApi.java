@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The RunningHub v1 endpoints the client uses. Every call carries the key twice, as the JSON field {@code apiKey}
+ * The RunningHub v1 endpoints the client uses (the workflow JSON, the account status and cancel serve v2 too, which
+ * has no such endpoints). Every call carries the key twice, as the JSON field {@code apiKey}
  * (lower-case {@code apikey} for {@code accountStatus}) and as {@code Authorization: Bearer}; answers are
  * {@link Envelope}s. The key goes to the RunningHub site only: output files are fetched elsewhere, plainly.
  */

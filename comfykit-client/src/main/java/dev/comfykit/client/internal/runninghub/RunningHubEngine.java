@@ -45,9 +45,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Runs workflows and AI apps on RunningHub (runninghub-api.md §10): fetch the workflow's API JSON and read its title
- * DSL, upload media, take a local concurrency permit, create the task (waiting out "queue full"), poll its outputs
- * (which carry the failure reason, unlike the status call), cancel it when the timeout expires so it stops billing,
- * and collect the outputs by node and output variable. Waiting holds no thread.
+ * DSL, upload media, take a local concurrency permit, create the task (waiting out "queue full"), poll it until it
+ * ends (with a reason when it fails), cancel it when the timeout expires so it stops billing, and collect the outputs
+ * by node and output variable. Waiting holds no thread. What differs between API v1 and v2 is behind
+ * {@link RunningHubProtocol}, chosen once from {@code runninghubApiVersion}.
  */
 public final class RunningHubEngine implements AutoCloseable {
 
@@ -55,6 +56,7 @@ public final class RunningHubEngine implements AutoCloseable {
 
     private final RunningHubSettings settings;
     private final RunningHubRequests requests;
+    private final RunningHubProtocol protocol;
     private final RunningHubResults results;
     private final MediaUploader uploader;
     private final ScheduledExecutorService scheduler;
@@ -73,6 +75,8 @@ public final class RunningHubEngine implements AutoCloseable {
         this.clock = clock;
         RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout);
         this.requests = new RunningHubRequests(api, settings, scheduler, clock);
+        this.protocol = RunningHubProtocol.of(settings, api, new RunningHubV2Api(sender, settings.site,
+                settings.apiKey, settings.requestTimeout), requests);
         this.results = new RunningHubResults(fetcher);
         this.uploader = new MediaUploader(this::upload, fetcher, io, settings.maxUploadBytes);
         this.permits = new AsyncPermits(settings.maxConcurrency);
@@ -178,9 +182,8 @@ public final class RunningHubEngine implements AutoCloseable {
      * from a running one; when it cannot be read, the task is cancelled all the same (and reported interrupted).
      */
     public CompletableFuture<CancelOutcome> cancel(String taskId) {
-        return requests.read("reading the status of task " + taskId, () -> requests.api().status(taskId))
-                .handle((status, error) -> status != null && "QUEUED".equals(status.data().asText()))
-                .thenCompose(queued -> requests.read("cancelling task " + taskId, () -> requests.api().cancel(taskId))
+        return protocol.isQueued(taskId).handle((queued, error) -> queued != null && queued)
+                .thenCompose(queued -> requests.read("cancelling task " + taskId, () -> protocol.cancel(taskId))
                         .thenApply(answer -> {
                             if (answer.isOk()) {
                                 return queued ? CancelOutcome.REMOVED_FROM_QUEUE : CancelOutcome.INTERRUPTED;
@@ -295,10 +298,8 @@ public final class RunningHubEngine implements AutoCloseable {
 
     private CompletableFuture<String> create(WorkflowSource target, Prepared prepared, long deadlineNanos) {
         boolean app = target.kind() == WorkflowSource.Kind.RUNNINGHUB_APP;
-        return requests.create(() -> app
-                ? requests.api().runApp(target.location(), prepared.nodeInfoList(), settings.instanceType)
-                : requests.api().create(target.location(), prepared.nodeInfoList(), settings.instanceType),
-                deadlineNanos)
+        return requests.create(() -> app ? protocol.runApp(target.location(), prepared.nodeInfoList())
+                : protocol.runWorkflow(target.location(), prepared.nodeInfoList()), deadlineNanos)
                 .thenApply(envelope -> {
                     String taskId = envelope.data().path("taskId").asText("");
                     if (taskId.isEmpty()) {
@@ -306,8 +307,8 @@ public final class RunningHubEngine implements AutoCloseable {
                                 "RunningHub accepted the task but returned no task id: " + envelope.data()));
                     }
                     checkPromptTips(taskId, envelope.data().path("promptTips"));
-                    LOG.debug("[{}] created on {} ({} node overrides)", taskId, requests.api().site(),
-                            prepared.nodeInfoList().size());
+                    LOG.debug("[{}] created on {} with API {} ({} node overrides)", taskId, requests.api().site(),
+                            protocol.version(), prepared.nodeInfoList().size());
                     return taskId;
                 });
     }
@@ -345,69 +346,26 @@ public final class RunningHubEngine implements AutoCloseable {
             return;
         }
         String taskId = task.taskId();
-        requests.read("polling task " + taskId, () -> requests.api().outputs(taskId))
-                .whenComplete((envelope, error) -> handlePoll(task, items, taskId, envelope, error));
+        protocol.poll(taskId).whenComplete((answer, error) -> handlePoll(task, items, taskId, answer, error));
     }
 
-    private void handlePoll(CloudTask task, CompletableFuture<JsonNode> items, String taskId, Envelope envelope,
+    private void handlePoll(CloudTask task, CompletableFuture<JsonNode> items, String taskId, TaskPoll answer,
                             Throwable error) {
         if (error != null) {
             items.completeExceptionally(new RunningHubFailure(ExecutionError.of(ErrorKind.CONNECTION,
                     "Lost contact with RunningHub while waiting for task " + taskId + " ("
                             + Failures.unwrap(error).getMessage() + "). The task may still run: await it later"
                             + " by its id, or cancel it.")));
-            return;
-        }
-        String code = envelope.code();
-        if (envelope.isOk()) {
-            if (envelope.data().isArray()) {
-                if (envelope.data().isEmpty()) {
-                    LOG.warn("[{}] finished without outputs (no enabled save or preview node)", taskId);
-                }
-                items.complete(envelope.data());
-            } else {
-                schedulePoll(task, items);
-            }
-        } else if (RunningHubCodes.RUNNING.equals(code) || RunningHubCodes.QUEUED.equals(code)) {
+        } else if (answer.waiting()) {
             schedulePoll(task, items);
-        } else if (RunningHubCodes.FAILED.equals(code)) {
-            items.completeExceptionally(new RunningHubFailure(failed(taskId, envelope)));
-        } else if (RunningHubCodes.TASK_NOT_FOUND.equals(code)) {
-            items.completeExceptionally(new RunningHubFailure(ExecutionError.builder(ErrorKind.LOST,
-                    "RunningHub no longer knows task " + taskId + " (" + RunningHubRequests.describe(envelope)
-                            + ").").code(code).build()));
+        } else if (answer.failure() != null) {
+            items.completeExceptionally(new RunningHubFailure(answer.failure()));
         } else {
-            items.completeExceptionally(requests.failure("the outputs of task " + taskId, envelope));
-        }
-    }
-
-    /** A 805 answer, with the real reason from {@code failedReason} instead of the "failed: success" of the status. */
-    private static ExecutionError failed(String taskId, Envelope envelope) {
-        JsonNode reason = envelope.data().path("failedReason");
-        String nodeId = Json.text(reason.get("node_id"));
-        String nodeName = Json.text(reason.get("node_name"));
-        String exceptionType = Json.text(reason.get("exception_type"));
-        String exceptionMessage = Json.text(reason.get("exception_message"));
-        List<String> traceback = new ArrayList<>();
-        JsonNode trace = reason.get("traceback");
-        if (trace != null && trace.isTextual()) {
-            try {
-                JsonNode lines = Json.mapper().readTree(trace.asText());
-                lines.forEach(line -> traceback.add(line.asText()));
-            } catch (java.io.IOException e) {
-                traceback.add(trace.asText());
+            if (answer.items().isEmpty()) {
+                LOG.warn("[{}] finished without outputs (no enabled save or preview node)", taskId);
             }
-        } else if (trace != null && trace.isArray()) {
-            trace.forEach(line -> traceback.add(line.asText()));
+            items.complete(answer.items());
         }
-        StringBuilder message = new StringBuilder("RunningHub task ").append(taskId).append(" failed");
-        if (nodeId != null) {
-            message.append(" at node ").append(nodeId).append(nodeName == null ? "" : " (" + nodeName + ")");
-        }
-        message.append(": ").append(exceptionType == null ? "" : exceptionType + ": ")
-                .append(exceptionMessage == null ? RunningHubRequests.describe(envelope) : exceptionMessage.trim());
-        return ExecutionError.builder(ErrorKind.EXECUTION, message.toString()).node(nodeId, nodeName)
-                .exception(exceptionType, exceptionMessage, traceback).code(envelope.code()).build();
     }
 
     private void timeOut(CloudTask task) {
@@ -462,13 +420,7 @@ public final class RunningHubEngine implements AutoCloseable {
     }
 
     private CompletableFuture<String> upload(String filename, String contentType, byte[] content) {
-        return requests.read("uploading " + filename, () -> requests.api().upload(filename, contentType, content),
-                RunningHubCodes.UPLOAD_FAILED).thenApply(envelope -> {
-                    if (!envelope.isOk()) {
-                        throw requests.failure("the upload of " + filename, envelope);
-                    }
-                    return envelope.data().path("fileName").asText();
-                });
+        return protocol.upload(filename, contentType, content);
     }
 
     private void requireKey() {

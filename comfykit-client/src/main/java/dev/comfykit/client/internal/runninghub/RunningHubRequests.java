@@ -70,7 +70,7 @@ final class RunningHubRequests {
             boolean retry = error != null ? isTransient(error)
                     : RunningHubCodes.isCapacity(envelope.code()) || contains(retryableCodes, envelope.code())
                     // RunningHub's internal error: worth one or two more tries (runninghub-api.md §7.1), not more
-                    || (RunningHubCodes.UNKNOWN_ERROR.equals(envelope.code()) && attempt < UNKNOWN_ERROR_RETRIES);
+                    || (RunningHubCodes.isInternalError(envelope.code()) && attempt < UNKNOWN_ERROR_RETRIES);
             if (!retry || attempt >= settings.retryCount) {
                 if (error != null) {
                     result.completeExceptionally(transportFailure(what, error, ErrorKind.CONNECTION));
@@ -124,7 +124,7 @@ final class RunningHubRequests {
                 wait = settings.capacityBackoffNanos(busyAnswers);
                 LOG.info("RunningHub is busy ({}); trying again in {} ms", envelope,
                         TimeUnit.NANOSECONDS.toMillis(wait));
-            } else if (RunningHubCodes.UNKNOWN_ERROR.equals(envelope.code()) && failures == 0) {
+            } else if (RunningHubCodes.isInternalError(envelope.code()) && failures == 0) {
                 nextFailures++;
                 wait = settings.retryBackoffNanos(0);
             } else {

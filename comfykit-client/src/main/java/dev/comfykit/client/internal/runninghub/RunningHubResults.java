@@ -23,8 +23,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Turns RunningHub outputs ({@code [{fileUrl, fileType, nodeId}]}) into an {@link ExecuteResult}: files grouped by
- * node and output variable, text files downloaded and inlined. Nothing is dropped: unknown types stay in the files
+ * Turns RunningHub outputs ({@code [{fileUrl, fileType, nodeId}]}, v2's results in the same shape) into an
+ * {@link ExecuteResult}: files grouped by node and output variable, text files downloaded and inlined (or taken from
+ * v2's inline {@code text}). Nothing is dropped: unknown types stay in the files
  * as {@link MediaKind#OTHER}. Files are fetched with plain requests, never with the RunningHub key.
  */
 final class RunningHubResults {
@@ -51,6 +52,13 @@ final class RunningHubResults {
             String fileType = item.path("fileType").asText(extension(url)).toLowerCase(Locale.ROOT);
             String variable = schema == null ? nodeId : schema.variableOf(nodeId);
             raw.computeIfAbsent(nodeId, k -> new ArrayList<>()).add(Json.toMap(item));
+            JsonNode inline = item.get("text");
+            if (inline != null && inline.isTextual() && TEXT_TYPES.contains(fileType.isEmpty() ? "txt" : fileType)) {
+                // v2 gives a text output inline: nothing to download
+                String content = inline.asText();
+                texts.add(CompletableFuture.completedFuture(Map.entry(variable, content)));
+                continue;
+            }
             if (url.isEmpty()) {
                 continue;
             }

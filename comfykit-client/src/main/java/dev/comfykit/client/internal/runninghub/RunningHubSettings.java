@@ -10,6 +10,10 @@ public final class RunningHubSettings {
 
     /** RunningHub's upload limit, for every file type. */
     public static final long MAX_UPLOAD_BYTES = 30L * 1024 * 1024;
+    /** The v1 API: {@code /task/openapi/*}, the key in the body. */
+    public static final String V1 = "v1";
+    /** The v2 API: {@code /openapi/v2/*}, the key as Bearer. */
+    public static final String V2 = "v2";
 
     final URI site;
     final String apiKey;
@@ -20,6 +24,13 @@ public final class RunningHubSettings {
     final int maxConcurrency;
     final Duration requestTimeout;
     final long maxUploadBytes;
+    /** {@link #V1} or {@link #V2}: which API the engine speaks. */
+    final String apiVersion;
+    /**
+     * Where RunningHub posts the end of each task ({@code webhookUrl} in the run bodies), or {@code null} to only
+     * poll. Nothing sets it yet: the webhook option comes with the webhook receiver.
+     */
+    final String webhookUrl;
 
     /**
      * @param site           the RunningHub site (https://www.runninghub.ai or .cn)
@@ -31,10 +42,17 @@ public final class RunningHubSettings {
      * @param maxConcurrency how many tasks may be open at once; more wait locally
      * @param requestTimeout the time limit of each request
      * @param maxUploadBytes the client's own upload limit (RunningHub's 30 MB applies in any case)
+     * @param apiVersion     {@code v1} or {@code v2}
+     * @param webhookUrl     the URL RunningHub posts each task's end to, or {@code null}
      */
     public RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
                               Duration pollInterval, int maxConcurrency, Duration requestTimeout,
-                              long maxUploadBytes) {
+                              long maxUploadBytes, String apiVersion, String webhookUrl) {
+        if (!V1.equals(apiVersion) && !V2.equals(apiVersion)) {
+            throw new IllegalArgumentException("runninghubApiVersion must be v1 or v2, got '" + apiVersion + "'");
+        }
+        this.apiVersion = apiVersion;
+        this.webhookUrl = webhookUrl;
         this.site = site;
         this.apiKey = apiKey;
         this.timeout = timeout;

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The RunningHub v1 contract, request by request: bodies, headers, envelopes, and the semantics of every code.
+ * The RunningHub v1 contract (runninghubApiVersion=v1), request by request: bodies, headers, envelopes, and the semantics of every code.
  */
 class RunningHubContractTest {
 
@@ -84,7 +84,8 @@ class RunningHubContractTest {
     }
 
     private ComfyKit client(java.util.function.UnaryOperator<ComfyKitBuilder> options) {
-        return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
+        return options.apply(ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubApiVersion("v1")
+                .runninghubUrl(runninghub.baseUrl())
                 .runninghubApiKey(KEY).runninghubPollInterval(Duration.ofMillis(30))
                 .runninghubTimeout(Duration.ofSeconds(20))).build();
     }
@@ -404,7 +405,8 @@ class RunningHubContractTest {
 
     @Test
     void withoutAKeyNothingIsSentAndTheMessageSaysWhichOptionToSet() {
-        try (ComfyKit keyless = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
+        try (ComfyKit keyless = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubApiVersion("v1")
+                .runninghubUrl(runninghub.baseUrl())
                 .build()) {
             ExecuteResult result = keyless.execute(WORKFLOW_ID, Map.of("prompt", "x")).join();
             assertThat(result.getError().getKind()).isEqualTo(ErrorKind.AUTHENTICATION);

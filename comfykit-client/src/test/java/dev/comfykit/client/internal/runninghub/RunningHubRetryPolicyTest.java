@@ -51,7 +51,8 @@ class RunningHubRetryPolicyTest {
 
     @BeforeEach
     void setUp() {
-        kit = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl()).runninghubApiKey(KEY)
+        kit = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubApiVersion("v1")
+                .runninghubUrl(runninghub.baseUrl()).runninghubApiKey(KEY)
                 .runninghubPollInterval(Duration.ofMillis(30)).runninghubTimeout(Duration.ofSeconds(20)).build();
         runninghub.stubFor(post("/api/openapi/getJsonApiFormat").willReturn(okJson(envelope("0", "SUCCESS",
                 Json.write(Map.of("prompt", WORKFLOW))))));
@@ -165,7 +166,8 @@ class RunningHubRetryPolicyTest {
     void aTimeoutCancelsTheTaskEvenWhenItsStatusCannotBeRead() {
         runninghub.stubFor(post("/task/openapi/outputs").willReturn(okJson(RUNNING)));
         runninghub.stubFor(post("/task/openapi/status").willReturn(aResponse().withStatus(502)));
-        try (ComfyKit impatient = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubUrl(runninghub.baseUrl())
+        try (ComfyKit impatient = ComfyKit.builder().environment(name -> null).allowPrivateUrls(true).runninghubApiVersion("v1")
+                .runninghubUrl(runninghub.baseUrl())
                 .runninghubApiKey(KEY).runninghubPollInterval(Duration.ofMillis(30))
                 .runninghubRetryCount(1).runninghubTimeout(Duration.ofSeconds(1)).build()) {
             ExecuteResult result = impatient.execute(WORKFLOW_ID, Map.of("prompt", "x")).join();
