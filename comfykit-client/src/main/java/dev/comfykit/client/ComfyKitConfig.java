@@ -33,6 +33,9 @@ import java.util.function.Function;
  * <tr><td>runninghubInstanceType</td><td>RUNNINGHUB_INSTANCE_TYPE</td><td>none (24 GB)</td></tr>
  * <tr><td>runninghubPollInterval</td><td></td><td>3s</td></tr>
  * <tr><td>runninghubMaxConcurrency</td><td></td><td>1</td></tr>
+ * <tr><td>webhookUrl</td><td></td><td>none (polling only)</td></tr>
+ * <tr><td>webhookSecret</td><td></td><td>none</td></tr>
+ * <tr><td>webhookGracePeriod</td><td></td><td>60s</td></tr>
  * <tr><td>timeout</td><td></td><td>10m</td></tr>
  * <tr><td>connectTimeout</td><td></td><td>10s</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60s</td></tr>
@@ -92,6 +95,12 @@ public final class ComfyKitConfig {
             resolved.put(option, resolve(option, builder, env, resolved));
         }
         this.values = Collections.unmodifiableMap(resolved);
+        if (resolved.get(ClientOption.WEBHOOK_URL) != null && resolved.get(ClientOption.WEBHOOK_SECRET) == null) {
+            throw new IllegalArgumentException("webhookUrl is set but webhookSecret is not: set webhookSecret"
+                    + " to a random token of at least "
+                    + ClientOption.MIN_WEBHOOK_SECRET_LENGTH + " characters, so that only RunningHub can call the"
+                    + " webhook");
+        }
         this.comfyuiUrl = URI.create(get(ClientOption.COMFYUI_URL));
         this.runninghubUrl = URI.create(get(ClientOption.RUNNINGHUB_URL));
         this.executor = builder.executor();
@@ -178,6 +187,21 @@ public final class ComfyKitConfig {
     /** How many RunningHub tasks may be open at once; more executions wait locally (default 1). */
     public int getRunninghubMaxConcurrency() {
         return get(ClientOption.RUNNINGHUB_MAX_CONCURRENCY);
+    }
+
+    /** The public URL RunningHub calls when a task ends (without the token), or {@code null}: polling only. */
+    public String getWebhookUrl() {
+        return get(ClientOption.WEBHOOK_URL);
+    }
+
+    /** The token a webhook call must carry, or {@code null}. Never log it. */
+    public String getWebhookSecret() {
+        return get(ClientOption.WEBHOOK_SECRET);
+    }
+
+    /** With a webhook: the interval of the fallback polling (at least the poll interval). */
+    public Duration getWebhookGracePeriod() {
+        return get(ClientOption.WEBHOOK_GRACE_PERIOD);
     }
 
     /** The time limit of a whole execution on ComfyUI. */

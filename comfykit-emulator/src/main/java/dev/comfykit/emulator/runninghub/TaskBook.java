@@ -54,6 +54,7 @@ final class TaskBook implements CompletionListener {
     private final AtomicInteger endedCount = new AtomicInteger();
     private final AtomicLong lastId = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
+    private volatile java.util.function.Consumer<Task> onEnd = task -> { };
 
     TaskBook(PromptQueue queue, ExecutionEngine engine, DataDirectories dirs) {
         this.queue = queue;
@@ -70,8 +71,9 @@ final class TaskBook implements CompletionListener {
     /**
      * Records a task and queues its prompt, atomically: nobody sees the task before its prompt is pending.
      */
-    Task open(Account account, String clientId, QueueItem item) {
+    Task open(Account account, String clientId, QueueItem item, String webhookUrl) {
         Task task = new Task(newTaskId(), item.promptId(), clientId, account);
+        task.webhookUrl = webhookUrl;
         queue.atomically(() -> {
             byId.put(task.taskId(), task);
             byPrompt.put(task.promptId(), task);
@@ -81,6 +83,11 @@ final class TaskBook implements CompletionListener {
         });
         created.incrementAndGet();
         return task;
+    }
+
+    /** Told of every task that ends, under the queue's lock: must not block. */
+    void onEnd(java.util.function.Consumer<Task> listener) {
+        this.onEnd = listener;
     }
 
     long created() {
@@ -189,6 +196,11 @@ final class TaskBook implements CompletionListener {
             task.account().charge(Long.parseLong(outcome.coins()));
         }
         ended.add(task);
+        try {
+            onEnd.accept(task);
+        } catch (RuntimeException e) {
+            LOG.error("the end of RunningHub task {} was not announced", task.taskId(), e);
+        }
         if (endedCount.incrementAndGet() > MAX_ENDED) {
             Task oldest = ended.poll();
             endedCount.decrementAndGet();

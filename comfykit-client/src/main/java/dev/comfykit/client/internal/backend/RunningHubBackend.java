@@ -10,6 +10,8 @@ import dev.comfykit.client.dsl.WorkflowSchema;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.runninghub.RunningHubEngine;
 import dev.comfykit.client.internal.runninghub.RunningHubSettings;
+import dev.comfykit.client.internal.runninghub.RunningHubWebhooks;
+import dev.comfykit.client.webhook.WebhookReceiver;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
@@ -24,19 +26,35 @@ import java.util.concurrent.CompletableFuture;
 public final class RunningHubBackend implements Backend {
 
     private final RunningHubEngine engine;
+    private final RunningHubWebhooks webhooks;
 
-    private RunningHubBackend(RunningHubEngine engine) {
+    private RunningHubBackend(RunningHubEngine engine, RunningHubWebhooks webhooks) {
         this.engine = engine;
+        this.webhooks = webhooks;
     }
 
     /** The backend for the configured RunningHub site and key. */
     public static RunningHubBackend create(ComfyKitConfig config, ClientConnections connections) {
-        return new RunningHubBackend(new RunningHubEngine(connections.sender(), connections.fetcher(),
-                connections.io(), connections.scheduler(), new RunningHubSettings(
+        RunningHubSettings settings = new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
                 config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
-                config.getMaxUploadBytes()), System::nanoTime));
+                config.getMaxUploadBytes());
+        String secret = null;
+        if (config.getWebhookUrl() != null) {
+            secret = config.getWebhookSecret();
+            settings = settings.withWebhook(RunningHubWebhooks.callbackUrl(config.getWebhookUrl(), secret),
+                    config.getWebhookGracePeriod());
+        }
+        RunningHubEngine engine = new RunningHubEngine(connections.sender(), connections.fetcher(),
+                connections.io(), connections.scheduler(), settings, System::nanoTime);
+        return new RunningHubBackend(engine, RunningHubWebhooks.attach(engine, secret,
+                config.getRunninghubTimeout(), System::nanoTime));
+    }
+
+    /** Where RunningHub's webhook calls go in. */
+    public WebhookReceiver webhooks() {
+        return webhooks;
     }
 
     /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */

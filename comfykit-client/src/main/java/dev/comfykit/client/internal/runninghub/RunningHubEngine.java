@@ -61,6 +61,8 @@ public final class RunningHubEngine implements AutoCloseable {
     private final LongSupplier clock;
     private final AsyncPermits permits;
     private final Set<CloudTask> open = ConcurrentHashMap.newKeySet();
+    private final Map<CloudTask, PollLoop> polling = new ConcurrentHashMap<>();
+    private volatile RunningHubWebhooks webhooks;
     private volatile boolean closed;
 
     /**
@@ -71,7 +73,8 @@ public final class RunningHubEngine implements AutoCloseable {
         this.settings = settings;
         this.scheduler = scheduler;
         this.clock = clock;
-        RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout);
+        RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout,
+                settings.webhookCallbackUrl);
         this.requests = new RunningHubRequests(api, settings, scheduler, clock);
         this.results = new RunningHubResults(fetcher);
         this.uploader = new MediaUploader(this::upload, fetcher, io, settings.maxUploadBytes);
@@ -262,6 +265,10 @@ public final class RunningHubEngine implements AutoCloseable {
                                 "RunningHub accepted the task but returned no task id: " + envelope.data()));
                     }
                     checkPromptTips(taskId, envelope.data().path("promptTips"));
+                    RunningHubWebhooks receiver = webhooks;
+                    if (receiver != null) {
+                        receiver.created(taskId);
+                    }
                     LOG.debug("[{}] created on {} ({} node overrides)", taskId, requests.api().site(),
                             prepared.nodeInfoList().size());
                     return taskId;
@@ -284,19 +291,61 @@ public final class RunningHubEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The webhook hook: a webhook says the task ended, so the executions waiting for it poll now instead of at their
+     * next (slow, fallback) poll.
+     *
+     * @return whether an execution of this client waits for the task
+     */
+    boolean taskEnded(String taskId) {
+        boolean waiting = false;
+        for (Map.Entry<CloudTask, PollLoop> entry : polling.entrySet()) {
+            if (taskId.equals(entry.getKey().taskId())) {
+                entry.getValue().now();
+                waiting = true;
+            }
+        }
+        return waiting;
+    }
+
+    /** Confirms the end of a task nobody waits for: {@link #await} that polls at once. */
+    CompletableFuture<ExecuteResult> confirm(String taskId, Duration timeout) {
+        CompletableFuture<ExecuteResult> result = await(taskId, timeout);
+        taskEnded(taskId);
+        return result;
+    }
+
+    /** Tells the webhook receiver of created and ended tasks. */
+    void watch(RunningHubWebhooks receiver) {
+        this.webhooks = receiver;
+    }
+
     /** Polls {@code outputs} until the task ends; completes with the output items. */
     private CompletableFuture<JsonNode> poll(CloudTask task) {
         CompletableFuture<JsonNode> items = new CompletableFuture<>();
-        schedulePoll(task, items);
+        PollLoop loop = new PollLoop(scheduler, settings.waitingPollInterval(), () -> pollOnce(task, items));
+        polling.put(task, loop);
+        items.whenComplete((done, error) -> {
+            loop.stop();
+            polling.remove(task);
+            RunningHubWebhooks receiver = webhooks;
+            if (receiver != null && RunningHubWebhooks.isEnd(error)) {
+                receiver.ended(task.taskId());
+            }
+        });
+        loop.schedule();
         return items;
     }
 
     private void schedulePoll(CloudTask task, CompletableFuture<JsonNode> items) {
-        scheduler.schedule(() -> pollOnce(task, items), settings.pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        PollLoop loop = polling.get(task);
+        if (loop != null) {
+            loop.schedule();
+        }
     }
 
     private void pollOnce(CloudTask task, CompletableFuture<JsonNode> items) {
-        if (task.isDone() || closed) {
+        if (task.isDone() || items.isDone() || closed) {
             items.cancel(false);
             return;
         }

@@ -20,6 +20,10 @@ public final class RunningHubSettings {
     final int maxConcurrency;
     final Duration requestTimeout;
     final long maxUploadBytes;
+    /** The URL (with its token) RunningHub calls when a task ends, or {@code null}: polling only. */
+    final String webhookCallbackUrl;
+    /** With a webhook: the interval of the fallback polling. */
+    final Duration webhookGracePeriod;
 
     /**
      * @param site           the RunningHub site (https://www.runninghub.ai or .cn)
@@ -35,6 +39,13 @@ public final class RunningHubSettings {
     public RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
                               Duration pollInterval, int maxConcurrency, Duration requestTimeout,
                               long maxUploadBytes) {
+        this(site, apiKey, timeout, retryCount, instanceType, pollInterval, maxConcurrency, requestTimeout,
+                maxUploadBytes, null, null);
+    }
+
+    private RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
+                               Duration pollInterval, int maxConcurrency, Duration requestTimeout,
+                               long maxUploadBytes, String webhookCallbackUrl, Duration webhookGracePeriod) {
         this.site = site;
         this.apiKey = apiKey;
         this.timeout = timeout;
@@ -44,6 +55,25 @@ public final class RunningHubSettings {
         this.maxConcurrency = maxConcurrency;
         this.requestTimeout = requestTimeout;
         this.maxUploadBytes = Math.min(maxUploadBytes, MAX_UPLOAD_BYTES);
+        this.webhookCallbackUrl = webhookCallbackUrl;
+        this.webhookGracePeriod = webhookGracePeriod;
+    }
+
+    /**
+     * These settings with a webhook: RunningHub calls {@code callbackUrl} when a task ends, and waiting executions
+     * poll only every {@code gracePeriod} (the fallback when a webhook is lost).
+     */
+    public RunningHubSettings withWebhook(String callbackUrl, Duration gracePeriod) {
+        return new RunningHubSettings(site, apiKey, timeout, retryCount, instanceType, pollInterval, maxConcurrency,
+                requestTimeout, maxUploadBytes, callbackUrl, gracePeriod);
+    }
+
+    /** How often a waiting execution polls: the poll interval, or with a webhook the (longer) grace period. */
+    Duration waitingPollInterval() {
+        if (webhookCallbackUrl == null || webhookGracePeriod.compareTo(pollInterval) < 0) {
+            return pollInterval;
+        }
+        return webhookGracePeriod;
     }
 
     /** The first wait after a "queue full" answer: 5 s with the default 3 s poll interval. */
