@@ -283,6 +283,12 @@ public final class RunningHubService implements RunningHubEmulation {
                 return Envelopes.of(Envelopes.PARAMS_INVALID, "webhookUrl must be a string", NullNode.getInstance());
             }
             webhook = webhookUrl.textValue().isBlank() ? null : webhookUrl.textValue().trim();
+            if (webhook != null && !WebhookCaller.callable(webhook)) {
+                // RunningHub would call any public URL; the emulator calls only this machine
+                LOG.warn("RunningHub emulation: the task's webhookUrl {} is not a loopback http(s) URL; it is never"
+                        + " called", webhook);
+                webhook = null;
+            }
         }
         if (nodeInfoList != null && !nodeInfoList.isNull()) {
             if (!nodeInfoList.isArray()) {
