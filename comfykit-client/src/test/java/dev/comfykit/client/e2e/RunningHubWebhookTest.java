@@ -197,6 +197,24 @@ class RunningHubWebhookTest {
     }
 
     @Test
+    void aCallInTheV2ShapeIsReadToo() throws Exception {
+        runningHub().dropWebhooks();
+        try (ComfyKit kit = kit(b -> b)) {
+            List<ExecuteResult> ended = new CopyOnWriteArrayList<>();
+            kit.webhooks().onTaskEnd(ended::add);
+            String taskId = kit.submit(RunningHubEmulation.T2I_WORKFLOW_ID, Map.of("prompt", "a fox"))
+                    .get(20, TimeUnit.SECONDS).getPromptId();
+
+            assertThat(post(hookUrl() + "?token=" + SECRET, "{\"taskId\":\"" + taskId
+                    + "\",\"status\":\"FAILED\",\"errorCode\":\"805\",\"results\":null}")).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ended.isEmpty());
+            // the call said FAILED; RunningHub's own answer says it succeeded, and that is what counts
+            assertThat(ended).singleElement().satisfies(result -> assertThat(result.isCompleted()).isTrue());
+        }
+    }
+
+    @Test
     void aSubmittedTaskEndsAtTheListenersByItsWebhook() throws Exception {
         try (ComfyKit kit = kit(b -> b)) {
             List<ExecuteResult> ended = new CopyOnWriteArrayList<>();

@@ -323,7 +323,8 @@ public final class RunningHubEngine implements AutoCloseable {
     /** Polls {@code outputs} until the task ends; completes with the output items. */
     private CompletableFuture<JsonNode> poll(CloudTask task) {
         CompletableFuture<JsonNode> items = new CompletableFuture<>();
-        PollLoop loop = new PollLoop(scheduler, settings.waitingPollInterval(), () -> pollOnce(task, items));
+        PollLoop loop = new PollLoop(scheduler, settings.waitingPollInterval(), settings.pollInterval,
+                () -> pollOnce(task, items));
         polling.put(task, loop);
         items.whenComplete((done, error) -> {
             loop.stop();
