@@ -71,6 +71,11 @@ final class TaskBook implements CompletionListener {
     /**
      * Records a task and queues its prompt, atomically: nobody sees the task before its prompt is pending.
      */
+    Task open(Account account, String clientId, QueueItem item) {
+        return open(account, clientId, item, null);
+    }
+
+    /** As {@link #open(Account, String, QueueItem)}, for a task whose end is POSTed to {@code webhookUrl} (or null). */
     Task open(Account account, String clientId, QueueItem item, String webhookUrl) {
         Task task = new Task(newTaskId(), item.promptId(), clientId, account);
         task.webhookUrl = webhookUrl;
