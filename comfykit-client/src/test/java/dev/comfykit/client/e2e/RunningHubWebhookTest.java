@@ -197,6 +197,24 @@ class RunningHubWebhookTest {
     }
 
     @Test
+    void aTaskThisClientDidNotCreateIsAwaitedAtThePollInterval() throws Exception {
+        runningHub().dropWebhooks();
+        String taskId;
+        try (ComfyKit other = ComfyKit.builder().environment(name -> null)
+                .runninghubUrl(comfy.emulator().runningHubUrl())
+                .runninghubApiKey(RunningHubEmulation.DEFAULT_API_KEY).build()) {
+            taskId = other.submit(RunningHubEmulation.T2I_WORKFLOW_ID, Map.of("prompt", "a fox"))
+                    .get(20, TimeUnit.SECONDS).getPromptId();
+        }
+        try (ComfyKit kit = kit(b -> b)) {
+            // no webhook will announce it, so its polling is not slowed to the grace period
+            ExecuteResult result = kit.await(taskId, Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS);
+
+            assertThat(result.isCompleted()).isTrue();
+        }
+    }
+
+    @Test
     void aCallInTheV2ShapeIsReadToo() throws Exception {
         runningHub().dropWebhooks();
         try (ComfyKit kit = kit(b -> b)) {

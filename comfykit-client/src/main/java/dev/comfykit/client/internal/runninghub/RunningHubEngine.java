@@ -323,8 +323,11 @@ public final class RunningHubEngine implements AutoCloseable {
     /** Polls {@code outputs} until the task ends; completes with the output items. */
     private CompletableFuture<JsonNode> poll(CloudTask task) {
         CompletableFuture<JsonNode> items = new CompletableFuture<>();
-        PollLoop loop = new PollLoop(scheduler, settings.waitingPollInterval(), settings.pollInterval,
-                () -> pollOnce(task, items));
+        RunningHubWebhooks watcher = webhooks;
+        // only a task this client created with the webhook URL will be announced: others are polled as usual
+        Duration interval = watcher != null && watcher.expects(task.taskId()) ? settings.waitingPollInterval()
+                : settings.pollInterval;
+        PollLoop loop = new PollLoop(scheduler, interval, settings.pollInterval, () -> pollOnce(task, items));
         polling.put(task, loop);
         items.whenComplete((done, error) -> {
             loop.stop();

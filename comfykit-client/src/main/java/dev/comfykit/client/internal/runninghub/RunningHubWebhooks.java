@@ -113,6 +113,11 @@ public final class RunningHubWebhooks implements WebhookReceiver {
         long now = clock.getAsLong();
         Long until = expected.get(taskId);
         if (until == null || now - until > 0) {
+            // e.g. a task created before a restart with the same webhook URL, and awaited by id now
+            if (confirming.putIfAbsent(taskId, now) == null && engine.taskEnded(taskId)) {
+                return WebhookVerdict.ACCEPTED;
+            }
+            confirming.remove(taskId);
             LOG.debug("[{}] ignored a webhook for a task this client does not wait for", taskId);
             return WebhookVerdict.UNKNOWN_TASK;
         }
@@ -142,6 +147,11 @@ public final class RunningHubWebhooks implements WebhookReceiver {
             expected.values().removeIf(until -> now - until > 0);
         }
         expected.put(taskId, now + expectNanos);
+    }
+
+    /** Whether a webhook is expected for the task: this client created it with the webhook URL. */
+    boolean expects(String taskId) {
+        return taskId != null && expected.containsKey(taskId);
     }
 
     /** The engine saw the task end (by a poll, a webhook's confirmation or not): later calls are duplicates. */
