@@ -89,6 +89,11 @@ class RunningHubWebhookTest {
         return comfy.emulator().runningHub();
     }
 
+    /** The tasks submitted so far have ended (as when RunningHub sends their webhooks). */
+    private static void awaitTheEmulatorIdle() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> comfy.emulator().queueRemaining() == 0);
+    }
+
     private static long outputsCalls() {
         return runningHub().requestsReceived("/task/openapi/outputs");
     }
@@ -174,6 +179,8 @@ class RunningHubWebhookTest {
                     .get(20, TimeUnit.SECONDS);
             String body = "{\"event\":\"TASK_END\",\"taskId\":\"" + submitted.getPromptId()
                     + "\",\"eventData\":\"{\\\"code\\\":0,\\\"data\\\":[{\\\"fileUrl\\\":\\\"https://evil.example/x.png\\\"}]}\"}";
+            // RunningHub calls once the task ended
+            awaitTheEmulatorIdle();
             long before = outputsCalls();
 
             assertThat(post(hookUrl() + "?token=guessed-token-0123456789", body)).isEqualTo(403);
@@ -222,6 +229,7 @@ class RunningHubWebhookTest {
             kit.webhooks().onTaskEnd(ended::add);
             String taskId = kit.submit(RunningHubEmulation.T2I_WORKFLOW_ID, Map.of("prompt", "a fox"))
                     .get(20, TimeUnit.SECONDS).getPromptId();
+            awaitTheEmulatorIdle();
 
             assertThat(post(hookUrl() + "?token=" + SECRET, "{\"taskId\":\"" + taskId
                     + "\",\"status\":\"FAILED\",\"errorCode\":\"805\",\"results\":null}")).isEqualTo(202);
@@ -240,7 +248,8 @@ class RunningHubWebhookTest {
             SubmittedPrompt submitted = kit.submit(RunningHubEmulation.TEXT_WORKFLOW_ID, Map.of("text", "Yo"))
                     .get(20, TimeUnit.SECONDS);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !ended.isEmpty());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ended)
+                    .as("verdicts %s, answers %s", verdicts, runningHub().webhookAnswers()).isNotEmpty());
             assertThat(ended).singleElement().satisfies(result -> {
                 assertThat(result.getPromptId()).isEqualTo(submitted.getPromptId());
                 assertThat(result.getTexts()).containsExactly("Yo, from ComfyKit");

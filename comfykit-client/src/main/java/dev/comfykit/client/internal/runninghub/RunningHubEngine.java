@@ -62,6 +62,8 @@ public final class RunningHubEngine implements AutoCloseable {
     private final AsyncPermits permits;
     private final Set<CloudTask> open = ConcurrentHashMap.newKeySet();
     private final Map<CloudTask, PollLoop> polling = new ConcurrentHashMap<>();
+    /** Task ids whose webhook came before their execution started polling. */
+    private final Set<String> endedBeforePolling = ConcurrentHashMap.newKeySet();
     private volatile RunningHubWebhooks webhooks;
     private volatile boolean closed;
 
@@ -123,6 +125,10 @@ public final class RunningHubEngine implements AutoCloseable {
                             throw new CompletionException(new SubmissionException(failure.error()));
                         }
                         throw new CompletionException(cause);
+                    }
+                    RunningHubWebhooks receiver = webhooks;
+                    if (receiver != null) {
+                        receiver.created(taskId, false);
                     }
                     return new SubmittedPrompt(taskId, null);
                 });
@@ -237,6 +243,10 @@ public final class RunningHubEngine implements AutoCloseable {
             return create(target, prepared, task.deadlineNanos())
                     .thenCompose(taskId -> {
                         task.taskId(taskId);
+                        RunningHubWebhooks receiver = webhooks;
+                        if (receiver != null) {
+                            receiver.created(taskId, true);
+                        }
                         if (task.isDone()) {
                             // the execution ended (timeout, cancel, close) while the task was being created: nobody
                             // waits for it any more
@@ -265,10 +275,6 @@ public final class RunningHubEngine implements AutoCloseable {
                                 "RunningHub accepted the task but returned no task id: " + envelope.data()));
                     }
                     checkPromptTips(taskId, envelope.data().path("promptTips"));
-                    RunningHubWebhooks receiver = webhooks;
-                    if (receiver != null) {
-                        receiver.created(taskId);
-                    }
                     LOG.debug("[{}] created on {} ({} node overrides)", taskId, requests.api().site(),
                             prepared.nodeInfoList().size());
                     return taskId;
@@ -308,6 +314,17 @@ public final class RunningHubEngine implements AutoCloseable {
         return waiting;
     }
 
+    /**
+     * A webhook for a task whose execution has not started polling yet (the call overtook the create's answer): its
+     * first poll comes at once.
+     */
+    void taskEndedBeforePolling(String taskId) {
+        endedBeforePolling.add(taskId);
+        if (taskEnded(taskId)) {
+            endedBeforePolling.remove(taskId);
+        }
+    }
+
     /** Confirms the end of a task nobody waits for: {@link #await} that polls at once. */
     CompletableFuture<ExecuteResult> confirm(String taskId, Duration timeout) {
         CompletableFuture<ExecuteResult> result = await(taskId, timeout);
@@ -329,6 +346,8 @@ public final class RunningHubEngine implements AutoCloseable {
                 : settings.pollInterval;
         PollLoop loop = new PollLoop(scheduler, interval, settings.pollInterval, () -> pollOnce(task, items));
         polling.put(task, loop);
+        // the execution ended otherwise (timeout, cancel, close): stop polling and release the permit at once
+        task.result().whenComplete((r, e) -> items.cancel(false));
         items.whenComplete((done, error) -> {
             loop.stop();
             polling.remove(task);
@@ -338,6 +357,9 @@ public final class RunningHubEngine implements AutoCloseable {
             }
         });
         loop.schedule();
+        if (task.taskId() != null && endedBeforePolling.remove(task.taskId())) {
+            loop.now();
+        }
         return items;
     }
 
@@ -433,6 +455,12 @@ public final class RunningHubEngine implements AutoCloseable {
             return;
         }
         LOG.info("[{}] timed out after {}; cancelling it on RunningHub", taskId, limit);
+        // no more polls: one could see the interrupted task's failure before the cancel's answer and report that
+        // instead of the timeout
+        PollLoop loop = polling.get(task);
+        if (loop != null) {
+            loop.stop();
+        }
         task.failAfterCancelling(taskId, cancel(taskId), (outcome, error) -> error != null
                 ? "cancelling it failed (" + Failures.describe(error) + "): cancel it in the RunningHub console, it may"
                 + " still be billed"

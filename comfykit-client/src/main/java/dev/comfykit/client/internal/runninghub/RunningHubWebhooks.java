@@ -45,8 +45,22 @@ public final class RunningHubWebhooks implements WebhookReceiver {
     private final byte[] token;
     private final long expectNanos;
     private final LongSupplier clock;
-    /** Task id -> until when a webhook for it is expected (the task's time limit). */
-    private final Map<String, Long> expected = new ConcurrentHashMap<>();
+    /** A task this client created: until when its webhook is expected, and whether an execution waits for it. */
+    private record Expectation(long until, boolean awaited) {
+    }
+
+    /** How many calls for not (yet) created tasks are remembered: a call may overtake the create's answer. */
+    static final int REMEMBERED_EARLY_CALLS = 1_000;
+    private static final long EARLY_CALL_NANOS = Duration.ofSeconds(60).toNanos();
+
+    private final Map<String, Expectation> expected = new ConcurrentHashMap<>();
+    /** Task id -> when a genuine call came for it before the task was known here. */
+    private final Map<String, Long> early = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > REMEMBERED_EARLY_CALLS;
+        }
+    });
     /** Task id -> when its last accepted call came. */
     private final Map<String, Long> confirming = new ConcurrentHashMap<>();
     private final Set<String> ended = Collections.newSetFromMap(Collections.synchronizedMap(
@@ -111,27 +125,39 @@ public final class RunningHubWebhooks implements WebhookReceiver {
             return WebhookVerdict.DUPLICATE;
         }
         long now = clock.getAsLong();
-        Long until = expected.get(taskId);
-        if (until == null || now - until > 0) {
+        Expectation expectation = expected.get(taskId);
+        if (expectation == null || now - expectation.until() > 0) {
             // e.g. a task created before a restart with the same webhook URL, and awaited by id now
             if (confirming.putIfAbsent(taskId, now) == null && engine.taskEnded(taskId)) {
                 return WebhookVerdict.ACCEPTED;
             }
             confirming.remove(taskId);
-            LOG.debug("[{}] ignored a webhook for a task this client does not wait for", taskId);
+            if (expectation == null) {
+                // the call may have overtaken the create's answer: the task is confirmed once it is known
+                early.put(taskId, now);
+            }
+            LOG.debug("[{}] ignored a webhook for a task this client does not know (yet)", taskId);
             return WebhookVerdict.UNKNOWN_TASK;
         }
         Long previous = confirming.put(taskId, now);
         if (previous != null && now - previous < CONFIRM_WINDOW_NANOS) {
             return WebhookVerdict.DUPLICATE;
         }
+        confirm(taskId, expectation, now);
+        return WebhookVerdict.ACCEPTED;
+    }
+
+    /** Makes the engine ask RunningHub about the task now. */
+    private void confirm(String taskId, Expectation expectation, long now) {
         LOG.debug("[{}] webhook: confirming the task's end with RunningHub", taskId);
-        if (!engine.taskEnded(taskId)) {
-            long remaining = Math.max(1, until - now);
+        if (expectation.awaited()) {
+            // its execution polls now, or at its first poll if it has not started polling yet
+            engine.taskEndedBeforePolling(taskId);
+        } else if (!engine.taskEnded(taskId)) {
+            long remaining = Math.max(1, expectation.until() - now);
             engine.confirm(taskId, Duration.ofNanos(remaining)).whenComplete((result, error) -> deliver(taskId,
                     result, error));
         }
-        return WebhookVerdict.ACCEPTED;
     }
 
     @Override
@@ -140,13 +166,22 @@ public final class RunningHubWebhooks implements WebhookReceiver {
         return () -> listeners.remove(listener);
     }
 
-    /** The engine created a task: its webhook is expected within the task's time limit. */
-    void created(String taskId) {
+    /**
+     * The engine created a task: its webhook is expected within the task's time limit.
+     *
+     * @param awaited whether an execution of this client waits for it ({@code execute}), or not ({@code submit})
+     */
+    void created(String taskId, boolean awaited) {
         long now = clock.getAsLong();
         if (expected.size() % 1024 == 1023) {
-            expected.values().removeIf(until -> now - until > 0);
+            expected.values().removeIf(e -> now - e.until() > 0);
         }
-        expected.put(taskId, now + expectNanos);
+        Expectation expectation = new Expectation(now + expectNanos, awaited);
+        expected.put(taskId, expectation);
+        Long early = this.early.remove(taskId);
+        if (early != null && now - early < EARLY_CALL_NANOS && confirming.putIfAbsent(taskId, now) == null) {
+            confirm(taskId, expectation, now);
+        }
     }
 
     /** Whether a webhook is expected for the task: this client created it with the webhook URL. */
