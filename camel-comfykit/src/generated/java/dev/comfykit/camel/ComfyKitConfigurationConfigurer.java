@@ -105,6 +105,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": target.setThrowExceptionOnFailure(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.setTimeout(property(camelContext, long.class, value)); return true;
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": target.setWebhookGracePeriod(property(camelContext, long.class, value)); return true;
+        case "webhookpath":
+        case "webhookPath": target.setWebhookPath(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhooksecret":
+        case "webhookSecret": target.setWebhookSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookurl":
+        case "webhookUrl": target.setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -194,6 +202,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return boolean.class;
         case "timeout": return long.class;
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": return long.class;
+        case "webhookpath":
+        case "webhookPath": return java.lang.String.class;
+        case "webhooksecret":
+        case "webhookSecret": return java.lang.String.class;
+        case "webhookurl":
+        case "webhookUrl": return java.lang.String.class;
         default: return null;
         }
     }
@@ -284,6 +300,14 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "throwexceptiononfailure":
         case "throwExceptionOnFailure": return target.isThrowExceptionOnFailure();
         case "timeout": return target.getTimeout();
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": return target.getWebhookGracePeriod();
+        case "webhookpath":
+        case "webhookPath": return target.getWebhookPath();
+        case "webhooksecret":
+        case "webhookSecret": return target.getWebhookSecret();
+        case "webhookurl":
+        case "webhookUrl": return target.getWebhookUrl();
         default: return null;
         }
     }

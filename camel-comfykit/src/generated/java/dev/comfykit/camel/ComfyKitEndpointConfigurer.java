@@ -121,6 +121,14 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwExceptionOnFailure": target.getConfiguration().setThrowExceptionOnFailure(property(camelContext, boolean.class, value)); return true;
         case "timeout": target.getConfiguration().setTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "types": target.setTypes(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": target.getConfiguration().setWebhookGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "webhookpath":
+        case "webhookPath": target.getConfiguration().setWebhookPath(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhooksecret":
+        case "webhookSecret": target.getConfiguration().setWebhookSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "webhookurl":
+        case "webhookUrl": target.getConfiguration().setWebhookUrl(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -231,6 +239,14 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwExceptionOnFailure": return boolean.class;
         case "timeout": return long.class;
         case "types": return java.lang.String.class;
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": return long.class;
+        case "webhookpath":
+        case "webhookPath": return java.lang.String.class;
+        case "webhooksecret":
+        case "webhookSecret": return java.lang.String.class;
+        case "webhookurl":
+        case "webhookUrl": return java.lang.String.class;
         default: return null;
         }
     }
@@ -337,6 +353,14 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "throwExceptionOnFailure": return target.getConfiguration().isThrowExceptionOnFailure();
         case "timeout": return target.getConfiguration().getTimeout();
         case "types": return target.getTypes();
+        case "webhookgraceperiod":
+        case "webhookGracePeriod": return target.getConfiguration().getWebhookGracePeriod();
+        case "webhookpath":
+        case "webhookPath": return target.getConfiguration().getWebhookPath();
+        case "webhooksecret":
+        case "webhookSecret": return target.getConfiguration().getWebhookSecret();
+        case "webhookurl":
+        case "webhookUrl": return target.getConfiguration().getWebhookUrl();
         default: return null;
         }
     }

@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(54);
+        Set<String> props = new HashSet<>(58);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -78,12 +78,17 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("throwExceptionOnFailure");
         props.add("timeout");
         props.add("types");
+        props.add("webhookGracePeriod");
+        props.add("webhookPath");
+        props.add("webhookSecret");
+        props.add("webhookUrl");
         props.add("workflow");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(3);
+        Set<String> secretProps = new HashSet<>(4);
         secretProps.add("apiKey");
         secretProps.add("cookieSecret");
         secretProps.add("runninghubApiKey");
+        secretProps.add("webhookSecret");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();
         Map<String, String> prefixes = new HashMap<>(2);

@@ -6,6 +6,7 @@ import dev.comfykit.camel.observe.MetricsBinding;
 import dev.comfykit.camel.support.EndpointPath;
 import dev.comfykit.camel.support.OptionValues;
 import dev.comfykit.camel.support.SharedClients;
+import dev.comfykit.camel.support.WebhookRoutes;
 import dev.comfykit.client.ComfyKit;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -31,6 +32,7 @@ public class ComfyKitComponent extends HealthCheckComponent {
 
     private final SharedClients clients = new SharedClients();
     private final ComfyKitActivity activity = new ComfyKitActivity();
+    private final WebhookRoutes webhookRoutes = new WebhookRoutes();
     private ActivityListener metrics;
 
     @Override
@@ -64,6 +66,7 @@ public class ComfyKitComponent extends HealthCheckComponent {
         endpoint.setOwnClient(ownClient);
         endpoint.setJobs(path.jobs());
         endpoint.setEventsPath(path.events());
+        endpoint.setWebhookConsumer(path.webhook());
         setProperties(endpoint, parameters);
         return endpoint;
     }
@@ -88,6 +91,11 @@ public class ComfyKitComponent extends HealthCheckComponent {
     /** The clients shared by this component's endpoints. */
     public SharedClients getClients() {
         return clients;
+    }
+
+    /** The platform-http routes that receive RunningHub's webhook calls for this component's clients. */
+    public WebhookRoutes getWebhookRoutes() {
+        return webhookRoutes;
     }
 
     /** What the component's endpoints are doing: for metrics and the {@code comfykit} dev console. */

@@ -74,6 +74,15 @@ public class ComfyKitConfiguration implements Cloneable {
     private int runninghubMaxConcurrency = ClientOption.RUNNINGHUB_MAX_CONCURRENCY.defaultValue();
     @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.RUNNINGHUB_API_VERSION, enums = "v1,v2")
     private String runninghubApiVersion = ClientOption.RUNNINGHUB_API_VERSION.defaultValue();
+    @UriParam(label = "runninghub")
+    private String webhookUrl;
+    @UriParam(label = "runninghub,security", secret = true)
+    private String webhookSecret;
+    @UriParam(label = "runninghub", defaultValue = ClientOption.Defaults.WEBHOOK_GRACE_PERIOD,
+            javaType = "java.time.Duration")
+    private long webhookGracePeriod = ClientOption.WEBHOOK_GRACE_PERIOD.defaultValue().toMillis();
+    @UriParam(label = "runninghub", defaultValue = DEFAULT_WEBHOOK_PATH)
+    private String webhookPath = DEFAULT_WEBHOOK_PATH;
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.CONNECT_TIMEOUT, javaType = "java.time.Duration")
     private long connectTimeout = ClientOption.CONNECT_TIMEOUT.defaultValue().toMillis();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.REQUEST_TIMEOUT, javaType = "java.time.Duration")
@@ -343,6 +352,61 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setRunninghubUrl(String runninghubUrl) {
         this.runninghubUrl = runninghubUrl;
+    }
+
+    public String getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    /**
+     * The public http(s) URL RunningHub calls when a task ends, including the path of the component's webhook route
+     * (webhookPath), e.g. https://example.org/comfykit/webhook behind a reverse proxy that forwards it to this
+     * application. The token of webhookSecret is appended as the query parameter token. Set, each RunningHub task
+     * carries it, the component answers the calls on webhookPath (needs camel-platform-http-vertx or another
+     * platform-http engine) and polling slows to webhookGracePeriod; unset, tasks are only polled.
+     */
+    public void setWebhookUrl(String webhookUrl) {
+        this.webhookUrl = webhookUrl;
+    }
+
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    /**
+     * The secret token a webhook call must carry in its query parameter token (compared in constant time; calls
+     * without it are answered 403 and change nothing). Required with webhookUrl: at least 16 letters, digits, '-',
+     * '_', '.' or '~', e.g. from openssl rand -hex 16. Use a placeholder such as {{env:COMFYKIT_WEBHOOK_SECRET}}.
+     */
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
+    }
+
+    public long getWebhookGracePeriod() {
+        return webhookGracePeriod;
+    }
+
+    /**
+     * With webhookUrl: how late a task's end may be noticed when its webhook never arrives. Waiting executions poll
+     * RunningHub only at this interval (never more often than runninghubPollInterval) instead of stopping, so a lost
+     * webhook delays a result by at most this much.
+     */
+    public void setWebhookGracePeriod(long webhookGracePeriod) {
+        this.webhookGracePeriod = webhookGracePeriod;
+    }
+
+    public String getWebhookPath() {
+        return webhookPath;
+    }
+
+    /**
+     * With webhookUrl: the path of the platform-http route the component adds to receive RunningHub's calls
+     * (POST only). It answers 202 to an accepted call, 200 to a repeated or unknown one, 403 to a call without the
+     * right token, 413 to a body over 64 KiB and 400 to one that is not a RunningHub callback. The path of webhookUrl
+     * normally ends with it (a reverse proxy may rewrite the path).
+     */
+    public void setWebhookPath(String webhookPath) {
+        this.webhookPath = webhookPath;
     }
 
     public String getRunninghubApiKey() {
@@ -681,6 +745,9 @@ public class ComfyKitConfiguration implements Cloneable {
     }
 
     /** A copy for one endpoint. */
+    /** The default {@code webhookPath}. */
+    public static final String DEFAULT_WEBHOOK_PATH = "/comfykit/webhook";
+
     public ComfyKitConfiguration copy() {
         try {
             ComfyKitConfiguration copy = (ComfyKitConfiguration) clone();

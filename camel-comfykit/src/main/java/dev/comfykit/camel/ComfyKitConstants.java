@@ -33,6 +33,11 @@ public final class ComfyKitConstants {
             + " operations.", javaType = "String")
     public static final String PROMPT_ID = "CamelComfyKitPromptId";
 
+    @Metadata(label = "consumer", description = "The webhook consumer (comfykit:webhook): how the RunningHub task"
+            + " ended, as RunningHub itself confirmed it after the webhook call: SUCCESS or FAILED (the task id is in"
+            + " CamelComfyKitPromptId, the ExecuteResult in the body).", javaType = "String")
+    public static final String TASK_STATE = "CamelComfyKitTaskState";
+
     @Metadata(label = "producer", description = "The status of the execution: completed or failed.",
             javaType = "String")
     public static final String STATUS = "CamelComfyKitStatus";

@@ -33,8 +33,9 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             + " format with ComfyKit title markers), a RunningHub workflow id, or runninghub:app:ID for a RunningHub"
             + " AI app; the CamelComfyKitWorkflow header overrides it per message. Or an operation that needs no"
             + " workflow: comfykit:await or comfykit:cancel. comfykit:jobs is the jobs consumer (finished jobs of a"
-            + " jobStore) and comfykit:events the events consumer (from(\"comfykit:events\")); write ./await for a"
-            + " workflow file named like one of these words.")
+            + " jobStore), comfykit:events the events consumer (from(\"comfykit:events\")) and comfykit:webhook the"
+            + " webhook consumer (RunningHub task ends announced by webhooks); write ./await for a workflow file named"
+            + " like one of these words.")
     @Metadata(required = false)
     private String workflow;
 
@@ -53,6 +54,8 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     private String progressUri;
 
     private boolean eventsPath;
+    private boolean webhookConsumer;
+    private boolean webhookRegistered;
 
     private ComfyKit client;
     private boolean sharedClient;
@@ -77,6 +80,10 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             throw new IllegalArgumentException("comfykit:jobs is a consumer: use it in from(\"comfykit:jobs\") (to run"
                     + " a workflow file named jobs, write comfykit:./jobs)");
         }
+        if (webhookConsumer) {
+            throw new IllegalArgumentException("comfykit:webhook is the webhook consumer: use it in"
+                    + " from(\"comfykit:webhook\") (to run a workflow file named webhook, write comfykit:./webhook)");
+        }
         if (eventsPath) {
             throw new IllegalArgumentException("comfykit:events is the events consumer: use it in from(...); to run"
                     + " a workflow and send its events somewhere, use to(\"comfykit:<workflow>?progressUri=...\")");
@@ -86,10 +93,16 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
+        if (webhookConsumer) {
+            ComfyKitWebhookConsumer consumer = new ComfyKitWebhookConsumer(this, processor);
+            configureConsumer(consumer);
+            return consumer;
+        }
         if (!jobs && !eventsPath) {
             throw new IllegalArgumentException("comfykit:" + (workflow == null ? "" : workflow) + " is a producer"
                     + " (use it in to(...)); the consumers are from(\"comfykit:events\"), with the options types,"
-                    + " promptId and server, and from(\"comfykit:jobs\"), which delivers finished jobs of a jobStore");
+                    + " promptId and server, from(\"comfykit:jobs\"), which delivers finished jobs of a jobStore, and"
+                    + " from(\"comfykit:webhook\"), RunningHub task ends announced by webhooks");
         }
         DefaultConsumer consumer = jobs ? new ComfyKitJobsConsumer(this, processor)
                 : new ComfyKitEventsConsumer(this, processor);
@@ -104,6 +117,15 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
 
     void setJobs(boolean jobs) {
         this.jobs = jobs;
+    }
+
+    /** Whether the path is {@code webhook}: the webhook consumer. */
+    public boolean isWebhookConsumer() {
+        return webhookConsumer;
+    }
+
+    void setWebhookConsumer(boolean webhookConsumer) {
+        this.webhookConsumer = webhookConsumer;
     }
 
     /** Whether the path is {@code events}: the events consumer. */
@@ -270,13 +292,23 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
             sharedClient = true;
         }
         getComponent().getActivity().attach(client);
+        if (client.webhooks().enabled()) {
+            try {
+                getComponent().getWebhookRoutes().register(getCamelContext(), configuration.getWebhookPath(), client);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("comfykit endpoint " + getEndpointBaseUri() + ": " + e.getMessage(),
+                        e);
+            }
+            webhookRegistered = true;
+        }
     }
 
     private void validate() {
         require(eventBufferSize >= 1, "eventBufferSize", "must be at least 1 (got " + eventBufferSize + ")");
         if (eventsPath) {
             ComfyKitEventsConsumer.filter(this);
-        } else if (!jobs && configuration.getOperation().needsWorkflow() && (workflow == null || workflow.isBlank())) {
+        } else if (!jobs && !webhookConsumer && configuration.getOperation().needsWorkflow()
+                && (workflow == null || workflow.isBlank())) {
             throw new IllegalArgumentException("comfykit endpoint: operation " + configuration.getOperation()
                     + " needs a workflow: write comfykit:<workflow> (a file path, classpath:resource, http(s) URL or"
                     + " RunningHub id), or send the CamelComfyKitWorkflow header with operation=execute set per"
@@ -312,6 +344,10 @@ public class ComfyKitEndpoint extends DefaultEndpoint implements AsyncEndpoint, 
     protected void doStop() throws Exception {
         if (client != null) {
             getComponent().getActivity().detach(client);
+        }
+        if (client != null && webhookRegistered) {
+            getComponent().getWebhookRoutes().unregister(configuration.getWebhookPath(), client);
+            webhookRegistered = false;
         }
         if (client != null && sharedClient) {
             getComponent().getClients().release(client);

@@ -33,9 +33,10 @@ class ComponentConventionsTest {
         try (CamelContext context = new DefaultCamelContext()) {
             EndpointUriFactory factory = context.getCamelContextExtension().getEndpointUriFactory("comfykit");
             assertThat(factory.secretPropertyNames()).containsExactlyInAnyOrder("apiKey", "cookieSecret",
-                    "runninghubApiKey");
-            String uri = "comfykit:t2i.json?apiKey=sk-123&cookieSecret=session%3Dabc&runninghubApiKey=rh-456";
-            assertThat(URISupport.sanitizeUri(uri)).doesNotContain("sk-123", "session", "rh-456");
+                    "runninghubApiKey", "webhookSecret");
+            String uri = "comfykit:t2i.json?apiKey=sk-123&cookieSecret=session%3Dabc&runninghubApiKey=rh-456"
+                    + "&webhookSecret=hook-0123456789abcdef";
+            assertThat(URISupport.sanitizeUri(uri)).doesNotContain("sk-123", "session", "rh-456", "hook-0123");
             context.start();
             var endpoint = context.getEndpoint("comfykit:t2i.json?apiKey=RAW(sk-123)");
             assertThat(endpoint.toString()).doesNotContain("sk-123");

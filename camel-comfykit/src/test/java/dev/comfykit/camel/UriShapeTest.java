@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The path of a {@code comfykit:} URI: {@code await} and {@code cancel} name operations that need no workflow,
- * {@code jobs} is the jobs consumer, {@code events} is the events consumer, and every other path is a workflow as before.
+ * {@code jobs} is the jobs consumer, {@code events} is the events consumer, {@code webhook} the webhook consumer, and every other path is a workflow as before.
  */
 class UriShapeTest extends EmulatorCamelTestSupport {
 
@@ -93,6 +93,17 @@ class UriShapeTest extends EmulatorCamelTestSupport {
                 .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
                 .hasMessageContaining("comfykit:events is the events consumer")
                 .hasMessageContaining("comfykit:./events");
+    }
+
+    @Test
+    void webhookIsTheWebhookConsumerAndTakesNoOperation() {
+        assertThat(context.getEndpoint("comfykit:webhook", ComfyKitEndpoint.class).isWebhookConsumer()).isTrue();
+        assertThatThrownBy(() -> context.getEndpoint("comfykit:webhook?operation=await"))
+                .isInstanceOf(ResolveEndpointFailedException.class).rootCause()
+                .hasMessageContaining("comfykit:webhook is the webhook consumer")
+                .hasMessageContaining("comfykit:./webhook");
+        assertThat(context.getEndpoint("comfykit:./webhook", ComfyKitEndpoint.class).getWorkflow())
+                .isEqualTo("./webhook");
     }
 
     @Test

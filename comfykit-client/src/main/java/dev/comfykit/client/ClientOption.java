@@ -60,6 +60,7 @@ public final class ClientOption<T> {
         /** 64 MiB. */
         public static final String MAX_RESPONSE_BYTES = "67108864";
         public static final String PRIORITY = "normal";
+        public static final String WEBHOOK_GRACE_PERIOD = "60s";
 
         private Defaults() {
         }
@@ -131,6 +132,21 @@ public final class ClientOption<T> {
                     : "must be one of v1, v2 (the RunningHub API version), got '" + value + "'",
             "Which RunningHub API runs tasks: v2 (/openapi/v2, Bearer key, one query call that carries the failure"
                     + " reason) or v1 (/task/openapi, the key in the body).");
+    /** The public URL RunningHub calls when a task ends; unset, tasks are only polled. */
+    public static final ClientOption<String> WEBHOOK_URL = option("webhookUrl", String.class, null, String::trim,
+            ClientOption::webhookUrlProblem,
+            "The public http(s) URL RunningHub calls when a task ends (the route's path included; the token of"
+                    + " webhookSecret is appended as the query parameter token); unset, tasks are only polled.");
+    /** The secret token that proves a webhook call comes from RunningHub. */
+    public static final ClientOption<String> WEBHOOK_SECRET = option("webhookSecret", String.class, null,
+            String::trim, ClientOption::webhookSecretProblem,
+            "The secret token a webhook call must carry (query parameter token), at least 16 letters, digits, '-',"
+                    + " '_', '.' or '~'; required with webhookUrl.").asSecret();
+    /** With a webhook: how often a task is still polled, in case its webhook never arrives. */
+    public static final ClientOption<Duration> WEBHOOK_GRACE_PERIOD = duration("webhookGracePeriod",
+            Defaults.WEBHOOK_GRACE_PERIOD,
+            "With webhookUrl: how late a task's end may be noticed when its webhook never arrives; polling slows to"
+                    + " this interval (never below runninghubPollInterval) instead of stopping.");
     /** The time limit of a whole execution on ComfyUI. */
     public static final ClientOption<Duration> TIMEOUT = duration("timeout", Defaults.TIMEOUT,
             "The time limit of a whole execution; on expiry the prompt is cancelled on the server.");
@@ -218,8 +234,8 @@ public final class ClientOption<T> {
     // in resolution order: a fallback (runninghubApiKey -> apiKey) comes after the option it falls back to
     private static final List<ClientOption<?>> ALL = List.of(COMFYUI_URL, EXECUTOR_TYPE, API_KEY, COOKIES,
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
-            RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, RUNNINGHUB_API_VERSION, TIMEOUT, CONNECT_TIMEOUT,
-            REQUEST_TIMEOUT,
+            RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, RUNNINGHUB_API_VERSION, WEBHOOK_URL, WEBHOOK_SECRET,
+            WEBHOOK_GRACE_PERIOD, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
             MAX_UPLOAD_BYTES, MAX_RESPONSE_BYTES, PRIORITY, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE,
             RECONCILE_INTERVAL, SERVERS, DISPATCH, MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS,
             CANCEL_ON_CLOSE, LEASE_DURATION, JOB_STORE_RETENTION);
@@ -515,6 +531,38 @@ public final class ClientOption<T> {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
+    }
+
+    /** The smallest webhook secret: 16 characters of the 66 URL-safe ones are about 96 bits. */
+    static final int MIN_WEBHOOK_SECRET_LENGTH = 16;
+
+    private static String webhookSecretProblem(String value) {
+        if (value.length() < MIN_WEBHOOK_SECRET_LENGTH) {
+            return "is too short (" + value.length() + " characters): use at least " + MIN_WEBHOOK_SECRET_LENGTH
+                    + " random letters and digits, e.g. from openssl rand -hex 16";
+        }
+        if (!value.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || "-_.~".indexOf(c) >= 0))) {
+            return "may hold only letters, digits, '-', '_', '.' and '~' (it travels in a URL)";
+        }
+        return null;
+    }
+
+    private static String webhookUrlProblem(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawFragment() == null) {
+                String query = uri.getRawQuery();
+                if (query != null && ("&" + query).contains("&token=")) {
+                    return "'" + value + "' must not carry a token parameter: the token of webhookSecret is appended";
+                }
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        return "'" + value + "' is not a public http(s) URL such as https://example.org/comfykit/webhook";
     }
 
     private static String urlProblem(String value, String example) {

@@ -16,6 +16,7 @@ import dev.comfykit.client.events.SubscriptionOptions;
 import dev.comfykit.client.internal.backend.ComfyUiBackend;
 import dev.comfykit.client.internal.backend.RoutingBackend;
 import dev.comfykit.client.internal.backend.RunningHubBackend;
+import dev.comfykit.client.webhook.WebhookReceiver;
 import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.execution.Failures;
 import dev.comfykit.client.internal.pool.LabelSelector;
@@ -578,6 +579,14 @@ public final class ComfyKit implements AutoCloseable {
      */
     public CompletableFuture<Map<String, Object>> runningHubAccountStatus() {
         return runningHub.accountStatus();
+    }
+
+    /**
+     * Where an HTTP endpoint hands RunningHub's webhook calls to this client (see {@link WebhookReceiver}); without
+     * {@code webhookUrl} it refuses every call as {@link dev.comfykit.client.webhook.WebhookVerdict#DISABLED}.
+     */
+    public WebhookReceiver webhooks() {
+        return runningHub.webhooks();
     }
 
     /**

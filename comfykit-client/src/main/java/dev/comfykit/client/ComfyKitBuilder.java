@@ -128,6 +128,25 @@ public final class ComfyKitBuilder {
         return set(ClientOption.RUNNINGHUB_API_VERSION, version);
     }
 
+    /**
+     * The public URL RunningHub calls when a task ends, e.g. {@code https://example.org/comfykit/webhook} (the query
+     * parameter {@code token} is appended); needs {@link #webhookSecret(String)}. Calls reach the client through
+     * {@link ComfyKit#webhooks()}.
+     */
+    public ComfyKitBuilder webhookUrl(String url) {
+        return set(ClientOption.WEBHOOK_URL, url);
+    }
+
+    /** The secret token a webhook call must carry: at least 16 URL-safe characters. */
+    public ComfyKitBuilder webhookSecret(String secret) {
+        return set(ClientOption.WEBHOOK_SECRET, secret);
+    }
+
+    /** With a webhook: the interval of the fallback polling, i.e. how late a lost webhook's task end is noticed. */
+    public ComfyKitBuilder webhookGracePeriod(Duration period) {
+        return set(ClientOption.WEBHOOK_GRACE_PERIOD, period);
+    }
+
     /** The time limit of a whole execution; on expiry the prompt is cancelled on the server. */
     public ComfyKitBuilder timeout(Duration limit) {
         return set(ClientOption.TIMEOUT, limit);

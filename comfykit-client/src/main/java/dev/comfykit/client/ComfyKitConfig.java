@@ -34,6 +34,9 @@ import java.util.function.Function;
  * <tr><td>runninghubPollInterval</td><td></td><td>3s</td></tr>
  * <tr><td>runninghubMaxConcurrency</td><td></td><td>1</td></tr>
  * <tr><td>runninghubApiVersion</td><td></td><td>v2</td></tr>
+ * <tr><td>webhookUrl</td><td></td><td>none (polling only)</td></tr>
+ * <tr><td>webhookSecret</td><td></td><td>none</td></tr>
+ * <tr><td>webhookGracePeriod</td><td></td><td>60s</td></tr>
  * <tr><td>timeout</td><td></td><td>10m</td></tr>
  * <tr><td>connectTimeout</td><td></td><td>10s</td></tr>
  * <tr><td>requestTimeout</td><td></td><td>60s</td></tr>
@@ -93,6 +96,12 @@ public final class ComfyKitConfig {
             resolved.put(option, resolve(option, builder, env, resolved));
         }
         this.values = Collections.unmodifiableMap(resolved);
+        if (resolved.get(ClientOption.WEBHOOK_URL) != null && resolved.get(ClientOption.WEBHOOK_SECRET) == null) {
+            throw new IllegalArgumentException("webhookUrl is set but webhookSecret is not: set webhookSecret"
+                    + " to a random token of at least "
+                    + ClientOption.MIN_WEBHOOK_SECRET_LENGTH + " characters, so that only RunningHub can call the"
+                    + " webhook");
+        }
         this.comfyuiUrl = URI.create(get(ClientOption.COMFYUI_URL));
         this.runninghubUrl = URI.create(get(ClientOption.RUNNINGHUB_URL));
         this.executor = builder.executor();
@@ -184,6 +193,21 @@ public final class ComfyKitConfig {
     /** Which RunningHub API runs tasks: {@code v1} or {@code v2}. */
     public String getRunninghubApiVersion() {
         return get(ClientOption.RUNNINGHUB_API_VERSION);
+    }
+
+    /** The public URL RunningHub calls when a task ends (without the token), or {@code null}: polling only. */
+    public String getWebhookUrl() {
+        return get(ClientOption.WEBHOOK_URL);
+    }
+
+    /** The token a webhook call must carry, or {@code null}. Never log it. */
+    public String getWebhookSecret() {
+        return get(ClientOption.WEBHOOK_SECRET);
+    }
+
+    /** With a webhook: the interval of the fallback polling (at least the poll interval). */
+    public Duration getWebhookGracePeriod() {
+        return get(ClientOption.WEBHOOK_GRACE_PERIOD);
     }
 
     /** The time limit of a whole execution on ComfyUI. */

@@ -24,11 +24,11 @@ class ExportedPackagesTest {
 
     /**
      * The exported packages: the facade, results and errors; the schema of a workflow; media policies; outputs; SPI;
-     * the job store SPI, typed server events.
+     * the job store SPI, typed server events; the webhook receiver.
      */
     static final String[] EXPORTED = {"dev.comfykit.client", "dev.comfykit.client.dsl", "dev.comfykit.client.media",
             "dev.comfykit.client.output", "dev.comfykit.client.spi", "dev.comfykit.client.jobs",
-            "dev.comfykit.client.events"};
+            "dev.comfykit.client.events", "dev.comfykit.client.webhook"};
 
     @ArchTest
     static final ArchRule EVERY_TYPE_IS_EXPORTED_OR_INTERNAL = classes().should()

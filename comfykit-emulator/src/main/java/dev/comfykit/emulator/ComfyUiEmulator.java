@@ -261,6 +261,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         }
         closed = true;
         engine.close();
+        runningHub.close();
         sockets.dropAll();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -108,4 +108,29 @@ public interface RunningHubEmulation {
 
     /** The ComfyUI prompt id that runs a task (see {@code /history/{id}}), or null for an unknown task. */
     String promptIdOf(String taskId);
+
+    /**
+     * Fault: each task's webhook is delivered this long after the task ended (a slow RunningHub). Webhooks are sent
+     * for tasks created with a {@code webhookUrl}, to loopback URLs only; {@link EmulatorFaults#clear()} resets every
+     * webhook fault.
+     */
+    RunningHubEmulation webhookDelay(java.time.Duration delay);
+
+    /** Fault: each webhook is delivered {@code 1 + extra} times at once, as RunningHub repeats deliveries. */
+    RunningHubEmulation duplicateWebhooks(int extra);
+
+    /**
+     * Fault: each webhook is delivered once more {@code after} the first delivery, out of order: after the task's end
+     * was handled (and possibly after other tasks' webhooks).
+     */
+    RunningHubEmulation lateDuplicateWebhooks(java.time.Duration after);
+
+    /** Fault: no webhook is delivered at all (the receiver must fall back to polling). */
+    RunningHubEmulation dropWebhooks();
+
+    /** How many webhook calls were made since start. */
+    long webhooksSent();
+
+    /** The HTTP status of each answered webhook call, in the order the answers came ({@code -1}: no answer). */
+    java.util.List<Integer> webhookAnswers();
 }

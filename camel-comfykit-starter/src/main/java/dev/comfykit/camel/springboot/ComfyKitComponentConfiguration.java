@@ -202,6 +202,35 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private String runninghubApiVersion = ClientOption.RUNNINGHUB_API_VERSION.defaultValue();
     /**
+     * The public http(s) URL RunningHub calls when a task ends, including the path of the component's webhook route
+     * (webhook-path), e.g. https://example.org/comfykit/webhook behind a reverse proxy that forwards it to this
+     * application. The token of webhook-secret is appended as the query parameter token. Set, each RunningHub task
+     * carries it, the component answers the calls on webhook-path (needs camel-platform-http-starter) and polling
+     * slows to webhook-grace-period; unset, tasks are only polled.
+     */
+    private String webhookUrl;
+    /**
+     * The secret token a webhook call must carry in its query parameter token (compared in constant time; calls
+     * without it are answered 403 and change nothing). Required with webhook-url: at least 16 letters, digits, '-',
+     * '_', '.' or '~', e.g. from openssl rand -hex 16. Use a placeholder such as ${COMFYKIT_WEBHOOK_SECRET}. Masked
+     * in the actuator's output.
+     */
+    private String webhookSecret;
+    /**
+     * With webhook-url: how late a task's end may be noticed when its webhook never arrives. Waiting executions poll
+     * RunningHub only at this interval (never more often than runninghub-poll-interval) instead of stopping, so a
+     * lost webhook delays a result by at most this much.
+     */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration webhookGracePeriod = ClientOption.WEBHOOK_GRACE_PERIOD.defaultValue();
+    /**
+     * With webhook-url: the path of the platform-http route the component adds to receive RunningHub's calls (POST
+     * only). It answers 202 to an accepted call, 200 to a repeated or unknown one, 403 to a call without the right
+     * token, 413 to a body over 64 KiB and 400 to one that is not a RunningHub callback. The path of webhook-url
+     * normally ends with it (a reverse proxy may rewrite the path).
+     */
+    private String webhookPath = ComfyKitConfiguration.DEFAULT_WEBHOOK_PATH;
+    /**
      * The time limit for opening a connection (HTTP or WebSocket).
      */
     @DurationUnit(ChronoUnit.MILLIS)
@@ -517,6 +546,38 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setRunninghubPollInterval(Duration runninghubPollInterval) {
         this.runninghubPollInterval = runninghubPollInterval;
+    }
+
+    public String getWebhookUrl() {
+        return webhookUrl;
+    }
+
+    public void setWebhookUrl(String webhookUrl) {
+        this.webhookUrl = webhookUrl;
+    }
+
+    public String getWebhookSecret() {
+        return webhookSecret;
+    }
+
+    public void setWebhookSecret(String webhookSecret) {
+        this.webhookSecret = webhookSecret;
+    }
+
+    public Duration getWebhookGracePeriod() {
+        return webhookGracePeriod;
+    }
+
+    public void setWebhookGracePeriod(Duration webhookGracePeriod) {
+        this.webhookGracePeriod = webhookGracePeriod;
+    }
+
+    public String getWebhookPath() {
+        return webhookPath;
+    }
+
+    public void setWebhookPath(String webhookPath) {
+        this.webhookPath = webhookPath;
     }
 
     public Integer getRunninghubMaxConcurrency() {

@@ -130,6 +130,10 @@ class OptionAgreementTest {
         Object sample = sampleOtherThanDefault(option);
         ComfyKitComponentConfiguration properties = new ComfyKitComponentConfiguration();
         new BeanWrapperImpl(properties).setPropertyValue(option.componentName().get(), sample);
+        if (option == ClientOption.WEBHOOK_URL) {
+            // a webhook URL needs its secret
+            properties.setWebhookSecret("sample-webhook-secret");
+        }
 
         ComfyKitConfig config = ComfyKitClients.builder(ComfyKitClientFactory.toConfiguration(properties)).resolve();
 
@@ -156,6 +160,8 @@ class OptionAgreementTest {
             return "gpu1=http://gpu1.example:8188;maxInFlight=2,http://gpu2.example:8188";
         } else if (option == ClientOption.DISPATCH) {
             return "round-robin";
+        } else if (option == ClientOption.WEBHOOK_URL) {
+            return "https://hooks.example/comfykit/webhook";
         } else if (option == ClientOption.PRIORITY) {
             return "front";
         } else if (option == ClientOption.RUNNINGHUB_API_VERSION) {

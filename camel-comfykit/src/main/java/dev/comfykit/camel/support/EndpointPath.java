@@ -9,11 +9,11 @@ import java.util.Set;
 /**
  * What the path of a {@code comfykit:} URI names: a workflow ({@code comfykit:workflows/t2i.json}), an operation
  * that needs none ({@code comfykit:await}, {@code comfykit:cancel}), the jobs consumer ({@code comfykit:jobs}) or the
- * events consumer ({@code comfykit:events}).
+ * events consumer ({@code comfykit:events}) or the webhook consumer ({@code comfykit:webhook}).
  * <p>
  * The rule: a path that is exactly (case included) one of the words {@code await} or {@code cancel} is that
  * operation; {@code jobs} is the jobs consumer ({@code from("comfykit:jobs")}, finished jobs of a job store);
- * {@code events} is the events consumer; neither takes an {@code operation} option. Any other path is a workflow, as
+ * {@code events} is the events consumer; {@code webhook} the webhook consumer (RunningHub task ends); none takes an {@code operation} option. Any other path is a workflow, as
  * before. A workflow file named like one of these words is written {@code ./await}. An {@code operation} option on
  * the same URI that names another operation conflicts with the path and is rejected.
  *
@@ -21,8 +21,10 @@ import java.util.Set;
  * @param operation the operation the path names, or null when it names a workflow
  * @param jobs      whether the path is {@code jobs}, the jobs consumer
  * @param events    whether the path is {@code events}: the events consumer ({@code from("comfykit:events")})
+ * @param webhook   whether the path is {@code webhook}: the webhook consumer ({@code from("comfykit:webhook")})
  */
-public record EndpointPath(String workflow, ComfyKitOperation operation, boolean jobs, boolean events) {
+public record EndpointPath(String workflow, ComfyKitOperation operation, boolean jobs, boolean events,
+                           boolean webhook) {
 
     /** The path of the jobs consumer. */
     public static final String JOBS = "jobs";
@@ -30,8 +32,15 @@ public record EndpointPath(String workflow, ComfyKitOperation operation, boolean
     /** The path of the events consumer. */
     public static final String EVENTS = "events";
 
+    /** The path of the webhook consumer. */
+    public static final String WEBHOOK = "webhook";
+
     public EndpointPath(String workflow, ComfyKitOperation operation) {
-        this(workflow, operation, false, false);
+        this(workflow, operation, false, false, false);
+    }
+
+    public EndpointPath(String workflow, ComfyKitOperation operation, boolean jobs, boolean events) {
+        this(workflow, operation, jobs, events, false);
     }
 
     /** The operations a path may name: those that work on a prompt id and need no workflow. */
@@ -62,6 +71,14 @@ public record EndpointPath(String workflow, ComfyKitOperation operation, boolean
                         + " comfykit:./events for a workflow file named events");
             }
             return new EndpointPath(null, null, false, true);
+        }
+        if (WEBHOOK.equals(path)) {
+            if (operationOption != null) {
+                throw new IllegalArgumentException("comfykit:webhook is the webhook consumer"
+                        + " (from(\"comfykit:webhook\")) and takes no operation option (operation=" + operationOption
+                        + "): remove it, or write comfykit:./webhook for a workflow file named webhook");
+            }
+            return new EndpointPath(null, null, false, false, true);
         }
         ComfyKitOperation operation = PATH_OPERATIONS.stream().filter(o -> o.name().equals(path)).findFirst()
                 .orElse(null);

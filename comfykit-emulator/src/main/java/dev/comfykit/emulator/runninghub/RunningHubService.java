@@ -67,6 +67,7 @@ public final class RunningHubService implements RunningHubEmulation {
     private final Accounts accounts = new Accounts();
     private final Catalog catalog = new Catalog();
     private final TaskBook tasks;
+    private final WebhookCaller webhooks;
     private final List<ScriptedFailure> createFailures = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> received = new ConcurrentHashMap<>();
     private volatile int maxConcurrentTasks = Integer.MAX_VALUE;
@@ -79,6 +80,8 @@ public final class RunningHubService implements RunningHubEmulation {
         this.baseUrl = baseUrl;
         this.tasks = new TaskBook(queue, engine, dirs);
         queue.addCompletionListener(tasks);
+        this.webhooks = new WebhookCaller(this::v1Callback, this::v2Callback);
+        tasks.onEnd(webhooks::taskEnded);
         faults.onClear(this::clearFaults);
         accounts.addValid(DEFAULT_API_KEY);
         accounts.addOtherSite(OTHER_SITE_API_KEY);
@@ -161,7 +164,50 @@ public final class RunningHubService implements RunningHubEmulation {
         return tasks.promptIdOf(taskId);
     }
 
+    @Override
+    public RunningHubEmulation webhookDelay(java.time.Duration delay) {
+        webhooks.delay(delay);
+        return this;
+    }
+
+    @Override
+    public RunningHubEmulation duplicateWebhooks(int extra) {
+        if (extra < 0) {
+            throw new IllegalArgumentException("extra must not be negative");
+        }
+        webhooks.duplicates(extra);
+        return this;
+    }
+
+    @Override
+    public RunningHubEmulation lateDuplicateWebhooks(java.time.Duration after) {
+        webhooks.lateDuplicate(after);
+        return this;
+    }
+
+    @Override
+    public RunningHubEmulation dropWebhooks() {
+        webhooks.drop(true);
+        return this;
+    }
+
+    @Override
+    public long webhooksSent() {
+        return webhooks.sent();
+    }
+
+    @Override
+    public List<Integer> webhookAnswers() {
+        return webhooks.statuses();
+    }
+
+    /** Stops the webhook calls. */
+    public void close() {
+        webhooks.close();
+    }
+
     private void clearFaults() {
+        webhooks.clearFaults();
         createFailures.clear();
         maxConcurrentTasks = Integer.MAX_VALUE;
     }
@@ -190,11 +236,11 @@ public final class RunningHubService implements RunningHubEmulation {
 
     /** {@code POST /task/openapi/create}: runs a workflow ({@code workflowId}, or the JSON string {@code workflow}). */
     public ObjectNode create(JsonNode body) {
-        return create(body, null);
+        return create(body, body.get("webhookUrl"), false);
     }
 
     /** {@code create} (v1, or v2's run/workflow translated to it) with the run body's {@code webhookUrl}. */
-    ObjectNode create(JsonNode body, String webhookUrl) {
+    ObjectNode create(JsonNode body, JsonNode webhookUrl, boolean v2) {
         Opening opening = open(body, "workflowId", true);
         if (opening.error() != null) {
             return opening.error();
@@ -215,16 +261,16 @@ public final class RunningHubService implements RunningHubEmulation {
             }
             graph = stored.deepCopy();
         }
-        return submit(opening.account(), graph, body.get("nodeInfoList"), webhookUrl);
+        return submit(opening.account(), graph, body.get("nodeInfoList"), webhookUrl, v2);
     }
 
     /** {@code POST /task/openapi/ai-app/run}: runs an AI app; {@code webappId} as a number or a string. */
     public ObjectNode runApp(JsonNode body) {
-        return runApp(body, null);
+        return runApp(body, body.get("webhookUrl"), false);
     }
 
     /** {@code ai-app/run} (v1, or v2's run/ai-app translated to it) with the run body's {@code webhookUrl}. */
-    ObjectNode runApp(JsonNode body, String webhookUrl) {
+    ObjectNode runApp(JsonNode body, JsonNode webhookUrl, boolean v2) {
         Opening opening = open(body, "webappId", true);
         if (opening.error() != null) {
             return opening.error();
@@ -237,10 +283,24 @@ public final class RunningHubService implements RunningHubEmulation {
         if (list == null || list.isNull()) {
             return required("nodeInfoList");
         }
-        return submit(opening.account(), app.deepCopy(), list, webhookUrl);
+        return submit(opening.account(), app.deepCopy(), list, webhookUrl, v2);
     }
 
-    private ObjectNode submit(Account account, ObjectNode graph, JsonNode nodeInfoList, String webhookUrl) {
+    private ObjectNode submit(Account account, ObjectNode graph, JsonNode nodeInfoList, JsonNode webhookUrl,
+                              boolean v2) {
+        String webhook = null;
+        if (webhookUrl != null && !webhookUrl.isNull()) {
+            if (!webhookUrl.isTextual()) {
+                return Envelopes.of(Envelopes.PARAMS_INVALID, "webhookUrl must be a string", NullNode.getInstance());
+            }
+            webhook = webhookUrl.textValue().isBlank() ? null : webhookUrl.textValue().trim();
+            if (webhook != null && !WebhookCaller.callable(webhook)) {
+                // RunningHub would call any public URL; the emulator calls only this machine
+                LOG.warn("RunningHub emulation: the task's webhookUrl {} is not a loopback http(s) URL; it is never"
+                        + " called", webhook);
+                webhook = null;
+            }
+        }
         if (nodeInfoList != null && !nodeInfoList.isNull()) {
             if (!nodeInfoList.isArray()) {
                 return Envelopes.of(Envelopes.PARAMS_INVALID, "nodeInfoList must be a list", NullNode.getInstance());
@@ -274,7 +334,7 @@ public final class RunningHubService implements RunningHubEmulation {
             }
             QueueItem item = new QueueItem(number, UUID.randomUUID().toString(), graph, Json.object(),
                     valid.goodOutputs(), queue.nextSequence(), queue.epoch());
-            task = tasks.open(account, randomHex32(), item, webhookUrl);
+            task = tasks.open(account, randomHex32(), item, webhook, v2);
         }
         ObjectNode data = Json.object();
         data.set("netWssUrl", NullNode.getInstance());
@@ -316,7 +376,11 @@ public final class RunningHubService implements RunningHubEmulation {
         if (found instanceof ObjectNode error) {
             return error;
         }
-        Task task = (Task) found;
+        return outputsOf((Task) found, cdnBase);
+    }
+
+    /** The outputs answer of a task, as {@code /task/openapi/outputs} gives it and a v1 webhook carries it. */
+    private ObjectNode outputsOf(Task task, String cdnBase) {
         TaskBook.Look look = tasks.look(task);
         if (look.phase() == TaskBook.Phase.QUEUED) {
             return Envelopes.error(Envelopes.APIKEY_TASK_IS_QUEUED);
@@ -343,6 +407,38 @@ public final class RunningHubService implements RunningHubEmulation {
             item.set("thirdPartyConsumeMoney", NullNode.getInstance());
         }
         return Envelopes.ok(items);
+    }
+
+    /** The v1 webhook of an ended task: {@code {event: TASK_END, taskId, eventData}}, eventData a JSON string. */
+    private ObjectNode v1Callback(Task task) {
+        ObjectNode body = Json.object();
+        body.put("event", "TASK_END");
+        body.put("taskId", task.taskId());
+        body.put("eventData", Json.text(outputsOf(task, baseUrl.get())));
+        return body;
+    }
+
+    /** The v2 webhook of an ended task: the v2 task object {@code {taskId, status, errorCode, results, ...}}. */
+    private ObjectNode v2Callback(Task task) {
+        ObjectNode outputs = outputsOf(task, baseUrl.get());
+        boolean success = outputs.path("code").asInt() == 0;
+        ObjectNode body = Json.object();
+        body.put("taskId", task.taskId());
+        body.put("status", success ? "SUCCESS" : "FAILED");
+        body.put("errorCode", success ? "" : outputs.path("code").asText());
+        body.put("errorMessage", success ? "" : outputs.path("msg").asText());
+        body.set("failedReason", success ? Json.object() : outputs.path("data").path("failedReason").deepCopy());
+        ArrayNode results = body.putArray("results");
+        if (success) {
+            for (JsonNode item : outputs.path("data")) {
+                ObjectNode result = results.addObject();
+                result.put("url", item.path("fileUrl").asText());
+                result.put("nodeId", item.path("nodeId").asText());
+                result.put("outputType", item.path("fileType").asText());
+                result.set("text", NullNode.getInstance());
+            }
+        }
+        return body;
     }
 
     /** {@code POST /task/openapi/cancel}: 0 for a queued or running task, 817 for an ended one. */

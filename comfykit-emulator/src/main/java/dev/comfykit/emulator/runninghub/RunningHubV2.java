@@ -79,8 +79,7 @@ public final class RunningHubV2 {
             v1Body.remove("workflow");
         }
         JsonNode hook = body.get("webhookUrl");
-        String webhookUrl = hook != null && hook.isTextual() && !hook.textValue().isBlank() ? hook.textValue() : null;
-        ObjectNode answer = workflow ? v1.create(v1Body, webhookUrl) : v1.runApp(v1Body, webhookUrl);
+        ObjectNode answer = workflow ? v1.create(v1Body, hook, true) : v1.runApp(v1Body, hook, true);
         int code = answer.path("code").asInt();
         JsonNode data = answer.path("data");
         if (code != Envelopes.OK) {

@@ -13,8 +13,10 @@ final class Task {
     private final Account account;
     volatile boolean cancelRequested;
     volatile Outcome outcome;
-    /** Where RunningHub posts the task's end ({@code webhookUrl} of the run body), or null. */
+    /** The URL RunningHub calls when the task ends (the create body's {@code webhookUrl}), or null. */
     volatile String webhookUrl;
+    /** Whether a v2 run endpoint created the task: its webhook then has the v2 shape. */
+    volatile boolean v2;
 
     Task(String taskId, String promptId, String clientId, Account account) {
         this.taskId = taskId;

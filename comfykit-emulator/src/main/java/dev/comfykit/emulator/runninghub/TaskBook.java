@@ -54,6 +54,7 @@ final class TaskBook implements CompletionListener {
     private final AtomicInteger endedCount = new AtomicInteger();
     private final AtomicLong lastId = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
+    private volatile java.util.function.Consumer<Task> onEnd = task -> { };
 
     TaskBook(PromptQueue queue, ExecutionEngine engine, DataDirectories dirs) {
         this.queue = queue;
@@ -74,10 +75,16 @@ final class TaskBook implements CompletionListener {
         return open(account, clientId, item, null);
     }
 
-    /** As {@link #open(Account, String, QueueItem)}, with the run body's {@code webhookUrl} (or null). */
+    /** As {@link #open(Account, String, QueueItem)}, for a task whose end is POSTed to {@code webhookUrl} (or null). */
     Task open(Account account, String clientId, QueueItem item, String webhookUrl) {
+        return open(account, clientId, item, webhookUrl, false);
+    }
+
+    /** As {@link #open(Account, String, QueueItem, String)}, for a task a v2 run endpoint created (or not). */
+    Task open(Account account, String clientId, QueueItem item, String webhookUrl, boolean v2) {
         Task task = new Task(newTaskId(), item.promptId(), clientId, account);
         task.webhookUrl = webhookUrl;
+        task.v2 = v2;
         queue.atomically(() -> {
             byId.put(task.taskId(), task);
             byPrompt.put(task.promptId(), task);
@@ -87,6 +94,11 @@ final class TaskBook implements CompletionListener {
         });
         created.incrementAndGet();
         return task;
+    }
+
+    /** Told of every task that ends, under the queue's lock: must not block. */
+    void onEnd(java.util.function.Consumer<Task> listener) {
+        this.onEnd = listener;
     }
 
     long created() {
@@ -195,6 +207,11 @@ final class TaskBook implements CompletionListener {
             task.account().charge(Long.parseLong(outcome.coins()));
         }
         ended.add(task);
+        try {
+            onEnd.accept(task);
+        } catch (RuntimeException e) {
+            LOG.error("the end of RunningHub task {} was not announced", task.taskId(), e);
+        }
         if (endedCount.incrementAndGet() > MAX_ENDED) {
             Task oldest = ended.poll();
             endedCount.decrementAndGet();

@@ -178,11 +178,11 @@ class RunningHubV2EndpointsTest {
         comfy.faults().stallExecution();
         ObjectNode body = Client.MAPPER.createObjectNode();
         body.set("nodeInfoList", Client.MAPPER.createArrayNode());
-        body.put("webhookUrl", "https://hooks.example/rh?token=abc");
+        body.put("webhookUrl", "http://127.0.0.1:9/rh?token=abc");
         String taskId = run(RunningHubEmulation.T2I_WORKFLOW_ID, body.toString()).get("taskId").asText();
 
         RunningHubService service = (RunningHubService) comfy.emulator().runningHub();
-        assertThat(service.tasks().findAny(taskId).webhookUrl).isEqualTo("https://hooks.example/rh?token=abc");
+        assertThat(service.tasks().findAny(taskId).webhookUrl).isEqualTo("http://127.0.0.1:9/rh?token=abc");
         v1.cancel(taskId);
     }
 

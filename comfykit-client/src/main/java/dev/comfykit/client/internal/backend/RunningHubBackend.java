@@ -11,6 +11,8 @@ import dev.comfykit.client.internal.client.ClientConnections;
 import dev.comfykit.client.internal.execution.PromptJournal;
 import dev.comfykit.client.internal.runninghub.RunningHubEngine;
 import dev.comfykit.client.internal.runninghub.RunningHubSettings;
+import dev.comfykit.client.internal.runninghub.RunningHubWebhooks;
+import dev.comfykit.client.webhook.WebhookReceiver;
 import dev.comfykit.client.spi.Backend;
 import dev.comfykit.client.spi.PromptRequest;
 
@@ -26,10 +28,12 @@ public final class RunningHubBackend implements Backend {
 
     private final RunningHubEngine engine;
     private final PromptJournal journal;
+    private final RunningHubWebhooks webhooks;
 
-    private RunningHubBackend(RunningHubEngine engine, PromptJournal journal) {
+    private RunningHubBackend(RunningHubEngine engine, PromptJournal journal, RunningHubWebhooks webhooks) {
         this.engine = engine;
         this.journal = journal;
+        this.webhooks = webhooks;
     }
 
     /** The backend for the configured RunningHub site and key. */
@@ -43,12 +47,26 @@ public final class RunningHubBackend implements Backend {
      */
     public static RunningHubBackend create(ComfyKitConfig config, ClientConnections connections,
                                            PromptJournal journal) {
-        return new RunningHubBackend(new RunningHubEngine(connections.sender(), connections.fetcher(),
-                connections.io(), connections.scheduler(), new RunningHubSettings(
+        RunningHubSettings settings = new RunningHubSettings(
                 config.getRunninghubUrl(), config.getRunninghubApiKey(), config.getRunninghubTimeout(),
                 config.getRunninghubRetryCount(), config.getRunninghubInstanceType(),
                 config.getRunninghubPollInterval(), config.getRunninghubMaxConcurrency(), config.getRequestTimeout(),
-                config.getMaxUploadBytes(), config.getRunninghubApiVersion(), null), System::nanoTime), journal);
+                config.getMaxUploadBytes(), config.getRunninghubApiVersion());
+        String secret = null;
+        if (config.getWebhookUrl() != null) {
+            secret = config.getWebhookSecret();
+            settings = settings.withWebhook(RunningHubWebhooks.callbackUrl(config.getWebhookUrl(), secret),
+                    config.getWebhookGracePeriod());
+        }
+        RunningHubEngine engine = new RunningHubEngine(connections.sender(), connections.fetcher(),
+                connections.io(), connections.scheduler(), settings, System::nanoTime);
+        return new RunningHubBackend(engine, journal, RunningHubWebhooks.attach(engine, secret,
+                config.getRunninghubTimeout(), System::nanoTime));
+    }
+
+    /** Where RunningHub's webhook calls go in. */
+    public WebhookReceiver webhooks() {
+        return webhooks;
     }
 
     /** RunningHub task ids are numbers (snowflake ids); ComfyUI prompt ids are UUIDs. */

@@ -31,13 +31,18 @@ final class RunningHubApi {
     private final String base;
     private final String apiKey;
     private final Duration requestTimeout;
+    private final String webhookUrl;
 
-    RunningHubApi(HttpSender sender, URI baseUrl, String apiKey, Duration requestTimeout) {
+    /**
+     * @param webhookUrl the URL (with its token) RunningHub calls when a task ends, or {@code null}
+     */
+    RunningHubApi(HttpSender sender, URI baseUrl, String apiKey, Duration requestTimeout, String webhookUrl) {
         this.sender = sender;
         String text = baseUrl.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.apiKey = apiKey;
         this.requestTimeout = requestTimeout;
+        this.webhookUrl = webhookUrl;
     }
 
     /** The site, e.g. {@code https://www.runninghub.ai}. */
@@ -57,6 +62,7 @@ final class RunningHubApi {
         if (instanceType != null) {
             body.put("instanceType", instanceType);
         }
+        withWebhook(body);
         return post("/task/openapi/create", body);
     }
 
@@ -68,6 +74,7 @@ final class RunningHubApi {
         if (instanceType != null) {
             body.put("instanceType", instanceType);
         }
+        withWebhook(body);
         return post("/task/openapi/ai-app/run", body);
     }
 
@@ -99,6 +106,12 @@ final class RunningHubApi {
         Multipart form = new Multipart().field("apiKey", apiKey).file("file", filename, contentType, content)
                 .field("fileType", fileType);
         return send("/task/openapi/upload", form.contentType(), form.toByteArray());
+    }
+
+    private void withWebhook(ObjectNode body) {
+        if (webhookUrl != null) {
+            body.put("webhookUrl", webhookUrl);
+        }
     }
 
     private ObjectNode body() {

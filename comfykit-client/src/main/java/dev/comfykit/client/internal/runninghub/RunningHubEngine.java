@@ -63,6 +63,10 @@ public final class RunningHubEngine implements AutoCloseable {
     private final LongSupplier clock;
     private final AsyncPermits permits;
     private final Set<CloudTask> open = ConcurrentHashMap.newKeySet();
+    private final Map<CloudTask, PollLoop> polling = new ConcurrentHashMap<>();
+    /** Task ids whose webhook came before their execution started polling. */
+    private final Set<String> endedBeforePolling = ConcurrentHashMap.newKeySet();
+    private volatile RunningHubWebhooks webhooks;
     private volatile boolean closed;
 
     /**
@@ -73,7 +77,8 @@ public final class RunningHubEngine implements AutoCloseable {
         this.settings = settings;
         this.scheduler = scheduler;
         this.clock = clock;
-        RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout);
+        RunningHubApi api = new RunningHubApi(sender, settings.site, settings.apiKey, settings.requestTimeout,
+                settings.webhookCallbackUrl);
         this.requests = new RunningHubRequests(api, settings, scheduler, clock);
         this.protocol = RunningHubProtocol.of(settings, api, new RunningHubV2Api(sender, settings.site,
                 settings.apiKey, settings.requestTimeout), requests);
@@ -157,6 +162,10 @@ public final class RunningHubEngine implements AutoCloseable {
                             throw new CompletionException(new SubmissionException(failure.error()));
                         }
                         throw new CompletionException(cause);
+                    }
+                    RunningHubWebhooks receiver = webhooks;
+                    if (receiver != null) {
+                        receiver.created(taskId, false);
                     }
                     return new SubmittedPrompt(taskId, null);
                 });
@@ -272,6 +281,10 @@ public final class RunningHubEngine implements AutoCloseable {
                     .thenCompose(taskId -> {
                         task.taskId(taskId);
                         journal.created(taskId);
+                        RunningHubWebhooks receiver = webhooks;
+                        if (receiver != null) {
+                            receiver.created(taskId, true);
+                        }
                         if (task.isDone()) {
                             // the execution ended (timeout, cancel, close) while the task was being created: nobody
                             // waits for it any more
@@ -329,19 +342,81 @@ public final class RunningHubEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The webhook hook: a webhook says the task ended, so the executions waiting for it poll now instead of at their
+     * next (slow, fallback) poll.
+     *
+     * @return whether an execution of this client waits for the task
+     */
+    boolean taskEnded(String taskId) {
+        boolean waiting = false;
+        for (Map.Entry<CloudTask, PollLoop> entry : polling.entrySet()) {
+            if (taskId.equals(entry.getKey().taskId())) {
+                entry.getValue().now();
+                waiting = true;
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * A webhook for a task whose execution has not started polling yet (the call overtook the create's answer): its
+     * first poll comes at once.
+     */
+    void taskEndedBeforePolling(String taskId) {
+        endedBeforePolling.add(taskId);
+        if (taskEnded(taskId)) {
+            endedBeforePolling.remove(taskId);
+        }
+    }
+
+    /** Confirms the end of a task nobody waits for: {@link #await} that polls at once. */
+    CompletableFuture<ExecuteResult> confirm(String taskId, Duration timeout) {
+        CompletableFuture<ExecuteResult> result = await(taskId, timeout);
+        taskEnded(taskId);
+        return result;
+    }
+
+    /** Tells the webhook receiver of created and ended tasks. */
+    void watch(RunningHubWebhooks receiver) {
+        this.webhooks = receiver;
+    }
+
     /** Polls {@code outputs} until the task ends; completes with the output items. */
     private CompletableFuture<JsonNode> poll(CloudTask task) {
         CompletableFuture<JsonNode> items = new CompletableFuture<>();
-        schedulePoll(task, items);
+        RunningHubWebhooks watcher = webhooks;
+        // only a task this client created with the webhook URL will be announced: others are polled as usual
+        Duration interval = watcher != null && watcher.expects(task.taskId()) ? settings.waitingPollInterval()
+                : settings.pollInterval;
+        PollLoop loop = new PollLoop(scheduler, interval, settings.pollInterval, () -> pollOnce(task, items));
+        polling.put(task, loop);
+        // the execution ended otherwise (timeout, cancel, close): stop polling and release the permit at once
+        task.result().whenComplete((r, e) -> items.cancel(false));
+        items.whenComplete((done, error) -> {
+            loop.stop();
+            polling.remove(task);
+            RunningHubWebhooks receiver = webhooks;
+            if (receiver != null && RunningHubWebhooks.isEnd(error)) {
+                receiver.ended(task.taskId());
+            }
+        });
+        loop.schedule();
+        if (task.taskId() != null && endedBeforePolling.remove(task.taskId())) {
+            loop.now();
+        }
         return items;
     }
 
     private void schedulePoll(CloudTask task, CompletableFuture<JsonNode> items) {
-        scheduler.schedule(() -> pollOnce(task, items), settings.pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        PollLoop loop = polling.get(task);
+        if (loop != null) {
+            loop.schedule();
+        }
     }
 
     private void pollOnce(CloudTask task, CompletableFuture<JsonNode> items) {
-        if (task.isDone() || closed) {
+        if (task.isDone() || items.isDone() || closed) {
             items.cancel(false);
             return;
         }
@@ -382,6 +457,12 @@ public final class RunningHubEngine implements AutoCloseable {
             return;
         }
         LOG.info("[{}] timed out after {}; cancelling it on RunningHub", taskId, limit);
+        // no more polls: one could see the interrupted task's failure before the cancel's answer and report that
+        // instead of the timeout
+        PollLoop loop = polling.get(task);
+        if (loop != null) {
+            loop.stop();
+        }
         task.failAfterCancelling(taskId, cancel(taskId), (outcome, error) -> error != null
                 ? "cancelling it failed (" + Failures.describe(error) + "): cancel it in the RunningHub console, it may"
                 + " still be billed"

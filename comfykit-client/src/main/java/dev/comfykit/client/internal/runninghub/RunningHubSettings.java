@@ -26,11 +26,10 @@ public final class RunningHubSettings {
     final long maxUploadBytes;
     /** {@link #V1} or {@link #V2}: which API the engine speaks. */
     final String apiVersion;
-    /**
-     * Where RunningHub posts the end of each task ({@code webhookUrl} in the run bodies), or {@code null} to only
-     * poll. Nothing sets it yet: the webhook option comes with the webhook receiver.
-     */
-    final String webhookUrl;
+    /** The URL (with its token) RunningHub calls when a task ends, or {@code null}: polling only. */
+    final String webhookCallbackUrl;
+    /** With a webhook: the interval of the fallback polling. */
+    final Duration webhookGracePeriod;
 
     /**
      * @param site           the RunningHub site (https://www.runninghub.ai or .cn)
@@ -43,16 +42,22 @@ public final class RunningHubSettings {
      * @param requestTimeout the time limit of each request
      * @param maxUploadBytes the client's own upload limit (RunningHub's 30 MB applies in any case)
      * @param apiVersion     {@code v1} or {@code v2}
-     * @param webhookUrl     the URL RunningHub posts each task's end to, or {@code null}
      */
     public RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
                               Duration pollInterval, int maxConcurrency, Duration requestTimeout,
-                              long maxUploadBytes, String apiVersion, String webhookUrl) {
+                              long maxUploadBytes, String apiVersion) {
+        this(site, apiKey, timeout, retryCount, instanceType, pollInterval, maxConcurrency, requestTimeout,
+                maxUploadBytes, apiVersion, null, null);
+    }
+
+    private RunningHubSettings(URI site, String apiKey, Duration timeout, int retryCount, String instanceType,
+                               Duration pollInterval, int maxConcurrency, Duration requestTimeout,
+                               long maxUploadBytes, String apiVersion, String webhookCallbackUrl,
+                               Duration webhookGracePeriod) {
         if (!V1.equals(apiVersion) && !V2.equals(apiVersion)) {
             throw new IllegalArgumentException("runninghubApiVersion must be v1 or v2, got '" + apiVersion + "'");
         }
         this.apiVersion = apiVersion;
-        this.webhookUrl = webhookUrl;
         this.site = site;
         this.apiKey = apiKey;
         this.timeout = timeout;
@@ -62,6 +67,25 @@ public final class RunningHubSettings {
         this.maxConcurrency = maxConcurrency;
         this.requestTimeout = requestTimeout;
         this.maxUploadBytes = Math.min(maxUploadBytes, MAX_UPLOAD_BYTES);
+        this.webhookCallbackUrl = webhookCallbackUrl;
+        this.webhookGracePeriod = webhookGracePeriod;
+    }
+
+    /**
+     * These settings with a webhook: RunningHub calls {@code callbackUrl} when a task ends, and waiting executions
+     * poll only every {@code gracePeriod} (the fallback when a webhook is lost).
+     */
+    public RunningHubSettings withWebhook(String callbackUrl, Duration gracePeriod) {
+        return new RunningHubSettings(site, apiKey, timeout, retryCount, instanceType, pollInterval, maxConcurrency,
+                requestTimeout, maxUploadBytes, apiVersion, callbackUrl, gracePeriod);
+    }
+
+    /** How often a waiting execution polls: the poll interval, or with a webhook the (longer) grace period. */
+    Duration waitingPollInterval() {
+        if (webhookCallbackUrl == null || webhookGracePeriod.compareTo(pollInterval) < 0) {
+            return pollInterval;
+        }
+        return webhookGracePeriod;
     }
 
     /** The first wait after a "queue full" answer: 5 s with the default 3 s poll interval. */

@@ -41,12 +41,12 @@ final class V2Protocol implements RunningHubProtocol {
 
     @Override
     public CompletableFuture<Envelope> runWorkflow(String workflowId, ArrayNode nodeInfoList) {
-        return api.runWorkflow(workflowId, nodeInfoList, settings.instanceType, settings.webhookUrl);
+        return api.runWorkflow(workflowId, nodeInfoList, settings.instanceType, settings.webhookCallbackUrl);
     }
 
     @Override
     public CompletableFuture<Envelope> runApp(String webappId, ArrayNode nodeInfoList) {
-        return api.runApp(webappId, nodeInfoList, settings.instanceType, settings.webhookUrl);
+        return api.runApp(webappId, nodeInfoList, settings.instanceType, settings.webhookCallbackUrl);
     }
 
     @Override
