@@ -69,6 +69,35 @@ public final class ComfyUiTransport {
         return send(request(pathAndQuery).GET(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /**
+     * GET streaming the body with extra request headers (name, value, ...), e.g. {@code Range} to resume a download.
+     */
+    public CompletableFuture<HttpResponse<InputStream>> getStream(String pathAndQuery, String... headers) {
+        HttpRequest.Builder builder = request(pathAndQuery).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** HEAD: only the status and headers (whether a file is there, without fetching it). */
+    public CompletableFuture<HttpResponse<Void>> head(String pathAndQuery) {
+        return send(request(pathAndQuery).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    /**
+     * POST a streamed body of known length (a multipart upload read from disk); the answer is bounded as
+     * {@link #get}'s. The request timeout covers the whole upload, so it is not applied here: a large file on a slow
+     * link takes as long as it takes, while a server that stops reading still fails the connection.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> post(String path, String contentType,
+                                                        HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).header("User-Agent", USER_AGENT)
+                .header("Content-Type", contentType).POST(body);
+        return bounded("POST", path, send(builder, BoundedBodyHandlers.ofBytes(maxResponseBytes)));
+    }
+
     /** POST a body of the given content type; the answer is bounded as {@link #get}'s. */
     public CompletableFuture<HttpResponse<byte[]>> post(String path, String contentType, byte[] body) {
         return bounded("POST", path, send(request(path).header("Content-Type", contentType)
