@@ -397,20 +397,13 @@ public final class ComfyUiApi {
         return transport.baseUrl() + viewPath(filename, subfolder, type);
     }
 
-    /** {@code GET /view}: the content of a file. */
+    /**
+     * {@code GET /view}: the content of a file, streamed; a dropped connection is resumed with a Range request and
+     * a file over the option {@code maxOutputBytes} fails (see {@link ViewDownload}).
+     */
     public CompletableFuture<InputStream> view(String filename, String subfolder, String type) {
-        String path = viewPath(filename, subfolder, type);
-        return transport.getStream(path).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                try (InputStream body = response.body()) {
-                    throw new CompletionException(new UnexpectedResponseException(
-                            "GET /view " + filename, response.statusCode(), body.readNBytes(300)));
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }
-            return transfers.counting(transport.baseUrl(), response.body());
-        });
+        return ViewDownload.open(transport, viewPath(filename, subfolder, type), filename)
+                .thenApply(body -> transfers.counting(transport.baseUrl(), body));
     }
 
     static String viewPath(String filename, String subfolder, String type) {

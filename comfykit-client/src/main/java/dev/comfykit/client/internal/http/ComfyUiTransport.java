@@ -23,9 +23,17 @@ public final class ComfyUiTransport {
     private final Duration requestTimeout;
     private final ServerCredentials credentials;
     private final long maxResponseBytes;
+    private final long maxOutputBytes;
 
     public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
                             long maxResponseBytes) {
+        this(sender, baseUrl, requestTimeout, credentials, maxResponseBytes, Long.MAX_VALUE);
+    }
+
+    /** @param maxOutputBytes the largest file a {@code /view} download reads (option maxOutputBytes) */
+    public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
+                            long maxResponseBytes, long maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
         this.sender = sender;
         String text = baseUrl.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -48,6 +56,16 @@ public final class ComfyUiTransport {
     public URI webSocketUri(String pathAndQuery) {
         String ws = base.startsWith("https://") ? "wss://" + base.substring(8) : "ws://" + base.substring(7);
         return URI.create(ws + pathAndQuery);
+    }
+
+    /** The largest output file a download reads. */
+    public long maxOutputBytes() {
+        return maxOutputBytes;
+    }
+
+    /** The time limit of a request (until the answer's headers arrive). */
+    public Duration requestTimeout() {
+        return requestTimeout;
     }
 
     /** The largest answer {@link #get} and {@link #post} read. */
