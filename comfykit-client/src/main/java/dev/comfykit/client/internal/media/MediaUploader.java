@@ -142,6 +142,21 @@ public final class MediaUploader {
         if (cache == null) {
             return target.upload(prepared.name(), type, prepared.content());
         }
+        if (prepared.hash() == null) {
+            // a local file not hashed before: hash it while it is sent, and remember both for the next time
+            UploadContent content = prepared.content();
+            content.hashWhileSending();
+            return target.upload(prepared.name(), type, content).thenApply(reference -> {
+                String hash = content.sentHash();
+                try {
+                    cache.rememberHash(content, hash);
+                } catch (IOException e) {
+                    // the file changed or vanished meanwhile: only its hash is not remembered
+                }
+                cache.remember(hash, prepared.name(), reference);
+                return reference;
+            });
+        }
         return cache.known(prepared.hash(), prepared.name()).thenCompose(known -> known != null
                 ? CompletableFuture.completedFuture(known)
                 : target.upload(prepared.name(), type, prepared.content()).thenApply(reference -> {
@@ -156,8 +171,16 @@ public final class MediaUploader {
             content = UploadContent.of(input, maxBytes);
             String given = safeBaseName(input.filename());
             boolean named = !given.isEmpty() && given.indexOf('.') > 0;
-            // the hash names anonymous content (so identical content keeps one name) and keys the upload cache
-            String hash = cache != null || !named ? (cache != null ? cache.hash(content) : content.sha256()) : null;
+            // the hash names anonymous content (so identical content keeps one name) and keys the upload cache; a
+            // named local file seen for the first time is hashed while it is sent instead (see send)
+            String hash;
+            if (!named) {
+                hash = cache != null ? cache.hash(content) : content.sha256();
+            } else if (cache != null) {
+                hash = content.callerFile() != null ? cache.knownHash(content) : cache.hash(content);
+            } else {
+                hash = null;
+            }
             String name = named ? given
                     : (given.isEmpty() ? "comfykit-" + hash.substring(0, 16) : given) + "."
                     + ContentTypes.sniffExtension(content.head(64));

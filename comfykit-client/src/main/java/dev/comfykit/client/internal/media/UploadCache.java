@@ -42,22 +42,44 @@ public final class UploadCache {
 
     /** The SHA-256 of an upload's content, remembered for an unchanged local file. */
     public String hash(UploadContent content) throws IOException {
-        Path file = content.callerFile();
-        if (file == null) {
-            return content.sha256();
-        }
-        String key = file.toAbsolutePath() + "|" + content.size() + "|" + Files.getLastModifiedTime(file).toMillis();
-        synchronized (fileHashes) {
-            String known = fileHashes.get(key);
-            if (known != null) {
-                return known;
-            }
+        String known = knownHash(content);
+        if (known != null) {
+            return known;
         }
         String hash = content.sha256();
-        synchronized (fileHashes) {
-            fileHashes.put(key, hash);
-        }
+        rememberHash(content, hash);
         return hash;
+    }
+
+    /**
+     * The SHA-256 of a local file as remembered from an earlier upload or hashing (the file unchanged since), or
+     * {@code null}: then the upload hashes it while sending ({@link UploadContent#hashWhileSending()}), since a file
+     * this server has not seen under this client cannot be known to it anyway.
+     */
+    public String knownHash(UploadContent content) throws IOException {
+        String key = fileKey(content);
+        if (key == null) {
+            return null;
+        }
+        synchronized (fileHashes) {
+            return fileHashes.get(key);
+        }
+    }
+
+    /** Remembers the SHA-256 of a local file's content (for as long as the file is unchanged). */
+    public void rememberHash(UploadContent content, String hash) throws IOException {
+        String key = fileKey(content);
+        if (key != null) {
+            synchronized (fileHashes) {
+                fileHashes.put(key, hash);
+            }
+        }
+    }
+
+    private static String fileKey(UploadContent content) throws IOException {
+        Path file = content.callerFile();
+        return file == null ? null
+                : file.toAbsolutePath() + "|" + content.size() + "|" + Files.getLastModifiedTime(file).toMillis();
     }
 
     /**

@@ -26,6 +26,7 @@ public final class UploadContent implements AutoCloseable {
     private final byte[] bytes;
     private final boolean temporary;
     private final long size;
+    private volatile MessageDigest sending;
 
     private UploadContent(Path file, byte[] bytes, boolean temporary, long size) {
         this.file = file;
@@ -83,7 +84,77 @@ public final class UploadContent implements AutoCloseable {
 
     /** A publisher of the content for an HTTP request body; each call reads it afresh. */
     public HttpRequest.BodyPublisher publisher() throws IOException {
-        return file == null ? HttpRequest.BodyPublishers.ofByteArray(bytes) : HttpRequest.BodyPublishers.ofFile(file);
+        HttpRequest.BodyPublisher plain = file == null ? HttpRequest.BodyPublishers.ofByteArray(bytes)
+                : HttpRequest.BodyPublishers.ofFile(file);
+        MessageDigest digest = sending;
+        return digest == null ? plain : new DigestingPublisher(plain, digest);
+    }
+
+    /**
+     * Has the next {@link #publisher()} compute the SHA-256 of the bytes as they are sent, so that a file seen for
+     * the first time is read once (for the upload) instead of twice (to hash it, then to send it).
+     */
+    public void hashWhileSending() {
+        sending = sha256Digest();
+    }
+
+    /** The SHA-256 of what the last publisher sent in full (after {@link #hashWhileSending()}), in hex. */
+    public String sentHash() {
+        MessageDigest digest = sending;
+        if (digest == null) {
+            throw new IllegalStateException("hashWhileSending() was not called");
+        }
+        synchronized (digest) {
+            return HexFormat.of().formatHex(digest.digest());
+        }
+    }
+
+    /** Feeds a digest with every buffer it passes on; a new subscription (a resent body) starts the digest over. */
+    private static final class DigestingPublisher implements HttpRequest.BodyPublisher {
+
+        private final HttpRequest.BodyPublisher delegate;
+        private final MessageDigest digest;
+
+        DigestingPublisher(HttpRequest.BodyPublisher delegate, MessageDigest digest) {
+            this.delegate = delegate;
+            this.digest = digest;
+        }
+
+        @Override
+        public long contentLength() {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public void subscribe(java.util.concurrent.Flow.Subscriber<? super java.nio.ByteBuffer> subscriber) {
+            synchronized (digest) {
+                digest.reset();
+            }
+            delegate.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    subscriber.onSubscribe(subscription);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer item) {
+                    synchronized (digest) {
+                        digest.update(item.duplicate());
+                    }
+                    subscriber.onNext(item);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    subscriber.onError(error);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
+        }
     }
 
     /** Opens the content. */
