@@ -63,6 +63,10 @@ final class LargeMediaScenario {
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("size_mb", options.sizeMb);
             figures.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+            // the JDK HTTP client's read and write buffer (16 KiB unless -Djdk.httpclient.bufsize says otherwise)
+            String bufsize = System.getProperty("jdk.httpclient.bufsize");
+            figures.put("httpclient_bufsize", bufsize == null ? "default (16384)" : bufsize);
+            out.println("jdk.httpclient.bufsize: " + (bufsize == null ? "default (16384)" : bufsize));
             measureComponent(server.url(), input, outbox, size, limit, figures);
             measureCurl(server.url(), input, work, figures);
             double up = (double) figures.get("upload_mb_s");
@@ -109,6 +113,19 @@ final class LargeMediaScenario {
                 }
             });
             camel.start();
+            // one small run first: class loading, JIT and the first connection are not what is measured
+            Path warm = outbox.getParent().resolve("warm-up.mp4");
+            writeInput(warm, Math.min(size, 64L << 20));
+            Exchange warmed = camel.createProducerTemplate().send("direct:large",
+                    e -> e.getMessage().setBody(warm.toFile()));
+            if (warmed.getException() != null) {
+                throw warmed.getException();
+            }
+            try (var files = Files.list(outbox)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
             System.gc();
             for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
                 pool.resetPeakUsage();
