@@ -84,7 +84,7 @@ public final class ComfyUiTransport {
 
     /** GET streaming the body (for file downloads). */
     public CompletableFuture<HttpResponse<InputStream>> getStream(String pathAndQuery) {
-        return send(request(pathAndQuery).GET(), HttpResponse.BodyHandlers.ofInputStream());
+        return send(request(pathAndQuery).GET(), StreamingBodies.ofInputStream());
     }
 
     /**
@@ -95,7 +95,7 @@ public final class ComfyUiTransport {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }
-        return send(builder, HttpResponse.BodyHandlers.ofInputStream());
+        return send(builder, StreamingBodies.ofInputStream());
     }
 
     /** HEAD: only the status and headers (whether a file is there, without fetching it). */
