@@ -130,7 +130,12 @@ final class FileRoutes {
             ctx.response().setStatusCode(206)
                     .putHeader("Content-Range", "bytes " + start + "-" + end + "/" + size);
         }
-        long drop = ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD ? -1 : faults.takeViewDrop();
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            // the headers a GET would get, without the body (aiohttp answers HEAD so)
+            ctx.response().putHeader("Content-Length", Long.toString(length)).end();
+            return;
+        }
+        long drop = faults.takeViewDrop();
         if (drop >= 0 && drop < length) {
             sendCut(ctx, file, offset, length, drop);
             return;
