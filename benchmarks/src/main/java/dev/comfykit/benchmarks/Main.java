@@ -116,6 +116,9 @@ public final class Main {
             if (options.scenarios.contains(Scenario.JOBSTORE)) {
                 new JobStoreScenario(options, out, report).run();
             }
+            if (options.scenarios.contains(Scenario.LARGE_MEDIA)) {
+                new LargeMediaScenario(options, out, report).run();
+            }
             if (options.json != null) {
                 List<String> described = new ArrayList<>();
                 servers.values().forEach(s -> described.add(s.describe()));

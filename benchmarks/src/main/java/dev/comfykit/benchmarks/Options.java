@@ -21,7 +21,8 @@ final class Options {
             "",
             "Options:",
             "  --scenario LIST       sequential, throughput, latency, all (these three), pool-scaling, pool-failover,",
-            "                        pool-routing or pool (these three), jobstore, events; comma-separated; default all",
+            "                        pool-routing or pool (these three), jobstore, events, large-media; comma-separated;",
+            "                        default all",
             "  --executor X          http, websocket or both (default both)",
             "  --via X               client, camel or both (default both)",
             "  --n N                 measured executions per run (default: sequential 2000, throughput",
@@ -71,10 +72,14 @@ final class Options {
             "  --pool-jobs N         jobs (default 20 per server)",
             "  --events-step-ms MS   time of one sampler step: 1000/MS progress events per second per server",
             "                        (default 50: 20/s)",
+            "",
+            "Large-media scenario (one emulator JVM; run this JVM with -Xmx256m): a file message of --size-mb is",
+            "uploaded, copied by the emulator and its output split to a file: endpoint; curl does the same transfers:",
+            "  --size-mb MB          size of the input and of the output (default 1024)",
             "  --help                this text");
 
     enum Scenario {
-        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, JOBSTORE, EVENTS;
+        SEQUENTIAL, THROUGHPUT, LATENCY, POOL_SCALING, POOL_FAILOVER, POOL_ROUTING, JOBSTORE, EVENTS, LARGE_MEDIA;
 
         /** The scenarios of a pool of servers (issue 14), measured apart from the single-server ones. */
         boolean pool() {
@@ -121,6 +126,7 @@ final class Options {
     int jobStoreLatencyJobs = 2000;
     boolean serversGiven;
     int eventsStepMs = 50;
+    int sizeMb = 1024;
 
     /** The emulators of the events scenario: {@code --servers}, else 10. */
     int eventsServers() {
@@ -181,6 +187,7 @@ final class Options {
                     o.serversGiven = true;
                 }
                 case "--events-step-ms" -> o.eventsStepMs = number(name, value, 1);
+                case "--size-mb" -> o.sizeMb = number(name, value, 1);
                 case "--pool-jobs" -> o.poolJobs = number(name, value, 1);
                 case "--pool-in-flight" -> o.poolInFlight = number(name, value, 1);
                 case "--pool-job-ms" -> o.poolJobMs = number(name, value, 0);
@@ -244,7 +251,7 @@ final class Options {
                 try {
                     set.add(Scenario.valueOf(name));
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool, jobstore or events: " + s);
+                    throw new IllegalArgumentException("--scenario takes sequential, throughput, latency, all, pool-scaling, pool-failover, pool-routing, pool, jobstore, events or large-media: " + s);
                 }
             }
         }

@@ -35,6 +35,7 @@ final class Report {
     private final Options options;
     private final List<RunResult> runs = new ArrayList<>();
     private final Map<String, Map<String, Object>> pool = new java.util.LinkedHashMap<>();
+    private final Map<String, Object> largeMedia = new java.util.LinkedHashMap<>();
     private final Map<String, Map<String, Object>> jobStores = new java.util.LinkedHashMap<>();
     private final Instant started = Instant.now();
 
@@ -53,6 +54,11 @@ final class Report {
     /** The figures of one pool scenario ({@code pool-scaling}, ...), written under {@code pool} in the JSON. */
     void addPool(String scenario, Map<String, Object> figures) {
         pool.put(scenario, figures);
+    }
+
+    /** The figures of the large-media scenario, written under {@code large_media} in the JSON. */
+    void addLargeMedia(Map<String, Object> figures) {
+        largeMedia.putAll(figures);
     }
 
     Map<String, Map<String, Object>> pool() {
@@ -404,6 +410,9 @@ final class Report {
         }
         if (!jobStores.isEmpty()) {
             root.set("jobstore", mapper.valueToTree(jobStores));
+        }
+        if (!largeMedia.isEmpty()) {
+            root.set("large_media", mapper.valueToTree(largeMedia));
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

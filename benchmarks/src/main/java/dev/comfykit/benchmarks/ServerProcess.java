@@ -85,6 +85,12 @@ abstract class ServerProcess implements AutoCloseable {
      */
     static ServerProcess child(int parallelism, int promptDelayMs, List<String> jvmArgs, Path logDirectory)
             throws IOException, InterruptedException {
+        return child(parallelism, promptDelayMs, jvmArgs, logDirectory, List.of());
+    }
+
+    /** As {@link #child(int, int, List, Path)}, with more emulator flags (e.g. {@code --max-upload-size}). */
+    static ServerProcess child(int parallelism, int promptDelayMs, List<String> jvmArgs, Path logDirectory,
+                               List<String> emulatorArgs) throws IOException, InterruptedException {
         Files.createDirectories(logDirectory);
         Path log = Files.createTempFile(logDirectory, "emulator-p" + parallelism + "-d" + promptDelayMs + "-", ".log");
         List<String> command = new ArrayList<>();
@@ -97,6 +103,7 @@ abstract class ServerProcess implements AutoCloseable {
         command.add("dev.comfykit.emulator.Main");
         command.addAll(List.of("--port", "0", "--step-time", "0", "--parallelism", String.valueOf(parallelism),
                 "--prompt-delay", String.valueOf(promptDelayMs)));
+        command.addAll(emulatorArgs);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
         Thread killer = new Thread(() -> stop(process), "bench-emulator-killer");

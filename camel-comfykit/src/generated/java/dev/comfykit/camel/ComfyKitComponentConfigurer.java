@@ -80,6 +80,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": getOrCreateConfiguration(target).setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxoutputbytes":
+        case "maxOutputBytes": getOrCreateConfiguration(target).setMaxOutputBytes(property(camelContext, long.class, value)); return true;
         case "maxresponsebytes":
         case "maxResponseBytes": getOrCreateConfiguration(target).setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
@@ -193,6 +195,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxoutputbytes":
+        case "maxOutputBytes": return long.class;
         case "maxresponsebytes":
         case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
@@ -302,6 +306,8 @@ public class ComfyKitComponentConfigurer extends PropertyConfigurerSupport imple
         case "leaseDuration": return getOrCreateConfiguration(target).getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return getOrCreateConfiguration(target).getMaxAttempts();
+        case "maxoutputbytes":
+        case "maxOutputBytes": return getOrCreateConfiguration(target).getMaxOutputBytes();
         case "maxresponsebytes":
         case "maxResponseBytes": return getOrCreateConfiguration(target).getMaxResponseBytes();
         case "maxuploadbytes":

@@ -62,6 +62,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": target.setLeaseDuration(property(camelContext, long.class, value)); return true;
         case "maxattempts":
         case "maxAttempts": target.setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxoutputbytes":
+        case "maxOutputBytes": target.setMaxOutputBytes(property(camelContext, long.class, value)); return true;
         case "maxresponsebytes":
         case "maxResponseBytes": target.setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
@@ -159,6 +161,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxoutputbytes":
+        case "maxOutputBytes": return long.class;
         case "maxresponsebytes":
         case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
@@ -257,6 +261,8 @@ public class ComfyKitConfigurationConfigurer extends org.apache.camel.support.co
         case "leaseDuration": return target.getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getMaxAttempts();
+        case "maxoutputbytes":
+        case "maxOutputBytes": return target.getMaxOutputBytes();
         case "maxresponsebytes":
         case "maxResponseBytes": return target.getMaxResponseBytes();
         case "maxuploadbytes":

@@ -72,6 +72,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxattempts":
         case "maxAttempts": target.getConfiguration().setMaxAttempts(property(camelContext, int.class, value)); return true;
+        case "maxoutputbytes":
+        case "maxOutputBytes": target.getConfiguration().setMaxOutputBytes(property(camelContext, long.class, value)); return true;
         case "maxresponsebytes":
         case "maxResponseBytes": target.getConfiguration().setMaxResponseBytes(property(camelContext, long.class, value)); return true;
         case "maxuploadbytes":
@@ -190,6 +192,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": return long.class;
         case "maxattempts":
         case "maxAttempts": return int.class;
+        case "maxoutputbytes":
+        case "maxOutputBytes": return long.class;
         case "maxresponsebytes":
         case "maxResponseBytes": return long.class;
         case "maxuploadbytes":
@@ -304,6 +308,8 @@ public class ComfyKitEndpointConfigurer extends PropertyConfigurerSupport implem
         case "leaseDuration": return target.getConfiguration().getLeaseDuration();
         case "maxattempts":
         case "maxAttempts": return target.getConfiguration().getMaxAttempts();
+        case "maxoutputbytes":
+        case "maxOutputBytes": return target.getConfiguration().getMaxOutputBytes();
         case "maxresponsebytes":
         case "maxResponseBytes": return target.getConfiguration().getMaxResponseBytes();
         case "maxuploadbytes":

@@ -24,7 +24,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(58);
+        Set<String> props = new HashSet<>(59);
         props.add("allowPrivateUrls");
         props.add("allowedMediaDirectories");
         props.add("allowedMediaUrls");
@@ -50,6 +50,7 @@ public class ComfyKitEndpointUriFactory extends org.apache.camel.support.compone
         props.add("lazyStartProducer");
         props.add("leaseDuration");
         props.add("maxAttempts");
+        props.add("maxOutputBytes");
         props.add("maxResponseBytes");
         props.add("maxUploadBytes");
         props.add("mediaParam");

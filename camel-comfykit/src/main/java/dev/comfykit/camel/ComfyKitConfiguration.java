@@ -91,6 +91,8 @@ public class ComfyKitConfiguration implements Cloneable {
     private long maxUploadBytes = ClientOption.MAX_UPLOAD_BYTES.defaultValue();
     @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_RESPONSE_BYTES)
     private long maxResponseBytes = ClientOption.MAX_RESPONSE_BYTES.defaultValue();
+    @UriParam(label = "advanced", defaultValue = ClientOption.Defaults.MAX_OUTPUT_BYTES)
+    private long maxOutputBytes = ClientOption.MAX_OUTPUT_BYTES.defaultValue();
     @UriParam(label = "producer", defaultValue = ClientOption.Defaults.PRIORITY)
     private String priority = ClientOption.PRIORITY.defaultValue();
     @UriParam(label = "producer,security", defaultValue = "false")
@@ -537,6 +539,19 @@ public class ComfyKitConfiguration implements Cloneable {
      */
     public void setMaxResponseBytes(long maxResponseBytes) {
         this.maxResponseBytes = maxResponseBytes;
+    }
+
+    public long getMaxOutputBytes() {
+        return maxOutputBytes;
+    }
+
+    /**
+     * The largest output file downloaded from a ComfyUI server, in bytes (saved to outputDirectory, streamed to a
+     * file: endpoint or read as bytes). A larger file fails its download with an error naming this option as soon as
+     * its Content-Length or its bytes pass the limit, so a runaway output cannot fill the disk or the heap.
+     */
+    public void setMaxOutputBytes(long maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
     }
 
     public String getPriority() {

@@ -59,6 +59,8 @@ public final class ClientOption<T> {
         public static final String JOB_STORE_RETENTION = "168h";
         /** 64 MiB. */
         public static final String MAX_RESPONSE_BYTES = "67108864";
+        /** 4 GiB. */
+        public static final String MAX_OUTPUT_BYTES = "4294967296";
         public static final String PRIORITY = "normal";
         public static final String WEBHOOK_GRACE_PERIOD = "60s";
 
@@ -169,6 +171,13 @@ public final class ClientOption<T> {
                     + ", got " + value,
             "The largest JSON answer read from a ComfyUI server, in bytes (/history, /queue, /object_info, jobs);"
                     + " a larger answer fails the prompt that needed it instead of filling the heap.");
+    /** The largest output file downloaded from a ComfyUI server. */
+    public static final ClientOption<Long> MAX_OUTPUT_BYTES = option("maxOutputBytes", Long.class,
+            Defaults.MAX_OUTPUT_BYTES, text -> number(text, Long::valueOf),
+            value -> value > 0 ? null : "must be a positive number of bytes such as " + Defaults.MAX_OUTPUT_BYTES
+                    + ", got " + value,
+            "The largest output file downloaded from a ComfyUI server, in bytes (saved, streamed or read);"
+                    + " a larger one fails that download instead of filling the disk or heap.");
     /** Where this client's prompts go in the server's queue. */
     public static final ClientOption<String> PRIORITY = option("priority", String.class, Defaults.PRIORITY,
             text -> Priority.parse(text).toString(),
@@ -236,7 +245,7 @@ public final class ClientOption<T> {
             RUNNINGHUB_URL, RUNNINGHUB_API_KEY, RUNNINGHUB_TIMEOUT, RUNNINGHUB_RETRY_COUNT, RUNNINGHUB_INSTANCE_TYPE,
             RUNNINGHUB_POLL_INTERVAL, RUNNINGHUB_MAX_CONCURRENCY, RUNNINGHUB_API_VERSION, WEBHOOK_URL, WEBHOOK_SECRET,
             WEBHOOK_GRACE_PERIOD, TIMEOUT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-            MAX_UPLOAD_BYTES, MAX_RESPONSE_BYTES, PRIORITY, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE,
+            MAX_UPLOAD_BYTES, MAX_RESPONSE_BYTES, MAX_OUTPUT_BYTES, PRIORITY, ALLOW_PRIVATE_URLS, LOST_PROMPT_GRACE,
             RECONCILE_INTERVAL, SERVERS, DISPATCH, MAX_ATTEMPTS, FAILOVER_ON_EXECUTION_ERROR, SERVER_LABELS,
             CANCEL_ON_CLOSE, LEASE_DURATION, JOB_STORE_RETENTION);
 

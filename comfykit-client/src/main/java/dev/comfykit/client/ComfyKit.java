@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -695,6 +696,23 @@ public final class ComfyKit implements AutoCloseable {
     /** Downloads an output file's content. */
     public CompletableFuture<byte[]> download(OutputFile file) {
         return outputs.download(file);
+    }
+
+    /**
+     * Streams an output file's content into {@code out} (not closed) without holding it in heap, and returns the
+     * number of bytes written. A dropped download from a ComfyUI server resumes where it stopped; a file over the
+     * option {@code maxOutputBytes} fails.
+     */
+    public CompletableFuture<Long> download(OutputFile file, OutputStream out) {
+        return outputs.download(file, out);
+    }
+
+    /**
+     * Streams an output file's content into a new local file ({@code target} must not exist) and returns it; a
+     * failed download leaves no partial file behind.
+     */
+    public CompletableFuture<Path> download(OutputFile file, Path target) {
+        return outputs.download(file, target);
     }
 
     /** Opens an output file's content (a local copy when it was saved, otherwise from the server). */

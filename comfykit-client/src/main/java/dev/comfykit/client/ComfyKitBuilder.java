@@ -176,6 +176,14 @@ public final class ComfyKitBuilder {
     }
 
     /**
+     * The largest output file downloaded from a ComfyUI server (saved, streamed or read); a larger one fails that
+     * download with an error naming this option. Default 4 GiB.
+     */
+    public ComfyKitBuilder maxOutputBytes(long bytes) {
+        return set(ClientOption.MAX_OUTPUT_BYTES, bytes);
+    }
+
+    /**
      * Where this client's prompts go in the server's queue (default {@link Priority#NORMAL}); the queue is shared
      * with other clients of the server.
      */

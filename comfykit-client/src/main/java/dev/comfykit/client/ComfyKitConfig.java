@@ -42,6 +42,7 @@ import java.util.function.Function;
  * <tr><td>requestTimeout</td><td></td><td>60s</td></tr>
  * <tr><td>maxUploadBytes</td><td></td><td>104857600 (100 MiB)</td></tr>
  * <tr><td>maxResponseBytes</td><td></td><td>67108864 (64 MiB)</td></tr>
+ * <tr><td>maxOutputBytes</td><td></td><td>4294967296 (4 GiB)</td></tr>
  * <tr><td>priority</td><td></td><td>normal</td></tr>
  * <tr><td>allowPrivateUrls</td><td></td><td>false</td></tr>
  * <tr><td>lostPromptGrace</td><td></td><td>3s</td></tr>
@@ -232,6 +233,11 @@ public final class ComfyKitConfig {
     /** The largest JSON answer read from a ComfyUI server ({@code /history}, {@code /queue}, {@code /object_info}, jobs). */
     public long getMaxResponseBytes() {
         return get(ClientOption.MAX_RESPONSE_BYTES);
+    }
+
+    /** The largest output file downloaded from a ComfyUI server (saved, streamed or read). */
+    public long getMaxOutputBytes() {
+        return get(ClientOption.MAX_OUTPUT_BYTES);
     }
 
     /** Where this client's prompts go in the server's queue, unless a request says otherwise. */

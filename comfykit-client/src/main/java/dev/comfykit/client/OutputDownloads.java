@@ -6,6 +6,9 @@ import dev.comfykit.client.output.OutputSaver;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -36,6 +39,37 @@ final class OutputDownloads {
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
+        }, io);
+    }
+
+    CompletableFuture<Long> download(OutputFile file, OutputStream out) {
+        Objects.requireNonNull(out, "out");
+        return openStream(file).thenApplyAsync(in -> {
+            try (in) {
+                return in.transferTo(out);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, io);
+    }
+
+    CompletableFuture<Path> download(OutputFile file, Path target) {
+        Objects.requireNonNull(target, "target");
+        return openStream(file).thenApplyAsync(in -> {
+            try (in; OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                try {
+                    if (!(e instanceof java.nio.file.FileAlreadyExistsException)) {
+                        Files.deleteIfExists(target);
+                    }
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw new CompletionException(e);
+            }
+            return target;
         }, io);
     }
 

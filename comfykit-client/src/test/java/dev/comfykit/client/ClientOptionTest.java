@@ -20,7 +20,7 @@ class ClientOptionTest {
 
     @Test
     void everyOptionHasADistinctNameADocAndAValidDefault() {
-        assertThat(ClientOption.all()).extracting(ClientOption::name).doesNotHaveDuplicates().hasSize(32);
+        assertThat(ClientOption.all()).extracting(ClientOption::name).doesNotHaveDuplicates().hasSize(33);
         for (ClientOption<?> option : ClientOption.all()) {
             assertThat(option.doc()).as(option.name()).isNotBlank();
             assertThat(ClientOption.named(option.name())).contains(option);

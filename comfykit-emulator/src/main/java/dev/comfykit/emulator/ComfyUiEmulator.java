@@ -62,7 +62,8 @@ public final class ComfyUiEmulator implements AutoCloseable {
 
     private final ProtocolVersion protocol;
 
-    private ComfyUiEmulator(EmulatorOptions options, List<String> argv, ProtocolVersion protocol) {
+    private ComfyUiEmulator(EmulatorOptions options, List<String> argv, ProtocolVersion protocol,
+                            long maxUploadBytes) {
         this.options = options;
         this.protocol = protocol;
         try {
@@ -95,7 +96,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
                         .setTcpNoDelay(true)
                         // aiohttp speaks HTTP/1.1 only: no h2c upgrade, so clients see the same protocol here
                         .setHttp2ClearTextEnabled(false))
-                .requestHandler(HttpApi.handler(vertx, parts, uploadTemp, protocol));
+                .requestHandler(HttpApi.handler(vertx, parts, uploadTemp, protocol, maxUploadBytes));
         engine.start();
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -290,6 +291,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         private List<String> vaes = List.of();
         private final Set<String> withoutNodes = new LinkedHashSet<>();
         private int previewEvery;
+        private long maxUploadBytes = dev.comfykit.emulator.http.HttpApi.DEFAULT_MAX_BODY;
         private final List<String> argv = new ArrayList<>(List.of("main.py"));
         private ProtocolVersion protocol = ProtocolVersion.V0_3_65;
 
@@ -389,6 +391,18 @@ public final class ComfyUiEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The largest request body, in bytes (ComfyUI's {@code --max-upload-size}, 100 MB by default); a larger
+         * upload is answered 413.
+         */
+        public Builder maxUploadBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxUploadBytes must be positive");
+            }
+            this.maxUploadBytes = bytes;
+            return this;
+        }
+
         Builder argv(List<String> args) {
             argv.addAll(args);
             return this;
@@ -400,7 +414,7 @@ public final class ComfyUiEmulator implements AutoCloseable {
         }
 
         public ComfyUiEmulator start() {
-            return new ComfyUiEmulator(options(), List.copyOf(argv), protocol);
+            return new ComfyUiEmulator(options(), List.copyOf(argv), protocol, maxUploadBytes);
         }
     }
 }

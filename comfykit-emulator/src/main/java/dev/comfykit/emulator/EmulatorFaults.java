@@ -26,6 +26,12 @@ public interface EmulatorFaults {
     /** Makes every {@code /view} request take {@code delay} longer. */
     EmulatorFaults slowView(Duration delay);
 
+    /**
+     * Cuts the next {@code /view} file response after {@code bytes} bytes of its body by closing the connection
+     * (headers announce the full length), as a dropped download; the one after is whole again.
+     */
+    EmulatorFaults dropViewAfter(long bytes);
+
     /** Drops every open WebSocket connection now, without a close frame (like a network failure). */
     EmulatorFaults dropWebSockets();
 

@@ -34,6 +34,7 @@ public final class Main {
             "  --without-nodes X,Y node classes this server lacks (e.g. to test routing between servers)",
             "  --protocol V        ComfyUI version whose protocol to speak: 0.3.65 (default, captured), 0.33.0 (jobs API)",
             "                      or 0.3.44 (/interrupt ignores the prompt id)",
+            "  --max-upload-size MB largest upload in MB, answered 413 above it (default 100, like ComfyUI)",
             "  --help              show this help");
 
     private Main() {
@@ -102,7 +103,7 @@ public final class Main {
                 }
                 case "--no-cache" -> builder.outputCache(false);
                 case "--port", "--host", "--data-dir", "--step-time", "--preview-every", "--parallelism", "--prompt-delay",
-                        "--checkpoints", "--loras", "--vaes", "--without-nodes", "--protocol" -> {
+                        "--checkpoints", "--loras", "--vaes", "--without-nodes", "--protocol", "--max-upload-size" -> {
                     if (value == null) {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -136,6 +137,7 @@ public final class Main {
             case "--vaes" -> builder.vaes(list(value));
             case "--without-nodes" -> builder.withoutNodes(list(value).toArray(String[]::new));
             case "--protocol" -> builder.protocol(ProtocolVersion.parse(value));
+            case "--max-upload-size" -> builder.maxUploadBytes(megabytes(name, value));
             default -> throw new IllegalArgumentException("unknown option " + name);
         }
     }
@@ -143,6 +145,19 @@ public final class Main {
     /** A comma-separated list; blanks dropped (an empty value is the empty list). */
     private static List<String> list(String value) {
         return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** ComfyUI's --max-upload-size: a number of MB (1 MB = 1024 * 1024 bytes), fractions allowed. */
+    private static long megabytes(String name, String value) {
+        try {
+            double mb = Double.parseDouble(value.trim());
+            if (!(mb > 0) || mb > 1024 * 1024) {
+                throw new IllegalArgumentException(name + " must be a positive number of MB: " + value);
+            }
+            return (long) (mb * 1024 * 1024);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " needs a number of MB: " + value);
+        }
     }
 
     private static int number(String name, String value, int min, int max) {

@@ -253,6 +253,12 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
      */
     private Long maxResponseBytes = ClientOption.MAX_RESPONSE_BYTES.defaultValue();
     /**
+     * The largest output file downloaded from a ComfyUI server, in bytes (saved to outputDirectory, streamed to a
+     * file: endpoint or read as bytes). A larger file fails its download with an error naming this option as soon as
+     * its Content-Length or its bytes pass the limit, so a runaway output cannot fill the disk or the heap.
+     */
+    private Long maxOutputBytes = ClientOption.MAX_OUTPUT_BYTES.defaultValue();
+    /**
      * A pool of ComfyUI servers instead of comfyui-url: entries separated by commas, each [name=]url with optional
      * ;weight=n, ;maxInFlight=n and ;label.key=value, e.g. gpu1=http://gpu1:8188;maxInFlight=2,gpu2=http://gpu2:8188.
      * Unset: the one comfyui-url server.
@@ -618,6 +624,14 @@ public class ComfyKitComponentConfiguration extends ComponentConfigurationProper
 
     public void setMaxResponseBytes(Long maxResponseBytes) {
         this.maxResponseBytes = maxResponseBytes;
+    }
+
+    public Long getMaxOutputBytes() {
+        return maxOutputBytes;
+    }
+
+    public void setMaxOutputBytes(Long maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
     }
 
     public String getPriority() {

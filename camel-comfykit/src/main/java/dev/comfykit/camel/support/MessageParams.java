@@ -312,6 +312,23 @@ public final class MessageParams {
      */
     private static void fromBytes(Exchange exchange, Object body, ComfyKitConfiguration configuration,
                                   WorkflowSchema schema, Map<String, Object> params) {
+        String declared = contentType(exchange);
+        if (body instanceof InputStream stream && !isText(declared) && !isForm(declared)) {
+            // a binary stream is uploaded as it is read (spooled to a temporary file), never read into heap here
+            java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(stream);
+            try {
+                buffered.mark(1);
+                if (buffered.read() < 0) {
+                    return;
+                }
+                buffered.reset();
+            } catch (IOException e) {
+                throw new InvalidParameterException(null, "The message body stream cannot be read: "
+                        + e.getMessage(), e);
+            }
+            params.put(mediaParam(configuration, schema, body), media(exchange, buffered));
+            return;
+        }
         byte[] bytes = body instanceof byte[] ? (byte[]) body
                 : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
         String contentType = contentType(exchange);
@@ -383,6 +400,9 @@ public final class MessageParams {
             if (file instanceof File) {
                 return MediaInput.of(((File) file).toPath());
             }
+        }
+        if (body instanceof InputStream stream) {
+            return name == null ? stream : MediaInput.of(stream, name);
         }
         byte[] bytes = body instanceof byte[] ? (byte[]) body
                 : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);

@@ -34,6 +34,7 @@ public final class FaultRegistry implements EmulatorFaults, FailureInjector {
     private final Runnable restart;
     private volatile Duration slowHistory = Duration.ZERO;
     private volatile Duration slowView = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicLong dropViewAfter = new java.util.concurrent.atomic.AtomicLong(-1);
 
     public FaultRegistry(SocketControl sockets, StallGate stall, Runnable restart) {
         this.sockets = sockets;
@@ -71,6 +72,20 @@ public final class FaultRegistry implements EmulatorFaults, FailureInjector {
     public EmulatorFaults slowView(Duration delay) {
         slowView = delay;
         return this;
+    }
+
+    @Override
+    public EmulatorFaults dropViewAfter(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must not be negative");
+        }
+        dropViewAfter.set(bytes);
+        return this;
+    }
+
+    /** The byte count after which the next {@code /view} response is cut (once), or -1 to send it whole. */
+    public long takeViewDrop() {
+        return dropViewAfter.getAndSet(-1);
     }
 
     @Override
@@ -123,6 +138,7 @@ public final class FaultRegistry implements EmulatorFaults, FailureInjector {
         nodeFailures.clear();
         slowHistory = Duration.ZERO;
         slowView = Duration.ZERO;
+        dropViewAfter.set(-1);
         sockets.dropAfterEvents(0);
         stall.release();
     }

@@ -1,6 +1,7 @@
 package dev.comfykit.emulator.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.comfykit.emulator.faults.FaultRegistry;
 import dev.comfykit.emulator.files.DataDirectories;
 import dev.comfykit.emulator.files.MaskUpload;
 import dev.comfykit.emulator.files.MimeTypes;
@@ -28,10 +29,12 @@ final class FileRoutes {
 
     private final DataDirectories dirs;
     private final Uploads uploads;
+    private final FaultRegistry faults;
 
-    FileRoutes(DataDirectories dirs) {
+    FileRoutes(DataDirectories dirs, FaultRegistry faults) {
         this.dirs = dirs;
         this.uploads = new Uploads(dirs);
+        this.faults = faults;
     }
 
     void view(RoutingContext ctx) {
@@ -93,7 +96,71 @@ final class FileRoutes {
         String type = MimeTypes.guess(name);
         ctx.response().putHeader("Content-Type", type == null ? "application/octet-stream" : type)
                 .putHeader("Content-Disposition", disposition)
-                .sendFile(file.toString());
+                .putHeader("Accept-Ranges", "bytes");
+        sendRange(ctx, file);
+    }
+
+    /**
+     * The file, or the part a {@code Range: bytes=N-[M]} header asks for (206 with {@code Content-Range}), as
+     * aiohttp's FileResponse answers; an unsatisfiable range is 416 with {@code Content-Range: bytes * /size}. Other
+     * range forms (several ranges, suffix ranges) are sent whole, as a server that ignores Range would.
+     */
+    private void sendRange(RoutingContext ctx, Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            Responses.serverError(ctx);
+            return;
+        }
+        long offset = 0;
+        long length = size;
+        String range = ctx.request().getHeader("Range");
+        java.util.regex.Matcher m = range == null ? null
+                : java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{0,18})").matcher(range.trim());
+        if (m != null && m.matches()) {
+            long start = Long.parseLong(m.group(1));
+            long end = m.group(2).isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(m.group(2)));
+            if (start >= size || end < start) {
+                ctx.response().setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
+                return;
+            }
+            offset = start;
+            length = end - start + 1;
+            ctx.response().setStatusCode(206)
+                    .putHeader("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        }
+        if (ctx.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+            // the headers a GET would get, without the body (aiohttp answers HEAD so)
+            ctx.response().putHeader("Content-Length", Long.toString(length)).end();
+            return;
+        }
+        long drop = faults.takeViewDrop();
+        if (drop >= 0 && drop < length) {
+            sendCut(ctx, file, offset, length, drop);
+            return;
+        }
+        ctx.response().sendFile(file.toString(), offset, length);
+    }
+
+    /** Announces {@code length} bytes, sends {@code cut} of them and closes the connection: a dropped download. */
+    private static void sendCut(RoutingContext ctx, Path file, long offset, long length, long cut) {
+        ctx.response().putHeader("Content-Length", Long.toString(length));
+        ctx.vertx().<Buffer>executeBlocking(() -> {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) cut);
+                while (bytes.hasRemaining() && channel.read(bytes, offset + bytes.position()) >= 0) {
+                    // reads the part before the cut
+                }
+                return Buffer.buffer(bytes.array());
+            }
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.request().connection().close();
+                return;
+            }
+            ctx.response().write(ar.result()).onComplete(written -> ctx.request().connection().close());
+        });
     }
 
     private interface Encoder {

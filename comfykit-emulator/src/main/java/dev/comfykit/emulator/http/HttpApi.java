@@ -33,7 +33,8 @@ public final class HttpApi {
                         List<String> argv, RunningHubService runningHub, RequestCounts requests) {
     }
 
-    static final long MAX_BODY = 100L * 1024 * 1024;
+    /** ComfyUI's default {@code --max-upload-size}: 100 MB. */
+    public static final long DEFAULT_MAX_BODY = 100L * 1024 * 1024;
 
     private HttpApi() {
     }
@@ -49,7 +50,13 @@ public final class HttpApi {
     /** As {@link #handler(Vertx, Parts, Path)}, speaking the given ComfyUI version's protocol. */
     public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp,
                                                      ProtocolVersion protocol) {
-        Router router = router(vertx, parts, uploadTemp, protocol);
+        return handler(vertx, parts, uploadTemp, protocol, DEFAULT_MAX_BODY);
+    }
+
+    /** As {@link #handler(Vertx, Parts, Path, ProtocolVersion)}, refusing request bodies over {@code maxBody}. */
+    public static Handler<HttpServerRequest> handler(Vertx vertx, Parts parts, Path uploadTemp,
+                                                     ProtocolVersion protocol, long maxBody) {
+        Router router = router(vertx, parts, uploadTemp, protocol, maxBody);
         return request -> {
             String path = request.path();
             String upgrade = request.getHeader("Upgrade");
@@ -73,16 +80,16 @@ public final class HttpApi {
         };
     }
 
-    static Router router(Vertx vertx, Parts parts, Path uploadTemp, ProtocolVersion protocol) {
+    static Router router(Vertx vertx, Parts parts, Path uploadTemp, ProtocolVersion protocol, long maxBody) {
         Router router = Router.router(vertx);
         router.route().handler(RequestGuards::originCheck);
-        BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(MAX_BODY).setDeleteUploadedFilesOnEnd(true)
+        BodyHandler uploads = BodyHandler.create(uploadTemp.toString()).setBodyLimit(maxBody).setDeleteUploadedFilesOnEnd(true)
                 .setMergeFormAttributes(false);
         router.route("/upload/*").handler(uploads);
         router.route("/api/upload/*").handler(uploads);
         router.route("/task/openapi/upload").handler(uploads);
         router.route("/openapi/v2/media/upload/binary").handler(uploads);
-        router.route().handler(RequestGuards::rawBody);
+        router.route().handler(ctx -> RequestGuards.rawBody(ctx, maxBody));
         RunningHubRoutes runningHub = new RunningHubRoutes(parts.runningHub());
         router.route().handler(runningHub::count);
         router.route().handler(parts.requests()::count);
@@ -92,7 +99,7 @@ public final class HttpApi {
                 protocol);
         QueueRoutes queue = new QueueRoutes(parts.queue(), parts.engine(), protocol);
         HistoryRoutes history = new HistoryRoutes(parts.queue().history());
-        FileRoutes files = new FileRoutes(parts.dirs());
+        FileRoutes files = new FileRoutes(parts.dirs(), parts.faults());
         InfoRoutes info = new InfoRoutes(parts.registry(), parts.models(), parts.argv(), protocol.version());
 
         on(router, HttpMethod.GET, "/ws", WebSocketEndpoint::notAnUpgrade);
@@ -106,6 +113,8 @@ public final class HttpApi {
         on(router, HttpMethod.GET, "/history/:prompt_id", history::one);
         on(router, HttpMethod.POST, "/history", history::post);
         on(router, HttpMethod.GET, "/view", files::view);
+        // aiohttp answers HEAD for every GET route (clients ask whether a file is still there)
+        on(router, HttpMethod.HEAD, "/view", files::view);
         on(router, HttpMethod.POST, "/upload/image", files::upload);
         on(router, HttpMethod.POST, "/upload/mask", files::uploadMask);
         on(router, HttpMethod.GET, "/object_info", info::objectInfo);

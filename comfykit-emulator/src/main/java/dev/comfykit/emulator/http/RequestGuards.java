@@ -16,13 +16,13 @@ final class RequestGuards {
      * Reads the whole body as bytes whatever its content type: aiohttp's {@code request.json()} parses the raw body,
      * so {@code curl -d '{...}'} (sent as a form) must work too, which a form-decoding body handler would refuse.
      */
-    static void rawBody(RoutingContext ctx) {
+    static void rawBody(RoutingContext ctx, long maxBody) {
         if (ctx.get(RAW_BODY) != null || ctx.request().method() == HttpMethod.GET || ctx.request().isEnded()) {
             ctx.next();
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
-        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) >  HttpApi.MAX_BODY) {
+        if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19 && Long.parseLong(length) > maxBody) {
             Responses.text(ctx, 413, "413: Request Entity Too Large");
             return;
         }

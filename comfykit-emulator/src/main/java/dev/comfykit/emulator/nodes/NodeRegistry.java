@@ -45,6 +45,7 @@ public final class NodeRegistry {
         ValueNodes.bind(bindings);
         SamplerNodes.bind(bindings);
         AudioVideoNodes.bind(bindings);
+        FileCopyNodes.bind(bindings, dirs);
         ObjectNode all = load();
         Iterator<Map.Entry<String, JsonNode>> it = all.fields();
         while (it.hasNext()) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.comfykit.client.internal.http.IoLanes;
 import dev.comfykit.client.internal.http.UrlRedactor;
 import dev.comfykit.client.internal.media.MediaUploader;
+import dev.comfykit.client.internal.media.UploadCache;
 import dev.comfykit.client.internal.pool.ObjectInfoCapabilities;
 import dev.comfykit.client.internal.pool.ProbedServerHealth;
 import dev.comfykit.client.internal.pool.ServerCapabilities;
@@ -140,9 +141,11 @@ public final class ComfyUiBackend implements Backend {
         };
         InputLimitsCache inputLimits = new InputLimitsCache(api::objectInfo, INPUT_LIMIT_CLASSES,
                 INPUT_LIMITS_MAX_AGE, INPUT_LIMITS_RETRY, System::nanoTime);
-        MediaUploader uploader = new MediaUploader((filename, type, bytes) -> api.upload(filename, type, bytes)
-                .thenApply(uploaded -> uploaded.reference()), connections.fetcher(), connections.io(),
-                config.getMaxUploadBytes());
+        // the same input goes to this server once: later executions reuse the file while the server still has it
+        UploadCache uploads = new UploadCache(api::inputExists);
+        MediaUploader uploader = new MediaUploader((MediaUploader.StreamTarget) (filename, type, content) -> api
+                .upload(filename, type, content).thenApply(uploaded -> uploaded.reference()), uploads,
+                connections.fetcher(), connections.io(), config.getMaxUploadBytes());
         ProbedServerHealth health = new ProbedServerHealth(api.transport().baseUrl(),
                 () -> api.queueIds().thenApply(queue -> queue.running().size() + queue.pending().size()),
                 connections.scheduler(), System::nanoTime, ProbedServerHealth.Thresholds.DEFAULT);

@@ -82,7 +82,7 @@ public final class ClientConnections implements AutoCloseable {
                 new UrlGuard(config.isAllowPrivateUrls(), HostResolver.SYSTEM));
         this.credentials = new ServerCredentials(config.getApiKey(), config.getCookies(), fetcher);
         this.api = new ComfyUiApi(new ComfyUiTransport(sender, config.getComfyuiUrl(), config.getRequestTimeout(),
-                credentials, config.getMaxResponseBytes()), transfers);
+                credentials, config.getMaxResponseBytes(), config.getMaxOutputBytes()), transfers);
         this.events = new EventBus(threadPrefix);
     }
 
@@ -140,7 +140,7 @@ public final class ClientConnections implements AutoCloseable {
         ServerCredentials serverCredentials = apiKey == null ? credentials
                 : new ServerCredentials(apiKey, config.getCookies(), fetcher);
         return new ComfyUiApi(new ComfyUiTransport(sender, baseUrl, config.getRequestTimeout(), serverCredentials,
-                config.getMaxResponseBytes()), transfers);
+                config.getMaxResponseBytes(), config.getMaxOutputBytes()), transfers);
     }
 
     private static ThreadFactory daemon(String prefix) {

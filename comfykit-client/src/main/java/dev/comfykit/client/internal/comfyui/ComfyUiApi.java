@@ -338,13 +338,41 @@ public final class ComfyUiApi {
      */
     public CompletableFuture<UploadedFile> upload(String filename, String contentType, byte[] content) {
         Multipart form = new Multipart().file("image", filename, contentType, content).field("type", "input");
-        return transport.post("/upload/image", form.contentType(), form.toByteArray()).thenApply(response -> {
+        return uploaded(filename, content.length,
+                transport.post("/upload/image", form.contentType(), form.toByteArray()));
+    }
+
+    /**
+     * {@code POST /upload/image} as {@link #upload(String, String, byte[])}, the content streamed from disk: the
+     * multipart head, the file in chunks, the tail. A server's size limit ({@code --max-upload-size}, answered with
+     * 413) fails with a message naming the file, its size and the server option.
+     */
+    public CompletableFuture<UploadedFile> upload(String filename, String contentType,
+                                                  dev.comfykit.client.internal.media.UploadContent content) {
+        Multipart form;
+        try {
+            form = new Multipart().file("image", filename, contentType, content.publisher()).field("type", "input");
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return uploaded(filename, content.size(),
+                transport.post("/upload/image", form.contentType(), form.publisher()));
+    }
+
+    private CompletableFuture<UploadedFile> uploaded(String filename, long size,
+                                                     CompletableFuture<HttpResponse<byte[]>> request) {
+        return request.thenApply(response -> {
             try {
+                if (response.statusCode() == 413) {
+                    throw new UnexpectedResponseException("POST /upload/image", "the server refused " + filename
+                            + " (" + size + " bytes) as too large (HTTP 413): start ComfyUI with a larger"
+                            + " --max-upload-size (in MB) or send a smaller file");
+                }
                 JsonNode json = readJson("POST /upload/image", response);
                 if (!json.path("name").isTextual()) {
                     throw new UnexpectedResponseException("POST /upload/image", "the answer has no name");
                 }
-                transfers.uploaded(transport.baseUrl(), content.length);
+                transfers.uploaded(transport.baseUrl(), size);
                 return new UploadedFile(json.get("name").asText(), Json.text(json.get("subfolder")),
                         Json.text(json.get("type")));
             } catch (IOException e) {
@@ -353,25 +381,29 @@ public final class ComfyUiApi {
         });
     }
 
+    /**
+     * Whether the server still holds an input file ({@code HEAD /view?type=input}, which aiohttp answers for every
+     * GET route): {@code true} on 200, {@code false} otherwise.
+     */
+    public CompletableFuture<Boolean> inputExists(String reference) {
+        int slash = reference.lastIndexOf('/');
+        String subfolder = slash < 0 ? "" : reference.substring(0, slash);
+        String name = reference.substring(slash + 1);
+        return transport.head(viewPath(name, subfolder, "input")).thenApply(response -> response.statusCode() == 200);
+    }
+
     /** The absolute {@code /view} URL of a file, every value URL-encoded. */
     public String viewUrl(String filename, String subfolder, String type) {
         return transport.baseUrl() + viewPath(filename, subfolder, type);
     }
 
-    /** {@code GET /view}: the content of a file. */
+    /**
+     * {@code GET /view}: the content of a file, streamed; a dropped connection is resumed with a Range request and
+     * a file over the option {@code maxOutputBytes} fails (see {@link ViewDownload}).
+     */
     public CompletableFuture<InputStream> view(String filename, String subfolder, String type) {
-        String path = viewPath(filename, subfolder, type);
-        return transport.getStream(path).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                try (InputStream body = response.body()) {
-                    throw new CompletionException(new UnexpectedResponseException(
-                            "GET /view " + filename, response.statusCode(), body.readNBytes(300)));
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }
-            return transfers.counting(transport.baseUrl(), response.body());
-        });
+        return ViewDownload.open(transport, viewPath(filename, subfolder, type), filename)
+                .thenApply(body -> transfers.counting(transport.baseUrl(), body));
     }
 
     static String viewPath(String filename, String subfolder, String type) {

@@ -23,9 +23,17 @@ public final class ComfyUiTransport {
     private final Duration requestTimeout;
     private final ServerCredentials credentials;
     private final long maxResponseBytes;
+    private final long maxOutputBytes;
 
     public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
                             long maxResponseBytes) {
+        this(sender, baseUrl, requestTimeout, credentials, maxResponseBytes, Long.MAX_VALUE);
+    }
+
+    /** @param maxOutputBytes the largest file a {@code /view} download reads (option maxOutputBytes) */
+    public ComfyUiTransport(HttpSender sender, URI baseUrl, Duration requestTimeout, ServerCredentials credentials,
+                            long maxResponseBytes, long maxOutputBytes) {
+        this.maxOutputBytes = maxOutputBytes;
         this.sender = sender;
         String text = baseUrl.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -50,6 +58,16 @@ public final class ComfyUiTransport {
         return URI.create(ws + pathAndQuery);
     }
 
+    /** The largest output file a download reads. */
+    public long maxOutputBytes() {
+        return maxOutputBytes;
+    }
+
+    /** The time limit of a request (until the answer's headers arrive). */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     /** The largest answer {@link #get} and {@link #post} read. */
     public long maxResponseBytes() {
         return maxResponseBytes;
@@ -66,7 +84,36 @@ public final class ComfyUiTransport {
 
     /** GET streaming the body (for file downloads). */
     public CompletableFuture<HttpResponse<InputStream>> getStream(String pathAndQuery) {
-        return send(request(pathAndQuery).GET(), HttpResponse.BodyHandlers.ofInputStream());
+        return send(request(pathAndQuery).GET(), StreamingBodies.ofInputStream());
+    }
+
+    /**
+     * GET streaming the body with extra request headers (name, value, ...), e.g. {@code Range} to resume a download.
+     */
+    public CompletableFuture<HttpResponse<InputStream>> getStream(String pathAndQuery, String... headers) {
+        HttpRequest.Builder builder = request(pathAndQuery).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder, StreamingBodies.ofInputStream());
+    }
+
+    /** HEAD: only the status and headers (whether a file is there, without fetching it). */
+    public CompletableFuture<HttpResponse<Void>> head(String pathAndQuery) {
+        return send(request(pathAndQuery).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    /**
+     * POST a streamed body of known length (a multipart upload read from disk); the answer is bounded as
+     * {@link #get}'s. The request timeout covers the whole upload, so it is not applied here: a large file on a slow
+     * link takes as long as it takes, while a server that stops reading still fails the connection.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> post(String path, String contentType,
+                                                        HttpRequest.BodyPublisher body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).header("User-Agent", USER_AGENT)
+                .header("Content-Type", contentType).POST(body);
+        return bounded("POST", path, send(builder, BoundedBodyHandlers.ofBytes(maxResponseBytes)));
     }
 
     /** POST a body of the given content type; the answer is bounded as {@link #get}'s. */

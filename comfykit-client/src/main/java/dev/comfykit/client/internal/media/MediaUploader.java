@@ -22,10 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,13 +50,44 @@ public final class MediaUploader {
         CompletableFuture<String> upload(String filename, String contentType, byte[] content);
     }
 
-    private final Target target;
+    /**
+     * Where uploaded files go when the target streams: the content is read from disk while it is sent.
+     */
+    @FunctionalInterface
+    public interface StreamTarget {
+        /**
+         * Stores a file and returns the reference to put in the workflow; the content stays readable until the
+         * returned future completes.
+         */
+        CompletableFuture<String> upload(String filename, String contentType, UploadContent content);
+    }
+
+    private final StreamTarget target;
+    private final UploadCache cache;
     private final UrlFetcher fetcher;
     private final Executor io;
     private final long maxBytes;
 
+    /** An uploader for a target that takes the content in memory (its uploads are small by contract). */
     public MediaUploader(Target target, UrlFetcher fetcher, Executor io, long maxBytes) {
+        this((name, type, content) -> {
+            try {
+                return target.upload(name, type, content.readAllBytes());
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }, null, fetcher, io, maxBytes);
+    }
+
+    /**
+     * An uploader that streams files to its target and, with a cache, uploads the same content under the same name
+     * once per server.
+     *
+     * @param cache what the server already holds, or {@code null} to upload every time
+     */
+    public MediaUploader(StreamTarget target, UploadCache cache, UrlFetcher fetcher, Executor io, long maxBytes) {
         this.target = target;
+        this.cache = cache;
         this.fetcher = fetcher;
         this.io = io;
         this.maxBytes = maxBytes;
@@ -101,11 +129,81 @@ public final class MediaUploader {
     /** Uploads one value and returns the reference the server gave it. */
     public CompletableFuture<String> upload(String param, Object value) {
         return resolve(param, value).thenCompose(input -> CompletableFuture
-                .supplyAsync(() -> read(param, input), io)
-                .thenCompose(bytes -> {
-                    String name = uploadName(input.filename(), bytes);
-                    return target.upload(name, ContentTypes.ofName(name), bytes);
+                .supplyAsync(() -> prepare(param, input), io)
+                .thenCompose(prepared -> send(prepared)
+                        .whenComplete((reference, error) -> prepared.content().close())));
+    }
+
+    private record Prepared(String name, String hash, UploadContent content) {
+    }
+
+    private CompletableFuture<String> send(Prepared prepared) {
+        String type = ContentTypes.ofName(prepared.name());
+        if (cache == null) {
+            return target.upload(prepared.name(), type, prepared.content());
+        }
+        if (prepared.hash() == null) {
+            // a local file not hashed before: hash it while it is sent, and remember both for the next time
+            UploadContent content = prepared.content();
+            content.hashWhileSending();
+            return target.upload(prepared.name(), type, content).thenApply(reference -> {
+                String hash = content.sentHash();
+                try {
+                    cache.rememberHash(content, hash);
+                } catch (IOException e) {
+                    // the file changed or vanished meanwhile: only its hash is not remembered
+                }
+                cache.remember(hash, prepared.name(), reference);
+                return reference;
+            });
+        }
+        return cache.known(prepared.hash(), prepared.name()).thenCompose(known -> known != null
+                ? CompletableFuture.completedFuture(known)
+                : target.upload(prepared.name(), type, prepared.content()).thenApply(reference -> {
+                    cache.remember(prepared.hash(), prepared.name(), reference);
+                    return reference;
                 }));
+    }
+
+    private Prepared prepare(String param, MediaInput input) {
+        UploadContent content = null;
+        try {
+            content = UploadContent.of(input, maxBytes);
+            String given = safeBaseName(input.filename());
+            boolean named = !given.isEmpty() && given.indexOf('.') > 0;
+            // the hash names anonymous content (so identical content keeps one name) and keys the upload cache; a
+            // named local file seen for the first time is hashed while it is sent instead (see send)
+            String hash;
+            if (!named) {
+                hash = cache != null ? cache.hash(content) : content.sha256();
+            } else if (cache != null) {
+                hash = content.callerFile() != null ? cache.knownHash(content) : cache.hash(content);
+            } else {
+                hash = null;
+            }
+            String name = named ? given
+                    : (given.isEmpty() ? "comfykit-" + hash.substring(0, 16) : given) + "."
+                    + ContentTypes.sniffExtension(content.head(64));
+            return new Prepared(name, hash, content);
+        } catch (NoSuchFileException e) {
+            close(content);
+            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
+                    + "': file " + e.getFile() + " does not exist.", e));
+        } catch (IOException e) {
+            close(content);
+            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
+                    + "': " + input + " cannot be read: " + e.getMessage(), e));
+        } catch (UncheckedIOException e) {
+            close(content);
+            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
+                    + "': " + e.getMessage(), e));
+        }
+    }
+
+    private static void close(UploadContent content) {
+        if (content != null) {
+            content.close();
+        }
     }
 
     private CompletableFuture<MediaInput> resolve(String param, Object value) {
@@ -189,44 +287,13 @@ public final class MediaUploader {
         });
     }
 
-    private byte[] read(String param, MediaInput input) {
-        try {
-            return input.read(maxBytes);
-        } catch (NoSuchFileException e) {
-            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
-                    + "': file " + e.getFile() + " does not exist.", e));
-        } catch (IOException e) {
-            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
-                    + "': " + input + " cannot be read: " + e.getMessage(), e));
-        } catch (UncheckedIOException e) {
-            throw new CompletionException(new InvalidParameterException(param, "Media param '" + param
-                    + "': " + e.getMessage(), e));
-        }
-    }
-
-    /**
-     * The name to upload under: the given name reduced to a safe base name, or, for anonymous content, a name
-     * derived from a hash of the bytes so that identical content keeps one name on the server.
-     */
-    static String uploadName(String given, byte[] bytes) {
+    /** The given name reduced to a safe base name (no folders, no leading dots, no odd characters). */
+    private static String safeBaseName(String given) {
         String base = given == null ? "" : given.replace('\\', '/');
         base = base.substring(base.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._ ()\\-]", "_").trim();
         while (base.startsWith(".")) {
             base = base.substring(1);
         }
-        if (!base.isEmpty() && base.indexOf('.') > 0) {
-            return base;
-        }
-        String extension = ContentTypes.sniffExtension(bytes);
-        return (base.isEmpty() ? "comfykit-" + hash(bytes) : base) + "." + extension;
-    }
-
-    private static String hash(byte[] bytes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return base;
     }
 }
