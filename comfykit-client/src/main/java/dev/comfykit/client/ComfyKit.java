@@ -98,7 +98,7 @@ public final class ComfyKit implements AutoCloseable {
         List<ComfyUiBackend> servers = new ArrayList<>();
         this.durable = config.getJobStore() == null ? null : new DurableJobs(config.getJobStore(),
                 config.getLeaseDuration(), config.getJobStoreRetention(), config.getTimeout(), config.getMaxAttempts(),
-                connections.scheduler(), server -> serverFor(servers, server).outputs());
+                connections.scheduler(), server -> serverFor(servers, server, false).outputs());
         PromptJournal journal = durable == null ? PromptJournal.NONE : durable;
         // no pool object for the one comfyuiUrl server: that client behaves exactly as before pools existed
         this.pool = config.getServers().isEmpty() ? null : ServerPool.create(config, connections, journal);
@@ -111,20 +111,30 @@ public final class ComfyKit implements AutoCloseable {
         this.backend = new RoutingBackend(pool != null ? pool : servers.get(0), runningHub);
         this.outputs = new OutputDownloads(connections.io());
         if (durable != null) {
-            durable.start(backend, (server, jobId, graph, limit) -> serverFor(servers, server)
+            durable.start(backend, (server, avoid, jobId, graph, limit) -> serverFor(servers, server, avoid)
                     .executePrepared(jobId, graph, limit));
         }
         LOG.debug("ComfyKit created: {}", config);
     }
 
-    /** The server a job was recorded with, or (gone from the configuration, or down) another one that can take it. */
-    private static ComfyUiBackend serverFor(List<ComfyUiBackend> servers, String url) {
+    /**
+     * The server a job was recorded with, or (gone from the configuration, down, or to be avoided because it went
+     * down while the job waited) another one that can take it; the recorded one when no other can.
+     */
+    private static ComfyUiBackend serverFor(List<ComfyUiBackend> servers, String url, boolean avoid) {
+        ComfyUiBackend recorded = null;
         for (ComfyUiBackend server : servers) {
             if (server.url().equals(url)) {
-                return server;
+                if (!avoid && server.health().allowsDispatch()) {
+                    return server;
+                }
+                recorded = server;
             }
         }
-        return servers.stream().filter(server -> server.health().allowsDispatch()).findFirst().orElse(servers.get(0));
+        ComfyUiBackend fallback = recorded != null ? recorded : servers.get(0);
+        ComfyUiBackend avoided = recorded;
+        return servers.stream().filter(server -> server != avoided && server.health().allowsDispatch()).findFirst()
+                .orElse(fallback);
     }
 
     /** Starts a builder; unset options come from the environment, then the defaults. */
