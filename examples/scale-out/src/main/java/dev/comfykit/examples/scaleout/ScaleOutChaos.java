@@ -129,7 +129,13 @@ public final class ScaleOutChaos {
             out.println("scaleout-chaos: emulator gpu0 started again on port " + ports.get(0));
             waitForResults(dataSource, schema, n, patience, apps);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return count(dataSource, schema, n, victim.name(), killedAt, atKill, seconds);
+            Result result = count(dataSource, schema, n, victim.name(), killedAt, atKill, seconds);
+            if (result.meetsTarget() && result.failed() == 0) {
+                dropSchema(dataSource, schema);
+            } else {
+                out.println("scaleout-chaos: schema " + schema + " kept for inspection");
+            }
+            return result;
         } finally {
             for (JavaProcess process : started) {
                 process.close();
@@ -209,6 +215,12 @@ public final class ScaleOutChaos {
         int duplicates = (rows - results) + Math.max(0, jobs - requestedJobs);
         return new Result(n, results, n - results, duplicates, reattached, redelivered, requestsAgain, resubmitted,
                 failed, atKill, seconds);
+    }
+
+    private static void dropSchema(DataSource dataSource, String schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
     }
 
     private static Timestamp now(DataSource dataSource) throws SQLException {
