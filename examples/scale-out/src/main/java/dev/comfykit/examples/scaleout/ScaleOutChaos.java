@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
 /**
  * The scale-out chaos run (issue 16), shared by the example's test and the {@code scaleout-chaos} benchmark: a KRaft
  * broker, emulator processes (jobs of 100 to 500 ms) and application instances ({@link ScaleOutApp}), each its own
- * JVM, on a fresh schema of the real PostgreSQL. N job requests go to Kafka; the first instance is killed with
- * SIGKILL when 30% of the results exist; one emulator is killed when 60% exist and started again on its port two
- * seconds later; the run waits for every result.
+ * JVM, on a fresh schema of the real PostgreSQL. N job requests go to Kafka, after two malformed ones that the
+ * instances must skip rather than let block their partitions; the first instance is killed with SIGKILL when 30% of
+ * the results exist; one emulator is killed when 60% exist and started again on its port two seconds later; the run
+ * waits for every result.
  * <p>
  * Figures: {@code jobs}; {@code results}, the distinct job ids in the results table; {@code lost}, requests without a
  * result; {@code duplicates}, result rows beyond one per job plus jobs recorded twice for one request key (the
@@ -159,8 +160,13 @@ public final class ScaleOutChaos {
                 StringSerializer.class.getName());
         Random random = new Random(16);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            // two requests that can never become jobs, one per partition of their own: the instances must log and
+            // skip them (commit), or every request behind them in that partition would be lost
+            producer.send(new ProducerRecord<>(TOPIC, 0, null, "{\"prompt\": \"no key\"}"));
+            producer.send(new ProducerRecord<>(TOPIC, 1, "not-json", "this is not JSON"));
             for (int i = 0; i < n; i++) {
-                String params = "{\"prompt\": \"scale-out job " + i + "\", \"steps\": " + (10 + random.nextInt(41)) + "}";
+                String params = "{\"prompt\": \"scale-out job " + i + "\", \"steps\": "
+                        + (10 + random.nextInt(41)) + "}";
                 producer.send(new ProducerRecord<>(TOPIC, String.format("request-%05d", i), params));
             }
             producer.flush();
@@ -244,7 +250,8 @@ public final class ScaleOutChaos {
         int n = 300;
         Path json = null;
         Path dir = null;
-        String jdbcUrl = System.getenv().getOrDefault("COMFYKIT_TEST_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        String jdbcUrl = System.getenv().getOrDefault("COMFYKIT_TEST_JDBC_URL",
+                "jdbc:postgresql://127.0.0.1:5432/test");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--n" -> n = Integer.parseInt(args[++i]);

@@ -1,8 +1,12 @@
 package dev.comfykit.examples.scaleout;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comfykit.camel.ComfyKitConstants;
+import dev.comfykit.camel.ComfyKitValidationException;
 import dev.comfykit.client.ExecuteResult;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
@@ -43,6 +47,10 @@ public final class ScaleOutRoutes extends RouteBuilder {
         this.schema = schema;
     }
 
+    private static void commit(Exchange exchange) {
+        exchange.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit();
+    }
+
     @Override
     public void configure() {
         // breakOnFirstError: a record whose job could not be recorded (store or server down) is not committed; the
@@ -51,6 +59,16 @@ public final class ScaleOutRoutes extends RouteBuilder {
                 + "&autoOffsetReset=earliest&autoCommitEnable=false&allowManualCommit=true&breakOnFirstError=true"
                 + "&maxPollRecords=20&sessionTimeoutMs=10000&heartbeatIntervalMs=2000")
                 .routeId("requests")
+                // a request that can never become a job (no key, params that are not JSON or that the workflow
+                // rejects) is logged and skipped: its offset is committed so that it does not block its partition.
+                // Anything else (store or servers down) fails the exchange: not committed, polled again.
+                .onException(IllegalArgumentException.class, JsonProcessingException.class,
+                        ComfyKitValidationException.class)
+                    .handled(true)
+                    .log(LoggingLevel.ERROR, "Skipped the job request at partition ${header.kafka.PARTITION} offset"
+                            + " ${header.kafka.OFFSET}: ${exception.message}")
+                    .process(ScaleOutRoutes::commit)
+                .end()
                 .process(exchange -> {
                     String key = exchange.getMessage().getHeader(KafkaConstants.KEY, String.class);
                     if (key == null || key.isBlank() || key.length() > 200) {
@@ -68,8 +86,7 @@ public final class ScaleOutRoutes extends RouteBuilder {
                         + " VALUES (:#${header.CamelComfyKitJobId}, :#${header." + STARTED_BY + "})"
                         + "?dataSource=#dataSource")
                 // the job is recorded: now the offset may be committed
-                .process(exchange -> exchange.getMessage()
-                        .getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class).commit());
+                .process(ScaleOutRoutes::commit);
 
         from("comfykit:jobs")
                 .routeId("results")
