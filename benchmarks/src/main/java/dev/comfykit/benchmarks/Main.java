@@ -45,6 +45,11 @@ public final class Main {
                 RestartChaos.main(args);
                 return;
             }
+            // issue 16: the harness is the scale-out example's (Kafka broker, emulators and application JVMs)
+            if (args[i].equals("--scenario") && args[i + 1].equals("scaleout-chaos")) {
+                dev.comfykit.examples.scaleout.ScaleOutChaos.main(args);
+                return;
+            }
         }
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

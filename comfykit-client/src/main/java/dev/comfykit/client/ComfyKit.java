@@ -113,7 +113,7 @@ public final class ComfyKit implements AutoCloseable {
         this.backend = new RoutingBackend(pool != null ? pool : servers.get(0), runningHub);
         this.outputs = new OutputDownloads(connections.io());
         if (durable != null) {
-            durable.start(backend, (server, jobId, graph, limit) -> serverFor(servers, server)
+            durable.start(backend, (server, avoid, jobId, graph, limit) -> serverFor(servers, server, avoid)
                     .executePrepared(jobId, graph, limit), config.getRunninghubApiKey() != null);
         }
         LOG.debug("ComfyKit created: {}", config);
@@ -124,17 +124,27 @@ public final class ComfyKit implements AutoCloseable {
         if (server != null && server.equals(String.valueOf(config.getRunninghubUrl()))) {
             return file -> connections.fetcher().open(java.net.URI.create(file.getUrl()));
         }
-        return serverFor(servers, server).outputs();
+        return serverFor(servers, server, false).outputs();
     }
 
-    /** The server a job was recorded with, or (gone from the configuration, or down) another one that can take it. */
-    private static ComfyUiBackend serverFor(List<ComfyUiBackend> servers, String url) {
+    /**
+     * The server a job was recorded with, or (gone from the configuration, down, or to be avoided because it went
+     * down while the job waited) another one that can take it; the recorded one when no other can.
+     */
+    private static ComfyUiBackend serverFor(List<ComfyUiBackend> servers, String url, boolean avoid) {
+        ComfyUiBackend recorded = null;
         for (ComfyUiBackend server : servers) {
             if (server.url().equals(url)) {
-                return server;
+                if (!avoid && server.health().allowsDispatch()) {
+                    return server;
+                }
+                recorded = server;
             }
         }
-        return servers.stream().filter(server -> server.health().allowsDispatch()).findFirst().orElse(servers.get(0));
+        ComfyUiBackend fallback = recorded != null ? recorded : servers.get(0);
+        ComfyUiBackend avoided = recorded;
+        return servers.stream().filter(server -> server != avoided && server.health().allowsDispatch()).findFirst()
+                .orElse(fallback);
     }
 
     /** Starts a builder; unset options come from the environment, then the defaults. */

@@ -149,6 +149,39 @@ class DurableJobsTest {
     }
 
     @Test
+    void aJobWhoseServerWentDownIsSubmittedAgainOnAnotherServerOfThePool() throws Exception {
+        JobStore store = JobStore.inMemory();
+        try (ComfyKit plain = ComfyKit.builder().environment(name -> null).comfyuiUrl(comfy.baseUrl()).build()) {
+            plain.executeWith(T2I, PARAMS).join().orThrow();
+        }
+        JsonNode body = new ObjectMapper().readTree(comfy.emulator().lastPromptBody());
+        // a server that died with the job's prompt on it (nothing listens on its port any more)
+        String dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            dead = "http://127.0.0.1:" + socket.getLocalPort();
+        }
+        Instant past = Instant.now().minusSeconds(60);
+        store.createIfAbsent(JobRecord.newJob("job-down", T2I, past).withPromptId("on-dead-" + System.nanoTime())
+                .withBackend("comfyui").withServer(dead).withPrompt(body.get("prompt").toString())
+                .withAttempts(1).withLease("dead-instance", past));
+        long prompts = comfy.emulator().promptsReceived();
+
+        try (ComfyKit b = ComfyKit.builder().environment(name -> null).servers("up=" + comfy.baseUrl() + ",down=" + dead)
+                .jobStore(store).leaseDuration(Duration.ofMillis(600)).lostPromptGrace(Duration.ofMillis(500))
+                .build()) {
+            ExecuteResult result = b.await("job-down", Duration.ofSeconds(30)).join();
+
+            assertThat(result.isCompleted()).as("%s", result.getError()).isTrue();
+            assertThat(comfy.emulator().promptsReceived()).isEqualTo(prompts + 1);
+            JobRecord job = store.find("job-down").orElseThrow();
+            assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+            // the dead server may be tried once more before its health says so (within maxAttempts); it never
+            // answers, so the one prompt the emulator received is the run that finished the job
+            assertThat(job.attempts()).isBetween(2, 3);
+        }
+    }
+
+    @Test
     void aSubmittedJobIsTrackedToItsEndAndWaitsForItsConsumer() {
         JobStore store = JobStore.inMemory();
         try (ComfyKit kit = kit(store)) {

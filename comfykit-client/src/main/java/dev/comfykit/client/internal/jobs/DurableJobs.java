@@ -72,7 +72,12 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
 
     /** Runs a stored (already bound) prompt again on the server it was recorded with, or another one. */
     public interface Resubmitter {
-        CompletableFuture<ExecuteResult> run(String server, String jobId, ObjectNode graph, Duration timeout);
+        /**
+         * Runs the graph again, on {@code server} (the one the job was recorded with) or, when {@code avoid} is set
+         * (that server went down) or it cannot take prompts, on another one of the client's servers.
+         */
+        CompletableFuture<ExecuteResult> run(String server, boolean avoid, String jobId, ObjectNode graph,
+                                             Duration timeout);
     }
 
     private final JobStore store;
@@ -455,9 +460,13 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                 return;
             }
             ExecutionError failure = result.getError();
-            if (failure != null && failure.getKind() == ErrorKind.LOST && job.record.attempts() < maxAttempts
-                    && job.record.prompt() != null) {
-                resubmit(job, "the server lost it");
+            // LOST: the server provably does not have the prompt; CONNECTION: its server went down (or could not
+            // be reached) while the job waited, so nobody will report its end: run the stored prompt again, on
+            // another server when one is up (at-least-once execution, as the pool does for execute)
+            if (failure != null && (failure.getKind() == ErrorKind.LOST || failure.getKind() == ErrorKind.CONNECTION)
+                    && job.record.attempts() < maxAttempts && job.record.prompt() != null) {
+                boolean down = failure.getKind() == ErrorKind.CONNECTION;
+                resubmit(job, down ? "its server went down" : "the server lost it", down);
                 return;
             }
             JobState state = failure == null ? JobState.SUCCEEDED
@@ -498,7 +507,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
         }
     }
 
-    private void resubmit(Tracked job, String why) {
+    private void resubmit(Tracked job, String why, boolean avoidServer) {
         JobRecord record = job.record;
         LOG.info("Job {}: prompt {} is not on {} ({}); submitting the stored prompt again (attempt {} of {})",
                 job.jobId, record.promptId(), record.server(), why, record.attempts() + 1, maxAttempts);
@@ -510,7 +519,7 @@ public final class DurableJobs implements PromptJournal, AutoCloseable {
                     "Job " + job.jobId + " was lost and its stored prompt cannot be read: " + e.getMessage())), null);
             return;
         }
-        job.run = resubmitter.run(record.server(), job.jobId, graph, timeout);
+        job.run = resubmitter.run(record.server(), avoidServer, job.jobId, graph, timeout);
         job.run.whenComplete((result, error) -> io.execute(() -> settle(job, result, error)));
     }
 
