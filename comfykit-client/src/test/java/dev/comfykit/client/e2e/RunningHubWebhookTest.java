@@ -94,8 +94,9 @@ class RunningHubWebhookTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> comfy.emulator().queueRemaining() == 0);
     }
 
+    /** The status reads that can end a task: v2's query (the default API) or v1's outputs. */
     private static long outputsCalls() {
-        return runningHub().requestsReceived("/task/openapi/outputs");
+        return runningHub().requestsReceived("/openapi/v2/query") + runningHub().requestsReceived("/task/openapi/outputs");
     }
 
     @Test
