@@ -73,6 +73,10 @@ public final class ScaleOutApp {
     /** The results table: one row per job (its primary key), and which instance started and which wrote it. */
     static void createResultsTable(DataSource dataSource, String schema) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            // instances start together: CREATE ... IF NOT EXISTS is not safe against a concurrent twin in PostgreSQL
+            // (a duplicate key in pg_type), so one instance at a time creates the tables, in one transaction
+            connection.setAutoCommit(false);
+            statement.execute("SELECT pg_advisory_xact_lock(hashtext('comfykit-scale-out-schema'))");
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
             statement.execute("CREATE TABLE IF NOT EXISTS " + schema + ".results (job_id VARCHAR(255) PRIMARY KEY,"
                     + " state VARCHAR(16) NOT NULL, result TEXT, started_by VARCHAR(255),"
@@ -83,6 +87,7 @@ public final class ScaleOutApp {
             statement.execute("CREATE TABLE IF NOT EXISTS " + schema + ".deliveries (job_id VARCHAR(255) NOT NULL,"
                     + " finished_by VARCHAR(255) NOT NULL, inserted INT NOT NULL,"
                     + " at TIMESTAMPTZ NOT NULL DEFAULT now())");
+            connection.commit();
         }
     }
 
