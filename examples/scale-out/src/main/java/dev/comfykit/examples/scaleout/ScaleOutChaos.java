@@ -116,7 +116,9 @@ public final class ScaleOutChaos {
             send(broker.bootstrap(), n);
             int atKill = waitForResults(dataSource, schema, (int) Math.ceil(n * 0.3), Duration.ofMinutes(5), apps);
             Timestamp killedAt = now(dataSource);
-            JavaProcess victim = apps.remove(0);
+            // the instance with the most jobs in flight: Kafka may have given another one every partition
+            JavaProcess victim = busiest(dataSource, schema, apps);
+            apps.remove(victim);
             victim.kill();
             out.printf("scaleout-chaos: SIGKILLed %s with %d of %d results%n", victim.name(), atKill, n);
             int atEmulatorKill = waitForResults(dataSource, schema, (int) Math.ceil(n * 0.6), Duration.ofMinutes(5),
@@ -191,6 +193,19 @@ public final class ScaleOutChaos {
             Thread.sleep(100);
         }
         return count;
+    }
+
+    /** The instance that took the most requests whose results do not exist yet (the first one when none did). */
+    private static JavaProcess busiest(DataSource dataSource, String schema, List<JavaProcess> apps)
+            throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             var statement = connection.prepareStatement("SELECT taken_by FROM " + schema + ".requests r"
+                     + " WHERE NOT EXISTS (SELECT 1 FROM " + schema + ".results s WHERE s.job_id = r.job_id)"
+                     + " GROUP BY taken_by ORDER BY count(*) DESC LIMIT 1");
+             ResultSet rs = statement.executeQuery()) {
+            String name = rs.next() ? rs.getString(1) : null;
+            return apps.stream().filter(app -> app.name().equals(name)).findFirst().orElse(apps.get(0));
+        }
     }
 
     private static Result count(DataSource dataSource, String schema, int n, String victim, Timestamp killedAt,
